@@ -1,0 +1,237 @@
+//! Field paths and field problems, named the way each caller spells them.
+//!
+//! The core names every field by its wire (PascalCase) path, e.g. `TransferItems[0].TransferSkillGroupId`;
+//! Python callers see `transfer_items[0].transfer_skill_group_id`, Node callers `transferItems[0].transferSkillGroupId`.
+//! Messages may mention other fields in backticks (`` `EndFunctionEnable` ``); those are renamed the same way.
+
+use std::fmt;
+
+/// How the caller spells parameter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KeyCase {
+    /// The service's own PascalCase names (`LLMType`, `APIKey`, `SdkAppId`).
+    #[default]
+    Wire,
+    /// Python: `llm_type`, `api_key`, `sdk_app_id`.
+    Snake,
+    /// JavaScript: `llmType`, `apiKey`, `sdkAppId`.
+    Camel,
+}
+
+impl KeyCase {
+    /// Rename one wire key (`CustomTTSConfig`) into this case (`custom_tts_config` / `customTtsConfig`).
+    pub fn key(self, wire: &str) -> String {
+        match self {
+            KeyCase::Wire => wire.to_string(),
+            KeyCase::Snake => to_snake(wire),
+            KeyCase::Camel => to_camel(wire),
+        }
+    }
+
+    /// Rename every key of a path such as `TransferItems[0].TransferSkillGroupId`.
+    pub fn path(self, wire_path: &str) -> String {
+        if self == KeyCase::Wire {
+            return wire_path.to_string();
+        }
+        let mut out = String::with_capacity(wire_path.len() + 8);
+        let mut word = String::new();
+        for ch in wire_path.chars() {
+            if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
+                word.push(ch);
+            } else {
+                flush(self, &mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(self, &mut word, &mut out);
+        out
+    }
+
+    /// Rename the backticked field names inside a message.
+    pub fn message(self, message: &str) -> String {
+        if self == KeyCase::Wire || !message.contains('`') {
+            return message.to_string();
+        }
+        let mut out = String::with_capacity(message.len());
+        for (i, piece) in message.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 && looks_like_wire_path(piece) {
+                out.push_str(&self.path(piece));
+            } else {
+                out.push_str(piece);
+            }
+        }
+        out
+    }
+}
+
+fn flush(case: KeyCase, word: &mut String, out: &mut String) {
+    if word.is_empty() {
+        return;
+    }
+    // Array indices stay as they are.
+    if word.bytes().all(|b| b.is_ascii_digit()) {
+        out.push_str(word);
+    } else {
+        out.push_str(&case.key(word));
+    }
+    word.clear();
+}
+
+fn looks_like_wire_path(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']'))
+}
+
+/// `LLMType` -> `llm_type`, `APIUrl` -> `api_url`, `CustomTTSConfig` -> `custom_tts_config`, `ZHToneWords` -> `zh_tone_words`.
+pub fn to_snake(wire: &str) -> String {
+    let chars: Vec<char> = wire.chars().collect();
+    let mut out = String::with_capacity(wire.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `LLMType` -> `llmType`, `CustomTTSConfig` -> `customTtsConfig`, `SdkAppId` -> `sdkAppId`.
+pub fn to_camel(wire: &str) -> String {
+    let snake = to_snake(wire);
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What kind of problem a field has; the emulator maps these to the service's error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldErrorKind {
+    /// A required field is absent (`MissingParameter`).
+    Missing,
+    /// A field the service does not know (`UnknownParameter`).
+    Unknown,
+    /// A present field with a bad value or type (`InvalidParameterValue`).
+    Invalid,
+}
+
+/// One problem with one field. `path` is the wire path; render it for a caller with [`FieldError::field`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub kind: FieldErrorKind,
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(kind: FieldErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { kind, path: path.into(), message: message.into() }
+    }
+    pub fn missing(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::Missing, path, message)
+    }
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::Invalid, path, message)
+    }
+    pub fn unknown(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::Unknown, path, message)
+    }
+    /// The field path as a caller using `case` spells it.
+    pub fn field(&self, case: KeyCase) -> String {
+        case.path(&self.path)
+    }
+    /// The message with any field names it mentions spelled for `case`.
+    pub fn message_in(&self, case: KeyCase) -> String {
+        case.message(&self.message)
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The closest of `candidates` to `name` (edit distance at most a third of the name, at least 2), for
+/// "did you mean" hints on unknown parameters.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
+    let target = norm(name);
+    let limit = (target.len() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&target, &norm(c)), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_convert() {
+        for (wire, snake, camel) in [
+            ("SdkAppId", "sdk_app_id", "sdkAppId"),
+            ("LLMType", "llm_type", "llmType"),
+            ("APIKey", "api_key", "apiKey"),
+            ("APIUrl", "api_url", "apiUrl"),
+            ("CustomTTSConfig", "custom_tts_config", "customTtsConfig"),
+            ("CustomSTTConfig", "custom_stt_config", "customSttConfig"),
+            ("LLMExtraBody", "llm_extra_body", "llmExtraBody"),
+            ("ZHToneWords", "zh_tone_words", "zhToneWords"),
+            ("MaxCallDurationMs", "max_call_duration_ms", "maxCallDurationMs"),
+            ("TTSType", "tts_type", "ttsType"),
+            ("TopP", "top_p", "topP"),
+        ] {
+            assert_eq!(to_snake(wire), snake);
+            assert_eq!(to_camel(wire), camel);
+        }
+    }
+
+    #[test]
+    fn paths_and_messages_render_per_case() {
+        let e = FieldError::invalid("TransferItems[0].TransferSkillGroupId", "needs `TransferFunctionEnable` set to true");
+        assert_eq!(e.field(KeyCase::Snake), "transfer_items[0].transfer_skill_group_id");
+        assert_eq!(e.field(KeyCase::Camel), "transferItems[0].transferSkillGroupId");
+        assert_eq!(e.message_in(KeyCase::Snake), "needs `transfer_function_enable` set to true");
+        assert_eq!(e.message_in(KeyCase::Wire), e.message);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest("llm_typ", ["llm_type", "api_key"]), Some("llm_type"));
+        assert_eq!(closest("sytem_prompt", ["system_prompt", "model"]), Some("system_prompt"));
+        assert_eq!(closest("zzzzzz", ["system_prompt", "model"]), None);
+    }
+}
