@@ -3,11 +3,21 @@
 //! The core owns all behaviour: the typed request and its validation, TC3 signing, the HTTPS client with
 //! safe retries and a rate limiter, and typed errors. The Python and Node packages only convert.
 
+pub mod client;
+pub mod config;
+pub mod credential;
+pub mod envelope;
 pub mod error;
 pub mod field;
 pub mod request;
+pub mod logging;
+pub mod ratelimit;
+pub mod retry;
 pub mod signer;
 
+pub use client::{AiCallResult, CancellationToken, Client};
+pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
+pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Result};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use request::CreateAiCallRequest;
@@ -16,5 +26,3 @@ pub use request::CreateAiCallRequest;
 pub const API_VERSION: &str = "2020-02-10";
 /// The signing service name.
 pub const SERVICE: &str = "ccc";
-/// The default host: the international site.
-pub const DEFAULT_ENDPOINT: &str = "ccc.intl.tencentcloudapi.com";

@@ -1,0 +1,324 @@
+//! The client: validate -> loop { rate-limit -> sign (fresh timestamp) -> send -> classify -> maybe retry }.
+
+use crate::config::{ClientConfig, ResolvedConfig};
+use crate::envelope::{self, Answer};
+use crate::error::{Error, Result};
+use crate::ratelimit::RateLimiter;
+use crate::request::CreateAiCallRequest;
+use crate::retry::{self, Decision};
+use crate::signer::{self, SigningInput, CONTENT_TYPE_JSON};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+pub use tokio_util::sync::CancellationToken;
+
+const USER_AGENT: &str = concat!("ccc-aicall/", env!("CARGO_PKG_VERSION"));
+
+/// The answer to a placed call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AiCallResult {
+    pub session_id: String,
+    pub request_id: String,
+}
+
+/// An async client for CreateAICall and the other CCC actions. `Send + Sync`; clones share the connection pool,
+/// the rate limiter and the clock correction.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ResolvedConfig,
+    http: reqwest::Client,
+    limiter: Option<RateLimiter>,
+    /// Seconds to add to the local clock, learnt from the server's `Date` on `AuthFailure.SignatureExpire`.
+    clock_offset: AtomicI64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.inner.config;
+        f.debug_struct("Client")
+            .field("endpoint", &c.url.as_str())
+            .field("region", &c.region)
+            .field("secret_id", &c.credentials.secret_id)
+            .field("rate_limit", &c.rate_limit)
+            .field("max_retries", &c.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one attempt produced, before the retry decision.
+struct Failure {
+    error: Error,
+    server_date: Option<SystemTime>,
+}
+
+impl Client {
+    /// Build a client; credentials and options are resolved now (explicit > environment > default).
+    pub fn new(config: ClientConfig) -> Result<Self> {
+        Self::from_resolved(config.resolve()?)
+    }
+
+    pub fn from_resolved(config: ResolvedConfig) -> Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(USER_AGENT)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(50))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &config.proxy {
+            let p = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| Error::Config(format!("proxy {}: {e}", crate::config::redact_url(proxy))))?;
+            builder = builder.proxy(p);
+        }
+        if let Some(path) = &config.ca_file {
+            let pem = std::fs::read(path).map_err(|e| Error::Config(format!("ca_file {}: {e}", path.display())))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Error::Config(format!("ca_file {}: not PEM certificates: {e}", path.display())))?;
+            if certs.is_empty() {
+                return Err(Error::Config(format!("ca_file {}: no certificates in it", path.display())));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let limiter = config.rate_limit.map(RateLimiter::new);
+        Ok(Client { inner: Arc::new(Inner { config, http, limiter, clock_offset: AtomicI64::new(0) }) })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &ResolvedConfig {
+        &self.inner.config
+    }
+
+    /// The clock correction in seconds learnt from the server (0 until a `SignatureExpire` taught one).
+    pub fn clock_offset(&self) -> i64 {
+        self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Place one AI call: validate, wait for the rate limiter, sign, send, parse.
+    pub async fn create_ai_call(&self, request: &CreateAiCallRequest) -> Result<AiCallResult> {
+        self.create_ai_call_cancellable(request, &CancellationToken::new()).await
+    }
+
+    /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel while the request is in flight gives
+    /// `Error::Cancelled { sent: true }`, which is outcome-unknown: the call may have been placed.
+    pub async fn create_ai_call_cancellable(&self, request: &CreateAiCallRequest, cancel: &CancellationToken) -> Result<AiCallResult> {
+        let body = request.to_wire_body().map_err(Error::Validation)?;
+        let answer = self.send("CreateAICall", body, cancel).await?;
+        match answer.response.get("SessionId") {
+            Some(Value::String(s)) if !s.is_empty() => Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id }),
+            _ => Err(Error::OutcomeUnknown {
+                reason: "the service answered without a SessionId".into(),
+                request_id: Some(answer.request_id),
+                http_status: Some(200),
+                timed_out: false,
+            }),
+        }
+    }
+
+    /// Any other CCC action (DescribeTelSession, HangUpCall, DescribeTelCdr, ...) through the same signed path.
+    /// `params` must be a JSON object of wire parameters; returns the `Response` object (RequestId included).
+    pub async fn request(&self, action: &str, params: Value) -> Result<Map<String, Value>> {
+        self.request_cancellable(action, params, &CancellationToken::new()).await
+    }
+
+    pub async fn request_cancellable(&self, action: &str, params: Value, cancel: &CancellationToken) -> Result<Map<String, Value>> {
+        if action.is_empty() || !action.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(Error::Validation(vec![crate::FieldError::invalid("Action", "must be an action name such as `DescribeTelSession`")]));
+        }
+        let body = match params {
+            Value::Object(map) => Value::Object(map).to_string(),
+            Value::Null => "{}".to_string(),
+            _ => return Err(Error::Validation(vec![crate::FieldError::invalid("params", "must be an object of parameters")])),
+        };
+        let mut answer = self.send(action, body, cancel).await?;
+        answer.response.insert("RequestId".into(), Value::String(answer.request_id));
+        Ok(answer.response)
+    }
+
+    async fn send(&self, action: &str, body: String, cancel: &CancellationToken) -> Result<Answer> {
+        let inner = &*self.inner;
+        let mut attempt: u32 = 0;
+        let mut retries: u32 = 0;
+        let mut clock_corrected = false;
+        loop {
+            if let Some(limiter) = &inner.limiter {
+                tokio::select! {
+                    _ = limiter.acquire() => {}
+                    _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                }
+            }
+            attempt += 1;
+            let started = Instant::now();
+            let outcome = tokio::select! {
+                r = self.attempt(action, &body) => r,
+                // Bytes may already be on the wire: treat as sent, the call may have been placed.
+                _ = cancel.cancelled() => return Err(Error::Cancelled { sent: true }),
+            };
+            let elapsed = started.elapsed().as_millis();
+            let failure = match outcome {
+                Ok(answer) => {
+                    log::info!(target: "ccc_aicall", "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome=ok", answer.request_id);
+                    return Ok(answer);
+                }
+                Err(f) => f,
+            };
+            let err = failure.error;
+            log::info!(
+                target: "ccc_aicall",
+                "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome={} code={} outcome_unknown={}",
+                err.request_id().unwrap_or("-"),
+                err.kind(),
+                err.code().unwrap_or("-"),
+                err.outcome_unknown()
+            );
+            if err.code() == Some("AuthFailure.SignatureExpire") && !clock_corrected {
+                if let Some(server) = failure.server_date {
+                    let offset = signed_secs(server) - signed_secs(SystemTime::now());
+                    inner.clock_offset.store(offset, Ordering::Relaxed);
+                    clock_corrected = true;
+                    log::warn!(target: "ccc_aicall", "local clock is {offset} s off the service's; re-signing with the corrected time");
+                    continue;
+                }
+            }
+            match retry::decide(&err, retries + 1, inner.config.max_retries, fastrand::f64()) {
+                Decision::Fail => return Err(err),
+                Decision::RetryAfter(delay) => {
+                    retries += 1;
+                    log::debug!(target: "ccc_aicall", "action={action} retrying in {} ms", delay.as_millis());
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                    }
+                }
+            }
+        }
+    }
+
+    /// One signed HTTP exchange. Errors say whether the request can have reached the service.
+    async fn attempt(&self, action: &str, body: &str) -> std::result::Result<Answer, Failure> {
+        let inner = &*self.inner;
+        let cfg = &inner.config;
+        let timestamp = signed_secs(SystemTime::now()) + inner.clock_offset.load(Ordering::Relaxed);
+        let headers = [("content-type", CONTENT_TYPE_JSON), ("host", cfg.host.as_str())];
+        let signed = signer::sign(
+            &cfg.credentials.secret_id,
+            cfg.credentials.secret_key.expose(),
+            &SigningInput {
+                method: "POST",
+                path: "/",
+                query: "",
+                headers: &headers,
+                payload: body.as_bytes(),
+                service: crate::SERVICE,
+                timestamp,
+            },
+        );
+        let mut req = inner
+            .http
+            .post(cfg.url.clone())
+            .header("Content-Type", CONTENT_TYPE_JSON)
+            .header("Host", cfg.host.as_str())
+            .header("X-TC-Action", action)
+            .header("X-TC-Version", crate::API_VERSION)
+            .header("X-TC-Timestamp", timestamp.to_string())
+            .header("X-TC-Language", cfg.language.as_str())
+            .header("Authorization", signed.authorization);
+        if let Some(region) = &cfg.region {
+            req = req.header("X-TC-Region", region.as_str());
+        }
+        if let Some(token) = &cfg.credentials.token {
+            req = req.header("X-TC-Token", token.expose());
+        }
+        let resp = req.body(body.to_owned()).send().await.map_err(|e| Failure { error: classify_send_error(&e), server_date: None })?;
+        let status = resp.status().as_u16();
+        let server_date = resp
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok());
+        let bytes = resp.bytes().await.map_err(|e| Failure {
+            error: Error::OutcomeUnknown {
+                reason: format!("the answer broke off while being read ({})", describe(&e)),
+                request_id: None,
+                http_status: Some(status),
+                timed_out: e.is_timeout(),
+            },
+            server_date,
+        })?;
+        envelope::parse(status, &bytes).map_err(|error| Failure { error, server_date })
+    }
+}
+
+fn signed_secs(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+/// reqwest reports DNS, TCP connect and TLS handshake failures as connect errors: nothing was sent.
+fn classify_send_error(e: &reqwest::Error) -> Error {
+    if e.is_connect() {
+        if e.is_timeout() {
+            Error::Timeout(format!("connecting: {}", describe(e)))
+        } else {
+            Error::Connection(describe(e))
+        }
+    } else if e.is_builder() {
+        Error::Config(describe(e))
+    } else {
+        Error::OutcomeUnknown {
+            reason: if e.is_timeout() {
+                "timed out waiting for the answer after the request was sent".into()
+            } else {
+                format!("the connection failed after the request was sent ({})", describe(e))
+            },
+            request_id: None,
+            http_status: None,
+            timed_out: e.is_timeout(),
+        }
+    }
+}
+
+/// The error and its causes, without the URL (which is not secret, but keeps messages short and stable).
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.without_url_ref()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let kind = if self.is_connect() {
+            "connect error"
+        } else if self.is_timeout() {
+            "timeout"
+        } else if self.is_body() || self.is_decode() {
+            "body error"
+        } else if self.is_request() {
+            "request error"
+        } else {
+            "error"
+        };
+        kind.to_string()
+    }
+}

@@ -1,0 +1,263 @@
+//! Client configuration: every default lives here, resolved once as explicit > environment > default.
+
+use crate::credential::{self, Credentials};
+use crate::error::{Error, Result};
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+pub const ENV_ENDPOINT: &str = "CCC_AICALL_ENDPOINT";
+
+pub const DEFAULT_ENDPOINT: &str = "ccc.intl.tencentcloudapi.com";
+pub const DEFAULT_LANGUAGE: &str = "en-US";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The service's documented limit for CreateAICall.
+pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
+/// More retries than this only multiplies load on a struggling service.
+pub const MAX_RETRIES_CAP: u32 = 10;
+
+/// What the caller asks for. Every field is optional; `None` means "environment, then default".
+#[derive(Clone, Default)]
+pub struct ClientConfig {
+    pub secret_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+    pub region: Option<String>,
+    /// A bare host (`ccc.tencentcloudapi.com`) means https; a full URL (`http://127.0.0.1:8080`) is used as given.
+    pub endpoint: Option<String>,
+    /// `en-US` (default) or `zh-CN`: the language of the service's error messages.
+    pub language: Option<String>,
+    /// Total time for one attempt, connecting included.
+    pub timeout: Option<Duration>,
+    pub connect_timeout: Option<Duration>,
+    /// Retries of requests that certainly did not reach the service or that it refused without acting.
+    pub max_retries: Option<u32>,
+    /// Requests per second, shared by every call on the client and its clones. `Some(0.0)` disables the limiter.
+    pub rate_limit: Option<f64>,
+    /// An explicit proxy URL; otherwise `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are honoured.
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates (PEM), e.g. for a corporate TLS-intercepting proxy.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("language", &self.language)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("rate_limit", &self.rate_limit)
+            .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
+}
+
+/// A proxy URL may carry a password: keep only scheme, host and port.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+            let mut u = u.clone();
+            let _ = u.set_username("***");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "<unparseable>".into(),
+    }
+}
+
+/// The configuration in force, after defaults and the environment.
+#[derive(Clone, Debug)]
+pub struct ResolvedConfig {
+    pub credentials: Credentials,
+    pub region: Option<String>,
+    /// Base URL, e.g. `https://ccc.intl.tencentcloudapi.com/`.
+    pub url: url::Url,
+    /// `host[:port]` exactly as sent in the Host header and signed.
+    pub host: String,
+    pub language: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_retries: u32,
+    /// `None` when the limiter is off.
+    pub rate_limit: Option<f64>,
+    pub proxy: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl ClientConfig {
+    /// Resolve against the process environment and the standard profile files.
+    pub fn resolve(&self) -> Result<ResolvedConfig> {
+        let env = |k: &str| std::env::var(k).ok();
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        self.resolve_with(&env, &credential::profile_paths(home.as_deref()))
+    }
+
+    /// Resolve against a given environment and profile files (tests use this; no global state).
+    pub fn resolve_with(&self, env: &dyn Fn(&str) -> Option<String>, profiles: &[PathBuf]) -> Result<ResolvedConfig> {
+        let credentials = credential::resolve(
+            self.secret_id.as_deref(),
+            self.secret_key.as_deref(),
+            self.token.as_deref(),
+            env,
+            profiles,
+        )?;
+        let pick = |explicit: &Option<String>, var: &str| {
+            explicit
+                .as_deref()
+                .map(credential::clean)
+                .or_else(|| env(var).map(|v| credential::clean(&v)))
+                .filter(|v| !v.is_empty())
+        };
+        let region = pick(&self.region, ENV_REGION);
+        let endpoint = pick(&self.endpoint, ENV_ENDPOINT).unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+        let (url, host) = parse_endpoint(&endpoint)?;
+
+        let language = self.language.as_deref().map(str::trim).unwrap_or(DEFAULT_LANGUAGE).to_string();
+        if language != "en-US" && language != "zh-CN" {
+            return Err(Error::Config(format!("language must be \"en-US\" or \"zh-CN\", not {language:?}")));
+        }
+        let timeout = positive(self.timeout, DEFAULT_TIMEOUT, "timeout")?;
+        let connect_timeout = positive(self.connect_timeout, DEFAULT_CONNECT_TIMEOUT, "connect_timeout")?;
+        let max_retries = self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        if max_retries > MAX_RETRIES_CAP {
+            return Err(Error::Config(format!("max_retries must be at most {MAX_RETRIES_CAP}, not {max_retries}")));
+        }
+        let rate_limit = match self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT) {
+            r if r == 0.0 => None,
+            r if r.is_finite() && r > 0.0 => Some(r),
+            r => return Err(Error::Config(format!("rate_limit must be a positive number of requests per second or 0 to disable, not {r}"))),
+        };
+        let proxy = self.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
+        if let Some(p) = &proxy {
+            url::Url::parse(p).map_err(|e| Error::Config(format!("proxy {} is not a URL: {e}", redact_url(p))))?;
+        }
+        if let Some(path) = &self.ca_file {
+            if !path.is_file() {
+                return Err(Error::Config(format!("ca_file {} does not exist or is not a file", path.display())));
+            }
+        }
+        Ok(ResolvedConfig {
+            credentials,
+            region,
+            url,
+            host,
+            language,
+            timeout,
+            connect_timeout,
+            max_retries,
+            rate_limit,
+            proxy,
+            ca_file: self.ca_file.clone(),
+        })
+    }
+}
+
+fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Duration> {
+    match value {
+        None => Ok(default),
+        Some(d) if d.is_zero() => Err(Error::Config(format!("{name} must be greater than zero"))),
+        Some(d) => Ok(d),
+    }
+}
+
+/// `ccc.tencentcloudapi.com` -> https; `http://127.0.0.1:8080` as given. Returns the URL and the Host header value.
+pub fn parse_endpoint(endpoint: &str) -> Result<(url::Url, String)> {
+    let with_scheme = if endpoint.contains("://") { endpoint.to_string() } else { format!("https://{endpoint}") };
+    let url = url::Url::parse(&with_scheme).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a host or URL: {e}")))?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return Err(Error::Config(format!("endpoint {endpoint:?} must use http or https")));
+    }
+    let Some(host) = url.host_str() else {
+        return Err(Error::Config(format!("endpoint {endpoint:?} has no host")));
+    };
+    if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+        return Err(Error::Config(format!("endpoint {endpoint:?} must be a bare host or scheme://host[:port]")));
+    }
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    Ok((url, host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> ClientConfig {
+        ClientConfig { secret_id: Some("id".into()), secret_key: Some("key".into()), ..Default::default() }
+    }
+
+    #[test]
+    fn defaults() {
+        let r = creds().resolve_with(&|_| None, &[]).unwrap();
+        assert_eq!(r.url.as_str(), "https://ccc.intl.tencentcloudapi.com/");
+        assert_eq!(r.host, "ccc.intl.tencentcloudapi.com");
+        assert_eq!(r.language, "en-US");
+        assert_eq!(r.timeout, Duration::from_secs(30));
+        assert_eq!(r.connect_timeout, Duration::from_secs(5));
+        assert_eq!(r.max_retries, 2);
+        assert_eq!(r.rate_limit, Some(20.0));
+        assert_eq!(r.region, None);
+    }
+
+    #[test]
+    fn env_fills_region_and_endpoint_explicit_wins() {
+        let env = |k: &str| match k {
+            ENV_REGION => Some(" ap-singapore ".into()),
+            ENV_ENDPOINT => Some("http://127.0.0.1:8080".into()),
+            _ => None,
+        };
+        let r = creds().resolve_with(&env, &[]).unwrap();
+        assert_eq!(r.region.as_deref(), Some("ap-singapore"));
+        assert_eq!(r.url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(r.host, "127.0.0.1:8080");
+        let r = ClientConfig { region: Some("ap-hongkong".into()), endpoint: Some("ccc.tencentcloudapi.com".into()), ..creds() }
+            .resolve_with(&env, &[])
+            .unwrap();
+        assert_eq!(r.region.as_deref(), Some("ap-hongkong"));
+        assert_eq!(r.host, "ccc.tencentcloudapi.com");
+    }
+
+    #[test]
+    fn bad_values_are_config_errors() {
+        for cfg in [
+            ClientConfig { language: Some("fr-FR".into()), ..creds() },
+            ClientConfig { timeout: Some(Duration::ZERO), ..creds() },
+            ClientConfig { rate_limit: Some(-1.0), ..creds() },
+            ClientConfig { rate_limit: Some(f64::NAN), ..creds() },
+            ClientConfig { max_retries: Some(100), ..creds() },
+            ClientConfig { endpoint: Some("ftp://x".into()), ..creds() },
+            ClientConfig { endpoint: Some("http://x/path".into()), ..creds() },
+            ClientConfig { proxy: Some("not a url".into()), ..creds() },
+            ClientConfig { ca_file: Some("/nonexistent/ca.pem".into()), ..creds() },
+        ] {
+            let e = cfg.resolve_with(&|_| None, &[]).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{cfg:?}");
+        }
+    }
+
+    #[test]
+    fn zero_rate_limit_disables() {
+        let r = ClientConfig { rate_limit: Some(0.0), ..creds() }.resolve_with(&|_| None, &[]).unwrap();
+        assert_eq!(r.rate_limit, None);
+    }
+
+    #[test]
+    fn debug_redacts() {
+        let cfg = ClientConfig { secret_key: Some("SEKRIT".into()), token: Some("TOKSEKRIT".into()), proxy: Some("http://u:PROXYPASS@p:3128".into()), ..creds() };
+        let d = format!("{cfg:?}");
+        assert!(!d.contains("SEKRIT") && !d.contains("PROXYPASS"), "{d}");
+    }
+}

@@ -1,0 +1,237 @@
+//! Credentials: explicit arguments, then the environment, then the profile file. Resolved once, when the client
+//! is built. `Debug` never prints the secret key or the token.
+
+use crate::error::{Error, Result};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+
+/// A string that never shows itself in `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself, for signing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where a credential came from, for diagnostics (never the value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    Explicit,
+    Environment,
+    ProfileFile(PathBuf),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub secret_id: String,
+    pub secret_key: Secret,
+    pub token: Option<Secret>,
+    pub source: CredentialSource,
+}
+
+/// Users paste keys with stray spaces and quotes; that is the most common cause of SignatureFailure.
+pub fn clean(value: &str) -> String {
+    let mut v = value.trim();
+    loop {
+        let stripped = v
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')));
+        match stripped {
+            Some(s) => v = s.trim(),
+            None => return v.to_string(),
+        }
+    }
+}
+
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value.map(clean).filter(|s| !s.is_empty())
+}
+
+/// The `[default]` section of an INI credentials file: `secret_id`, `secret_key`, `token`.
+/// Unknown sections and keys are ignored; `;` and `#` start comment lines.
+pub fn parse_profile(text: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let (mut id, mut key, mut token) = (None, None, None);
+    let mut in_default = false;
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
+            continue;
+        }
+        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            in_default = section.trim() == "default";
+            continue;
+        }
+        if !in_default {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            let v = non_empty(Some(v));
+            match k.trim().to_ascii_lowercase().as_str() {
+                "secret_id" => id = v,
+                "secret_key" => key = v,
+                "token" => token = v,
+                _ => {}
+            }
+        }
+    }
+    (id, key, token)
+}
+
+/// The profile files in the order they are tried.
+pub fn profile_paths(home: Option<&Path>) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    if let Some(home) = home {
+        paths.push(home.join(".tencentcloud").join("credentials"));
+    }
+    paths.push(PathBuf::from("/etc/tencentcloud/credentials"));
+    paths
+}
+
+/// Resolve credentials from explicit values, then `env`, then the first readable profile file with a key pair.
+pub fn resolve(
+    secret_id: Option<&str>,
+    secret_key: Option<&str>,
+    token: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    profiles: &[PathBuf],
+) -> Result<Credentials> {
+    let (id, key) = (non_empty(secret_id), non_empty(secret_key));
+    match (id, key) {
+        (Some(secret_id), Some(key)) => {
+            return Ok(Credentials {
+                secret_id,
+                secret_key: Secret(key),
+                token: non_empty(token).map(Secret),
+                source: CredentialSource::Explicit,
+            })
+        }
+        (Some(_), None) => return Err(Error::Config("secret_id was given without secret_key".into())),
+        (None, Some(_)) => return Err(Error::Config("secret_key was given without secret_id".into())),
+        (None, None) => {}
+    }
+    let (id, key) = (non_empty(env(ENV_SECRET_ID).as_deref()), non_empty(env(ENV_SECRET_KEY).as_deref()));
+    match (id, key) {
+        (Some(secret_id), Some(key)) => {
+            return Ok(Credentials {
+                secret_id,
+                secret_key: Secret(key),
+                token: non_empty(token).or_else(|| non_empty(env(ENV_SESSION_TOKEN).as_deref())).map(Secret),
+                source: CredentialSource::Environment,
+            })
+        }
+        (Some(_), None) => return Err(Error::Config(format!("{ENV_SECRET_ID} is set but {ENV_SECRET_KEY} is not"))),
+        (None, Some(_)) => return Err(Error::Config(format!("{ENV_SECRET_KEY} is set but {ENV_SECRET_ID} is not"))),
+        (None, None) => {}
+    }
+    for path in profiles {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        if let (Some(secret_id), Some(key), file_token) = parse_profile(&text) {
+            return Ok(Credentials {
+                secret_id,
+                secret_key: Secret(key),
+                token: non_empty(token).or(file_token).map(Secret),
+                source: CredentialSource::ProfileFile(path.clone()),
+            });
+        }
+    }
+    Err(Error::Config(format!(
+        "no credentials found: pass secret_id and secret_key to the client, or set {ENV_SECRET_ID} and {ENV_SECRET_KEY} \
+         (and {ENV_SESSION_TOKEN} for temporary credentials), or write secret_id and secret_key under [default] in {}",
+        profiles.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn cleaning_strips_spaces_and_quotes() {
+        assert_eq!(clean("  \"AKID123\" "), "AKID123");
+        assert_eq!(clean("'key'"), "key");
+        assert_eq!(clean(" \" 'k' \" "), "k");
+        assert_eq!(clean("a\"b"), "a\"b");
+    }
+
+    #[test]
+    fn explicit_wins_over_env() {
+        let env = env_of(&[(ENV_SECRET_ID, "envid"), (ENV_SECRET_KEY, "envkey")]);
+        let c = resolve(Some(" id "), Some("'key'"), None, &env, &[]).unwrap();
+        assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("id", "key"));
+        assert_eq!(c.source, CredentialSource::Explicit);
+    }
+
+    #[test]
+    fn env_with_token_and_quotes() {
+        let env = env_of(&[(ENV_SECRET_ID, " \"envid\""), (ENV_SECRET_KEY, "envkey\n"), (ENV_SESSION_TOKEN, "'tok'")]);
+        let c = resolve(None, None, None, &env, &[]).unwrap();
+        assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("envid", "envkey"));
+        assert_eq!(c.token.unwrap().expose(), "tok");
+        assert_eq!(c.source, CredentialSource::Environment);
+    }
+
+    #[test]
+    fn half_pairs_are_errors() {
+        assert!(resolve(Some("id"), None, None, &env_of(&[]), &[]).is_err());
+        assert!(resolve(None, None, None, &env_of(&[(ENV_SECRET_ID, "x")]), &[]).is_err());
+    }
+
+    #[test]
+    fn profile_files_in_order() {
+        let dir = std::env::temp_dir().join(format!("ccc-cred-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (first, second) = (dir.join("missing"), dir.join("credentials"));
+        std::fs::write(&second, "; comment\n[other]\nsecret_id=no\n[default]\nsecret_id = \" AKIDfile \"\nsecret_key= 'filekey' \ntoken = t1\n").unwrap();
+        let c = resolve(None, None, None, &env_of(&[]), &[first, second.clone()]).unwrap();
+        assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("AKIDfile", "filekey"));
+        assert_eq!(c.token.as_ref().unwrap().expose(), "t1");
+        assert_eq!(c.source, CredentialSource::ProfileFile(second));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn missing_names_all_three_sources() {
+        let err = resolve(None, None, None, &env_of(&[]), &profile_paths(Some(Path::new("/home/u")))).unwrap_err();
+        let msg = err.to_string();
+        for needle in ["secret_id", ENV_SECRET_ID, ENV_SECRET_KEY, "/home/u/.tencentcloud/credentials", "/etc/tencentcloud/credentials"] {
+            assert!(msg.contains(needle), "{msg}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = resolve(Some("id"), Some("SUPERSECRETKEY"), Some("SUPERSECRETTOKEN"), &env_of(&[]), &[]).unwrap();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("SUPERSECRET"), "{dbg}");
+        assert!(dbg.contains("id"));
+    }
+}
