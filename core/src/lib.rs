@@ -14,6 +14,8 @@ pub mod logging;
 pub mod ratelimit;
 pub mod retry;
 pub mod signer;
+pub mod tts;
+pub mod validate;
 
 pub use client::{AiCallResult, CancellationToken, Client};
 pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
@@ -21,6 +23,8 @@ pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Result};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use request::CreateAiCallRequest;
+pub use request::{AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords, PARAMETERS};
+pub use tts::{AzureTts, CustomHttpTts, CustomTtsConfig, MinimaxTts, TencentTts, VolcengineTts};
 
 /// The API version of `CreateAICall` and its sibling actions.
 pub const API_VERSION: &str = "2020-02-10";

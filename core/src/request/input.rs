@@ -1,0 +1,405 @@
+//! Reading a request from loose JSON (bindings, emulator): key spellings, types, and every problem collected.
+//!
+//! Only shapes and types are checked here; the rules are in `validate.rs`. A field that fails to parse is left
+//! unset (list elements get a default placeholder so later indices stay right) and reported at its wire path.
+
+use super::{
+    AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
+    EXTRA_PARAMS, PARAMETERS,
+};
+use crate::field::{closest, to_camel, to_snake, FieldError, KeyCase};
+use crate::tts::CustomTtsConfig;
+use serde_json::{Map, Value};
+
+/// Which key spellings an object accepts.
+#[derive(Clone, Copy)]
+pub(crate) enum Spelling {
+    /// The caller's case or the wire's PascalCase.
+    Caller(KeyCase),
+    /// PascalCase, snake_case or camelCase (CustomTTSConfig, often pasted from docs or another tool).
+    Any,
+}
+
+impl Spelling {
+    fn accepts(self, wire: &str, key: &str) -> bool {
+        key == wire
+            || match self {
+                Spelling::Caller(KeyCase::Wire) => false,
+                Spelling::Caller(case) => key == case.key(wire),
+                Spelling::Any => key == to_snake(wire) || key == to_camel(wire),
+            }
+    }
+}
+
+/// The fields of one JSON object, resolved to wire names, taken one by one with their type checked.
+pub(crate) struct Fields<'e> {
+    prefix: String,
+    values: Vec<(&'static str, Value)>,
+    spelling: Spelling,
+    pub(crate) errors: &'e mut Vec<FieldError>,
+}
+
+impl<'e> Fields<'e> {
+    /// Resolve the keys of `map` against `names`; unknown and doubled keys are reported here.
+    pub(crate) fn new(
+        map: Map<String, Value>,
+        prefix: &str,
+        names: &[&'static str],
+        spelling: Spelling,
+        errors: &'e mut Vec<FieldError>,
+    ) -> Self {
+        let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(map.len());
+        for (key, value) in map {
+            let Some(wire) = names.iter().copied().find(|w| spelling.accepts(w, &key)) else {
+                errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names)));
+                continue;
+            };
+            if values.iter().any(|(w, _)| *w == wire) {
+                errors.push(FieldError::invalid(join(prefix, wire), "given twice under different spellings; keep one"));
+                continue;
+            }
+            if !value.is_null() {
+                values.push((wire, value));
+            }
+        }
+        Fields { prefix: prefix.to_string(), values, spelling, errors }
+    }
+
+    /// The wire path of one of this object's fields.
+    pub(crate) fn path(&self, name: &str) -> String {
+        join(&self.prefix, name)
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.values.iter().any(|(w, _)| *w == name)
+    }
+
+    /// The raw value of a field, if set.
+    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
+        let at = self.values.iter().position(|(w, _)| *w == name)?;
+        Some(self.values.swap_remove(at).1)
+    }
+
+    fn invalid(&mut self, path: String, expected: &str, got: &Value) {
+        self.errors.push(FieldError::invalid(path, format!("expected {expected}, got {}", describe(got))));
+    }
+
+    pub(crate) fn string(&mut self, name: &str) -> Option<String> {
+        let value = self.take(name)?;
+        let path = self.path(name);
+        self.as_string(value, path)
+    }
+
+    fn as_string(&mut self, value: Value, path: String) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s),
+            other => {
+                self.invalid(path, "a string", &other);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn u64(&mut self, name: &str) -> Option<u64> {
+        let value = self.take(name)?;
+        match unsigned(&value) {
+            Ok(n) => Some(n),
+            Err(problem) => {
+                self.errors.push(FieldError::invalid(self.path(name), problem));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn f64(&mut self, name: &str) -> Option<f64> {
+        match self.take(name)? {
+            Value::Number(n) => n.as_f64(),
+            other => {
+                let hint = unquote_hint(&other, |s| s.parse::<f64>().is_ok_and(f64::is_finite));
+                let message = format!("expected a number, got {}{hint}", describe(&other));
+                self.errors.push(FieldError::invalid(self.path(name), message));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn bool(&mut self, name: &str) -> Option<bool> {
+        match self.take(name)? {
+            Value::Bool(b) => Some(b),
+            other => {
+                let hint = unquote_hint(&other, |s| s == "true" || s == "false");
+                let message = format!("expected a boolean (true or false), got {}{hint}", describe(&other));
+                self.errors.push(FieldError::invalid(self.path(name), message));
+                None
+            }
+        }
+    }
+
+    /// A list of strings; an element of the wrong type is reported and kept as `""` so indices stay right.
+    pub(crate) fn strings(&mut self, name: &str) -> Option<Vec<String>> {
+        let items = self.list(name, "a list of strings")?;
+        let base = self.path(name);
+        Some(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| self.as_string(item, format!("{base}[{i}]")).unwrap_or_default())
+                .collect(),
+        )
+    }
+
+    /// A list of objects, each read by `read` with its own [`Fields`].
+    pub(crate) fn objects<T: Default>(
+        &mut self,
+        name: &str,
+        names: &[&'static str],
+        read: impl Fn(&mut Fields) -> T,
+    ) -> Option<Vec<T>> {
+        let items = self.list(name, "a list of objects")?;
+        let base = self.path(name);
+        let spelling = self.spelling;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let path = format!("{base}[{i}]");
+            match item {
+                Value::Object(map) => out.push(read(&mut Fields::new(map, &path, names, spelling, self.errors))),
+                other => {
+                    self.invalid(path, "an object", &other);
+                    out.push(T::default());
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// One nested object, read by `read` with its own [`Fields`].
+    pub(crate) fn object<T>(
+        &mut self,
+        name: &str,
+        names: &[&'static str],
+        read: impl Fn(&mut Fields) -> T,
+    ) -> Option<T> {
+        match self.take(name)? {
+            Value::Object(map) => {
+                let path = self.path(name);
+                Some(read(&mut Fields::new(map, &path, names, self.spelling, self.errors)))
+            }
+            other => {
+                self.invalid(self.path(name), "an object", &other);
+                None
+            }
+        }
+    }
+
+    /// A parameter the service takes as a JSON *string*; a JSON object is accepted too and written compactly.
+    pub(crate) fn json_text(&mut self, name: &str) -> Option<String> {
+        match self.take(name)? {
+            Value::String(s) => Some(s),
+            Value::Object(map) => Some(Value::Object(map).to_string()),
+            other => {
+                self.invalid(self.path(name), "a JSON string (or an object to be sent as one)", &other);
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, name: &str, expected: &str) -> Option<Vec<Value>> {
+        match self.take(name)? {
+            Value::Array(items) => Some(items),
+            other => {
+                self.invalid(self.path(name), expected, &other);
+                None
+            }
+        }
+    }
+}
+
+/// "unknown parameter; did you mean `LLMType`?". Names are backticked wire names, so each binding shows them
+/// in its own case; inside a nested object the short list of its fields is spelled out too.
+fn unknown_message(key: &str, prefix: &str, names: &[&'static str]) -> String {
+    let mut message = if prefix.is_empty() { "unknown parameter".to_string() } else { "unknown field".to_string() };
+    if let Some(hint) = suggest(key, names) {
+        message.push_str(&format!("; did you mean `{hint}`?"));
+    } else if !prefix.is_empty() {
+        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        message.push_str(&format!("; expected one of {}", list.join(", ")));
+    }
+    message
+}
+
+/// The closest of `names`; keys and values longer than any real name get no hint, which keeps an
+/// edit-distance search over input from the network cheap.
+pub(crate) fn suggest(given: &str, names: &[&'static str]) -> Option<&'static str> {
+    if given.len() > 64 {
+        return None;
+    }
+    closest(given, names.iter().copied())
+}
+
+/// `prefix.name`, or `name` at the top level.
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// " (write it without quotes)" when a string holds what was expected, e.g. `"1400000000"` for an integer.
+fn unquote_hint(value: &Value, fits: impl Fn(&str) -> bool) -> &'static str {
+    match value {
+        Value::String(s) if fits(s.trim()) => " (write it without quotes)",
+        _ => "",
+    }
+}
+
+/// What a value is, for "expected X, got Y" (never the value itself: it may be a secret).
+pub(crate) fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a decimal number",
+        Value::Number(n) if n.as_u64().is_none() => "a negative number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A non-negative integer. A whole number written as a float (`60000.0`) counts, as in JSON Schema, because
+/// JavaScript numbers and some JSON encoders produce them; `1.5` and `-1` do not.
+fn unsigned(value: &Value) -> Result<u64, String> {
+    // 2^53: beyond it a float no longer holds every integer exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let Value::Number(n) = value else {
+        let hint = unquote_hint(value, |s| s.parse::<u64>().is_ok());
+        return Err(format!("expected a non-negative integer, got {}{hint}", describe(value)));
+    };
+    if let Some(u) = n.as_u64() {
+        return Ok(u);
+    }
+    if n.as_i64().is_some() {
+        return Err("expected a non-negative integer, got a negative number".to_string());
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && (0.0..=EXACT).contains(&f) => Ok(f as u64),
+        Some(f) if f < 0.0 => Err("expected a non-negative integer, got a negative number".to_string()),
+        Some(f) if f.fract() == 0.0 => {
+            Err("expected a non-negative integer, got a number too large to be exact".into())
+        }
+        _ => Err("expected a non-negative integer, got a decimal number".to_string()),
+    }
+}
+
+const TRANSFER_ITEM: [&str; 3] = ["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"];
+const TRANSFER_TO_AGENT_ITEM: [&str; 3] = ["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"];
+const VARIABLE: [&str; 2] = ["Key", "Value"];
+const EXTRACT_ELEMENT: [&str; 5] = ["InfoType", "InfoName", "InfoContent", "Examples", "Choices"];
+const TONE_WORD: [&str; 2] = ["FirstSentenceTimeout", "ZHToneWords"];
+const ZH_TONE_WORDS: [&str; 3] = ["Neutral", "Positive", "Negative"];
+
+/// Read a whole request; problems go to `errors`, and what parsed is returned either way.
+pub(super) fn read_request(
+    map: Map<String, Value>,
+    case: KeyCase,
+    errors: &mut Vec<FieldError>,
+) -> CreateAiCallRequest {
+    let mut names: Vec<&'static str> = PARAMETERS.to_vec();
+    names.push(EXTRA_PARAMS);
+    let f = &mut Fields::new(map, "", &names, Spelling::Caller(case), errors);
+    CreateAiCallRequest {
+        sdk_app_id: f.u64("SdkAppId").unwrap_or(0),
+        callee: f.string("Callee").unwrap_or_default(),
+        llm_type: f.string("LLMType").unwrap_or_default(),
+        api_key: f.string("APIKey").unwrap_or_default(),
+        api_url: f.string("APIUrl").unwrap_or_default(),
+        system_prompt: f.string("SystemPrompt"),
+        model: f.string("Model"),
+        voice_type: f.string("VoiceType"),
+        callers: f.strings("Callers"),
+        welcome_message: f.string("WelcomeMessage"),
+        welcome_type: f.u64("WelcomeType"),
+        welcome_message_priority: f.u64("WelcomeMessagePriority"),
+        max_duration: f.u64("MaxDuration"),
+        languages: f.strings("Languages"),
+        interrupt_mode: f.u64("InterruptMode"),
+        interrupt_speech_duration: f.u64("InterruptSpeechDuration"),
+        end_function_enable: f.bool("EndFunctionEnable"),
+        end_function_desc: f.string("EndFunctionDesc"),
+        transfer_function_enable: f.bool("TransferFunctionEnable"),
+        transfer_items: f.objects("TransferItems", &TRANSFER_ITEM, |g| AiTransferItem {
+            transfer_function_name: g.string("TransferFunctionName").unwrap_or_default(),
+            transfer_function_desc: g.string("TransferFunctionDesc").unwrap_or_default(),
+            transfer_skill_group_id: g.u64("TransferSkillGroupId").unwrap_or(0),
+        }),
+        transfer_to_agent_enable: f.bool("TransferToAgentEnable"),
+        transfer_to_agent_items: f.objects("TransferToAgentItems", &TRANSFER_TO_AGENT_ITEM, |g| TransferToAgentItem {
+            transfer_to_agent_name: g.string("TransferToAgentName").unwrap_or_default(),
+            transfer_to_agent_desc: g.string("TransferToAgentDesc").unwrap_or_default(),
+            transfer_to_agent_id: g.u64("TransferToAgentId").unwrap_or(0),
+        }),
+        notify_duration: f.u64("NotifyDuration"),
+        notify_message: f.string("NotifyMessage"),
+        notify_max_count: f.u64("NotifyMaxCount"),
+        custom_tts_config: f.take("CustomTTSConfig").and_then(|v| {
+            let path = f.path("CustomTTSConfig");
+            CustomTtsConfig::read(v, &path, f.errors)
+        }),
+        prompt_variables: f.objects("PromptVariables", &VARIABLE, read_variable),
+        vad_silence_time: f.u64("VadSilenceTime"),
+        extract_config: f.objects("ExtractConfig", &EXTRACT_ELEMENT, |g| ExtractConfigElement {
+            info_type: g.string("InfoType").unwrap_or_default(),
+            info_name: g.string("InfoName").unwrap_or_default(),
+            info_content: g.string("InfoContent"),
+            examples: g.strings("Examples"),
+            choices: g.strings("Choices"),
+        }),
+        temperature: f.f64("Temperature"),
+        variables: f.objects("Variables", &VARIABLE, read_variable),
+        top_p: f.f64("TopP"),
+        vad_level: f.u64("VadLevel"),
+        tone_word: f.object("ToneWord", &TONE_WORD, |g| ToneWord {
+            first_sentence_timeout: g.f64("FirstSentenceTimeout"),
+            zh_tone_words: g.object("ZHToneWords", &ZH_TONE_WORDS, |h| ZhToneWords {
+                neutral: h.strings("Neutral"),
+                positive: h.strings("Positive"),
+                negative: h.strings("Negative"),
+            }),
+        }),
+        enable_compliance_audio: f.bool("EnableComplianceAudio"),
+        enable_voicemail_detection: f.bool("EnableVoicemailDetection"),
+        voicemail_action: f.u64("VoicemailAction"),
+        llm_extra_body: f.json_text("LLMExtraBody"),
+        max_call_duration_ms: f.u64("MaxCallDurationMs"),
+        max_ring_timeout_second: f.u64("MaxRingTimeoutSecond"),
+        ambient_sound_type: f.string("AmbientSoundType"),
+        ambient_sound_volume: f.f64("AmbientSoundVolume"),
+        acquire_timeout_second: f.u64("AcquireTimeoutSecond"),
+        custom_stt_config: f.json_text("CustomSTTConfig"),
+        extra: read_extra(f),
+    }
+}
+
+fn read_variable(g: &mut Fields) -> Variable {
+    // `Value` may legitimately be empty, so an absent one is reported here rather than by the rules.
+    if !g.has("Value") {
+        g.errors.push(FieldError::missing(g.path("Value"), "required (an empty string is allowed)"));
+    }
+    Variable { key: g.string("Key").unwrap_or_default(), value: g.string("Value").unwrap_or_default() }
+}
+
+/// `ExtraParams`: raw wire parameters, keys kept exactly as given; `null` entries mean "not set".
+fn read_extra(f: &mut Fields) -> Map<String, Value> {
+    match f.take(EXTRA_PARAMS) {
+        None => Map::new(),
+        Some(Value::Object(mut map)) => {
+            map.retain(|_, v| !v.is_null());
+            map
+        }
+        Some(other) => {
+            f.invalid(f.path(EXTRA_PARAMS), "an object of raw wire parameters", &other);
+            Map::new()
+        }
+    }
+}
