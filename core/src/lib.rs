@@ -3,6 +3,7 @@
 //! The core owns all behaviour: the typed request and its validation, TC3 signing, the HTTPS client with
 //! safe retries and a rate limiter, and typed errors. The Python and Node packages only convert.
 
+pub mod campaign;
 pub mod client;
 pub mod config;
 pub mod credential;
@@ -17,6 +18,7 @@ pub mod signer;
 pub mod tts;
 pub mod validate;
 
+pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
 pub use client::{AiCallResult, CancellationToken, Client};
 pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
