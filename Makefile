@@ -4,9 +4,9 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: test demo bench fuzz test-rust test-conformance test-python test-node venv node-deps clean
+.PHONY: test demo bench fuzz test-rust test-conformance test-python test-node venv node-deps clean test-official
 
-test: test-rust test-conformance test-python test-node
+test: test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
 
 # --- tools -----------------------------------------------------------------------------------------
@@ -30,5 +30,15 @@ test-python:
 test-node:
 	@true
 
+# The official Python and Node SDKs against the emulator binary (tests/official/run.sh starts and stops it).
+EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ccc-aicall-emulator
+test-official: venv tests/official/node_modules/.installed
+	$(CARGO) build --locked -p ccc-aicall-emulator
+	tests/official/run.sh $(EMULATOR_BIN) $(PY)
+
+tests/official/node_modules/.installed: tests/official/package.json tests/official/package-lock.json
+	cd tests/official && npm ci --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf target $(VENV) node/node_modules
+	rm -rf target $(VENV) node/node_modules tests/official/node_modules

@@ -1,0 +1,88 @@
+//! A small unsigned control surface under `/__emulator/`, for driving the standalone binary from other
+//! processes (the official SDKs' tests, demos). The service itself only serves `/`, so nothing collides.
+//! Requests here are not counted as hits.
+//!
+//! - `GET  /__emulator/state`: `{"hits", "hits_by_action", "calls", "pending_faults", "clock_offset_secs", "rate_limit"}`
+//! - `POST /__emulator/faults`: a fault in its JSON form, or a list of them; queued in order
+//! - `POST /__emulator/reset`: forget calls, counters, faults and sessions
+//! - `POST /__emulator/clock-offset`: `{"secs": 600}`
+//! - `POST /__emulator/rate-limit`: `{"rps": 5}`
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::fault::Fault;
+use crate::server::{read_body, response, BodyError};
+use crate::state::Shared;
+
+pub(crate) const PREFIX: &str = "/__emulator/";
+
+pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<http_body_util::Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let body = match read_body(&parts, body, shared.max_body_bytes).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return answer(shared, StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "body too large"})),
+        Err(BodyError::Broken) => return answer(shared, StatusCode::BAD_REQUEST, json!({"error": "body not read"})),
+    };
+    let path = parts.uri.path().strip_prefix(PREFIX).unwrap_or_default();
+    let result = match (&parts.method, path) {
+        (&Method::GET, "state") => Ok(json!({
+            "hits": shared.hits(),
+            "hits_by_action": shared.hits_by_action(),
+            "calls": shared.calls(),
+            "pending_faults": shared.pending_faults(),
+            "clock_offset_secs": shared.clock_offset(),
+            "rate_limit": shared.rate_limit(),
+        })),
+        (&Method::POST, "faults") => faults(&body).map(|list| {
+            let queued = list.len();
+            list.into_iter().for_each(|f| shared.inject(f));
+            json!({ "queued": queued })
+        }),
+        (&Method::POST, "reset") => {
+            shared.reset();
+            Ok(json!({}))
+        }
+        (&Method::POST, "clock-offset") => field(&body, "secs").and_then(|v| {
+            let secs = v.as_i64().ok_or("`secs` must be whole seconds")?;
+            shared.set_clock_offset(secs);
+            Ok(json!({ "clock_offset_secs": secs }))
+        }),
+        (&Method::POST, "rate-limit") => field(&body, "rps").and_then(|v| {
+            let rps = v.as_f64().filter(|r| r.is_finite() && *r >= 0.0).ok_or("`rps` must be a number >= 0")?;
+            shared.set_rate_limit(rps);
+            Ok(json!({ "rate_limit": rps }))
+        }),
+        _ => {
+            return answer(
+                shared,
+                StatusCode::NOT_FOUND,
+                json!({"error": "GET state, POST faults, reset, clock-offset or rate-limit under /__emulator/"}),
+            )
+        }
+    };
+    match result {
+        Ok(v) => answer(shared, StatusCode::OK, v),
+        Err(e) => answer(shared, StatusCode::BAD_REQUEST, json!({ "error": e.to_string() })),
+    }
+}
+
+fn faults(body: &[u8]) -> Result<Vec<Fault>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let items = match value {
+        Value::Array(items) => items,
+        one => vec![one],
+    };
+    items.into_iter().map(|v| Fault::from_value(v).map_err(|e| e.to_string())).collect()
+}
+
+fn field(body: &[u8], name: &str) -> Result<Value, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    value.get(name).cloned().ok_or_else(|| format!("expected {{\"{name}\": ...}}"))
+}
+
+fn answer(shared: &Shared, status: StatusCode, body: Value) -> Response<http_body_util::Full<Bytes>> {
+    response(shared, 0, status, "application/json", body.to_string().into())
+}
