@@ -84,15 +84,21 @@ const sharedEndpoint = () => {
   return endpoint;
 };
 
-const children = [];
-after(() => children.forEach((child) => child.kill()));
+// Emulators started here are stopped after the tests, and on any exit of this process.
+const children = new Set();
+function stopEmulators() {
+  children.forEach((child) => child.kill());
+  children.clear();
+}
+after(stopEmulators);
+process.on("exit", stopEmulators);
 
 // Start another emulator with its own options; resolves to its endpoint.
 function startEmulator(...args) {
   const binary = process.env.CCC_EMULATOR_BIN;
   assert.ok(binary, "CCC_EMULATOR_BIN is not set: run this through tests/official/run.sh (make test-official)");
   const child = spawn(binary, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
+  children.add(child);
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`emulator exited early with ${code}`)));
@@ -143,8 +149,8 @@ test("DescribeTelSession then HangUpCall", async () => {
   assert.equal(Session.SessionID, SessionId);
   assert.ok(["ringing", "inProgress"].includes(Session.SessionStatus), Session.SessionStatus);
   await cli.HangUpCall({ SdkAppId: SDK_APP_ID, SessionId });
-  const after = await cli.DescribeTelSession({ SdkAppId: SDK_APP_ID, SessionId });
-  assert.equal(after.Session.SessionStatus, "finished");
+  const hungUp = await cli.DescribeTelSession({ SdkAppId: SDK_APP_ID, SessionId });
+  assert.equal(hungUp.Session.SessionStatus, "finished");
 });
 
 test("an unknown session is ResourceNotFound", async () => {
