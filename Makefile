@@ -24,8 +24,10 @@ test-rust:
 test-conformance: venv
 	CCC_ORACLE_PYTHON=$(PY) $(CARGO) test --locked -p ccc-aicall --test oracle -- --nocapture
 
-test-python:
-	@true
+# The Python package: a debug build of the extension into .venv, then its pytest suite against the emulator.
+test-python: venv
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python/Cargo.toml
+	cd python && $(PY) -m pytest -q
 
 test-node:
 	@true

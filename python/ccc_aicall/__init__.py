@@ -1,0 +1,58 @@
+"""ccc_aicall: place LLM-driven phone calls through Tencent Cloud Contact Center's ``CreateAICall``.
+
+>>> from ccc_aicall import Client
+>>> client = Client()  # credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY or the profile file
+>>> result = client.create_ai_call(sdk_app_id=1400000000, callee="008613012345678", llm_type="openai",
+...                                api_key="sk-...", api_url="https://api.openai.com/v1/",
+...                                system_prompt="You are ...", model="gpt-4o-mini", voice_type="ZhiXi")
+>>> result.session_id
+
+``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client. Errors are
+``CccError`` subclasses; ``ccc_aicall.testing.Emulator`` is a local service for tests. The Rust core does
+the work: validation, TC3 signing, the rate limiter, safe retries and error classification.
+"""
+
+from . import _native
+from ._client import AsyncClient, Client, create_ai_call
+from ._exceptions import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    CallRejectedError,
+    CccError,
+    ConfigurationError,
+    FieldProblem,
+    InternalServerError,
+    InvalidRequestError,
+    OutcomeUnknownError,
+    RateLimitError,
+    ValidationError,
+)
+from ._native import AiCallResult
+
+__version__: str = _native.__version__
+
+PARAMETERS = tuple(_native.PARAMETERS)
+"""The 44 parameters of CreateAICall as create_ai_call keywords, in the API's order."""
+
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "create_ai_call",
+    "AiCallResult",
+    "PARAMETERS",
+    "CccError",
+    "ValidationError",
+    "ConfigurationError",
+    "ApiError",
+    "AuthenticationError",
+    "RateLimitError",
+    "InvalidRequestError",
+    "CallRejectedError",
+    "InternalServerError",
+    "ApiConnectionError",
+    "ApiTimeoutError",
+    "OutcomeUnknownError",
+    "FieldProblem",
+]

@@ -1,0 +1,365 @@
+"""Client, AsyncClient and the module-level create_ai_call: explicit, documented signatures over the native client.
+
+Every method here only converts its arguments and forwards them; validation, defaults, retries, rate limiting
+and error classification all happen in the Rust core.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from typing import Any, Dict, Mapping, NoReturn, Optional, Sequence, Union
+
+from . import _native
+from ._native import AiCallResult
+from .tts import TtsConfig
+
+__all__ = ["Client", "AsyncClient", "create_ai_call"]
+
+_Items = Sequence[Mapping[str, Any]]
+_TtsValue = Union[TtsConfig, Mapping[str, Any], str]
+_JsonText = Union[str, Mapping[str, Any]]
+
+
+def _params(keywords: Dict[str, Any]) -> Dict[str, Any]:
+    """The keywords of a create_ai_call (its ``locals()``) as the native layer takes them."""
+    params = {k: v for k, v in keywords.items() if k not in ("self", "unexpected")}
+    params.update(keywords["unexpected"])
+    if isinstance(params.get("custom_tts_config"), TtsConfig):
+        params["custom_tts_config"] = params["custom_tts_config"].to_dict()
+    return params
+
+
+class Client(_native.Client):
+    """A client for Tencent Cloud Contact Center's CreateAICall (and its sibling actions), blocking.
+
+    Safe to share between threads; every call releases the GIL while it waits, and works inside a running
+    asyncio loop (Jupyter). Ctrl-C stops a call in flight. Every option is resolved once, here:
+    explicit argument, then environment, then the default.
+
+    Args:
+        secret_id: API SecretId; else ``TENCENTCLOUD_SECRET_ID``, else ``~/.tencentcloud/credentials``
+            (then ``/etc/tencentcloud/credentials``), section ``[default]``.
+        secret_key: API SecretKey; else ``TENCENTCLOUD_SECRET_KEY``, else the profile file. Never printed.
+        token: session token of temporary credentials; else ``TENCENTCLOUD_SESSION_TOKEN``. Never printed.
+        region: sent as ``X-TC-Region``; else ``TENCENTCLOUD_REGION``; else none (the action needs none).
+        endpoint: a host (``ccc.tencentcloudapi.com`` for the mainland site; https) or a URL
+            (``http://127.0.0.1:8080``); else ``CCC_AICALL_ENDPOINT``; default ``ccc.intl.tencentcloudapi.com``.
+        language: ``"en-US"`` (default) or ``"zh-CN"``: the language of the service's messages.
+        timeout: seconds for one attempt, connecting included (default 30).
+        connect_timeout: seconds for connecting (default 5).
+        max_retries: retries of requests that certainly did not reach the service or that it refused without
+            acting (rate limited, connection refused); a call that may have been placed is never re-sent
+            (default 2, at most 10).
+        rate_limit: requests per second shared by every call on this client (default 20, the service's
+            limit for CreateAICall); 0 turns the limiter off.
+        proxy: proxy URL; else ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured.
+        ca_file: a PEM file of extra trusted root certificates (corporate TLS interception).
+
+    Raises:
+        ConfigurationError: no credentials found, or an option is invalid.
+    """
+
+    __slots__ = ()
+
+    def create_ai_call(
+        self,
+        *,
+        sdk_app_id: Optional[int] = None,
+        callee: Optional[str] = None,
+        llm_type: Optional[str] = None,
+        api_key: Optional[str] = None,
+        api_url: Optional[str] = None,
+        system_prompt: Optional[str] = None,
+        model: Optional[str] = None,
+        voice_type: Optional[str] = None,
+        callers: Optional[Sequence[str]] = None,
+        welcome_message: Optional[str] = None,
+        welcome_type: Optional[int] = None,
+        welcome_message_priority: Optional[int] = None,
+        max_duration: Optional[int] = None,
+        languages: Optional[Sequence[str]] = None,
+        interrupt_mode: Optional[int] = None,
+        interrupt_speech_duration: Optional[int] = None,
+        end_function_enable: Optional[bool] = None,
+        end_function_desc: Optional[str] = None,
+        transfer_function_enable: Optional[bool] = None,
+        transfer_items: Optional[_Items] = None,
+        transfer_to_agent_enable: Optional[bool] = None,
+        transfer_to_agent_items: Optional[_Items] = None,
+        notify_duration: Optional[int] = None,
+        notify_message: Optional[str] = None,
+        notify_max_count: Optional[int] = None,
+        custom_tts_config: Optional[_TtsValue] = None,
+        prompt_variables: Optional[_Items] = None,
+        vad_silence_time: Optional[int] = None,
+        extract_config: Optional[_Items] = None,
+        temperature: Optional[float] = None,
+        variables: Optional[_Items] = None,
+        top_p: Optional[float] = None,
+        vad_level: Optional[int] = None,
+        tone_word: Optional[Mapping[str, Any]] = None,
+        enable_compliance_audio: Optional[bool] = None,
+        enable_voicemail_detection: Optional[bool] = None,
+        voicemail_action: Optional[int] = None,
+        llm_extra_body: Optional[_JsonText] = None,
+        max_call_duration_ms: Optional[int] = None,
+        max_ring_timeout_second: Optional[int] = None,
+        ambient_sound_type: Optional[str] = None,
+        ambient_sound_volume: Optional[float] = None,
+        acquire_timeout_second: Optional[int] = None,
+        custom_stt_config: Optional[_JsonText] = None,
+        extra_params: Optional[Mapping[str, Any]] = None,
+        **unexpected: NoReturn,
+    ) -> AiCallResult:
+        """Place one AI call: the service dials ``callee`` and an LLM agent talks. Returns its SessionId.
+
+        The request is validated first (every problem is reported at once, nothing is sent), then sent once,
+        signed, through the client's rate limiter. None means "not set" for every parameter. Nested values
+        accept snake_case keys or the service's PascalCase ones.
+
+        Required:
+            sdk_app_id: the CCC application id (SdkAppId), e.g. 1400000000.
+            callee: the number to call, ``00`` + country code + number (``008613012345678``); ``+86 130...``
+                is rewritten to that form.
+            llm_type: the LLM protocol: ``openai`` (GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs),
+                ``azure``, ``minimax`` or ``dify``.
+            api_key: the LLM provider's API key. Never printed.
+            api_url: the LLM base URL, e.g. ``https://api.openai.com/v1/``; Azure:
+                ``https://{resource}.openai.azure.com?api-version=...``.
+            system_prompt: the global prompt (persona, rules, task); required unless ``llm_type`` is ``dify``.
+            model: the model name (``gpt-4o-mini``, ``deepseek-chat``, ``hunyuan-turbo``); required unless
+                ``llm_type`` is ``dify``.
+
+        Voice and conversation:
+            voice_type: a built-in voice: ZhiMei, ZhiXi, ZhiQi, ZhiTian, AiXiaoJing, WeRose, Monika, Nanami,
+                SunHi, Gadis, Yasmin, Kani, Achara, HoaiMy. Leave unset with ``custom_tts_config``.
+            callers: caller-ID numbers to call from.
+            welcome_message: the greeting.
+            welcome_type: 0 = speak ``welcome_message`` (if it is empty, the callee speaks first);
+                1 = the LLM writes the greeting from the prompt and speaks first.
+            welcome_message_priority: 0 = the greeting can be interrupted (default); 2 = it cannot.
+            max_duration: MILLISECONDS of user *silence* before the call is hung up (default 60000).
+                Not the call length: see ``max_call_duration_ms``.
+            languages: ASR languages, at most 4, the first is the primary one (zh, zh-TW, zh-dialect, en, vi,
+                ja, ko, id, th, pt, tr, ar, es, hi, fr, ms, fil, de, it, ru).
+            interrupt_mode: 0 = the callee can barge in (default); 1 = no interruption.
+            interrupt_speech_duration: MILLISECONDS of callee speech that interrupt the agent (mode 0;
+                default 500).
+            vad_silence_time: MILLISECONDS of silence that end an utterance (ASR VAD), 240 to 2000
+                (default 1000).
+            vad_level: far-field voice suppression, 0 to 3 (default 0, recommended 2).
+            notify_duration: SECONDS of silence before the agent nudges the callee (minimum 10, default 10).
+            notify_message: the nudge text.
+            notify_max_count: the most nudges per call (default unlimited).
+            custom_tts_config: your own TTS vendor: a ``ccc_aicall.tts`` class (``Tencent``, ``Minimax``,
+                ``Volcengine``, ``Azure``, ``Custom``), the documented dict
+                (``{"TTSType": "tencent", "AppId": ..., "SecretKey": ...}``, snake_case keys too), or its JSON
+                string. Its credentials are never printed.
+            tone_word: filler words while the LLM is slow: ``{"first_sentence_timeout": 1.5 (SECONDS),
+                "zh_tone_words": {"neutral": [...], "positive": [...], "negative": [...]}}``.
+            ambient_sound_type: background sound, ``coffee_shops`` or ``busy_office``.
+            ambient_sound_volume: its volume, 0 to 2 (default 1).
+            enable_compliance_audio: play the "AI-generated" compliance tone (default True); False makes
+                labelling the call your duty.
+
+        LLM:
+            temperature: LLM temperature.
+            top_p: LLM top_p.
+            llm_extra_body: extra fields for the LLM request body, a JSON object or its string.
+            prompt_variables: ``[{"key": ..., "value": ...}]`` substituted into the prompt.
+            variables: ``[{"key": ..., "value": ...}]`` for prompt and greeting variables,
+                ``welcome-message-delay`` (SECONDS), ``dify-inputs-xxx``, ``dify-inputs-user``,
+                ``dify-inputs-conversation_id``.
+
+        Tools:
+            end_function_enable: let the agent hang up (the ``call_end`` function).
+            end_function_desc: when to hang up, for the LLM.
+            transfer_function_enable: let the agent transfer to a human (``transfer_to_human``).
+            transfer_items: ``[{"transfer_function_name", "transfer_function_desc",
+                "transfer_skill_group_id" (int)}]``, all three required.
+            transfer_to_agent_enable: let the agent hand over to another AI agent.
+            transfer_to_agent_items: ``[{"transfer_to_agent_name", "transfer_to_agent_desc",
+                "transfer_to_agent_id" (int)}]``, all three required.
+            extract_config: information to extract after the call: ``[{"info_type": "Text" | "Selector" |
+                "Boolean" | "Number", "info_name" (unique), "info_content", "examples": [...],
+                "choices": [...] (required for Selector)}]``.
+
+        Call control:
+            max_call_duration_ms: hard cap on the call length, MILLISECONDS (default unlimited).
+            max_ring_timeout_second: SECONDS to let it ring (your own numbers only).
+            enable_voicemail_detection: detect voicemail.
+            voicemail_action: on voicemail: 0 = hang up (default).
+            acquire_timeout_second: SECONDS to queue when agent concurrency is exhausted, 0 to 5 (default 5).
+            custom_stt_config: a custom STT configuration (JSON object or string; ask Tencent first).
+            extra_params: raw wire parameters (PascalCase) the service added after this SDK, sent as given.
+
+        Returns:
+            AiCallResult with ``session_id`` and ``request_id``.
+
+        Raises:
+            TypeError: an unknown keyword (the message suggests the closest name).
+            ValidationError: the request breaks documented rules; ``errors`` lists each field; nothing was sent.
+            RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused;
+                no call was placed.
+            InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``);
+                never blindly retry those.
+            ApiConnectionError, ApiTimeoutError: nothing reached the service.
+        """
+        return self._create_ai_call(_params(locals()))
+
+    def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """Call another CCC action through the same signed, rate-limited path and return its ``Response``.
+
+        ``params`` are the action's wire parameters (PascalCase), e.g.
+        ``client.request("DescribeTelSession", {"SdkAppId": 1400000000, "SessionId": session_id})``.
+        Useful actions: DescribeTelSession, HangUpCall, DescribeAICallExtractResult, DescribeTelRecordAsr,
+        DescribeTelCdr. The returned dict includes ``RequestId``. Raises the same errors as create_ai_call.
+        """
+        return self._request(action, params)
+
+
+class AsyncClient(_native.Client):
+    """The asyncio twin of :class:`Client`: same options, same behaviour, awaitable methods.
+
+    All clients in a process share one background runtime; cancelling the awaiting task stops the call
+    (if the request was already sent, the call may have been placed).
+    """
+
+    __slots__ = ()
+
+    async def create_ai_call(
+        self,
+        *,
+        sdk_app_id: Optional[int] = None,
+        callee: Optional[str] = None,
+        llm_type: Optional[str] = None,
+        api_key: Optional[str] = None,
+        api_url: Optional[str] = None,
+        system_prompt: Optional[str] = None,
+        model: Optional[str] = None,
+        voice_type: Optional[str] = None,
+        callers: Optional[Sequence[str]] = None,
+        welcome_message: Optional[str] = None,
+        welcome_type: Optional[int] = None,
+        welcome_message_priority: Optional[int] = None,
+        max_duration: Optional[int] = None,
+        languages: Optional[Sequence[str]] = None,
+        interrupt_mode: Optional[int] = None,
+        interrupt_speech_duration: Optional[int] = None,
+        end_function_enable: Optional[bool] = None,
+        end_function_desc: Optional[str] = None,
+        transfer_function_enable: Optional[bool] = None,
+        transfer_items: Optional[_Items] = None,
+        transfer_to_agent_enable: Optional[bool] = None,
+        transfer_to_agent_items: Optional[_Items] = None,
+        notify_duration: Optional[int] = None,
+        notify_message: Optional[str] = None,
+        notify_max_count: Optional[int] = None,
+        custom_tts_config: Optional[_TtsValue] = None,
+        prompt_variables: Optional[_Items] = None,
+        vad_silence_time: Optional[int] = None,
+        extract_config: Optional[_Items] = None,
+        temperature: Optional[float] = None,
+        variables: Optional[_Items] = None,
+        top_p: Optional[float] = None,
+        vad_level: Optional[int] = None,
+        tone_word: Optional[Mapping[str, Any]] = None,
+        enable_compliance_audio: Optional[bool] = None,
+        enable_voicemail_detection: Optional[bool] = None,
+        voicemail_action: Optional[int] = None,
+        llm_extra_body: Optional[_JsonText] = None,
+        max_call_duration_ms: Optional[int] = None,
+        max_ring_timeout_second: Optional[int] = None,
+        ambient_sound_type: Optional[str] = None,
+        ambient_sound_volume: Optional[float] = None,
+        acquire_timeout_second: Optional[int] = None,
+        custom_stt_config: Optional[_JsonText] = None,
+        extra_params: Optional[Mapping[str, Any]] = None,
+        **unexpected: NoReturn,
+    ) -> AiCallResult:
+        """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors."""
+        return await self._create_ai_call_async(_params(locals()))
+
+    async def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """Call another CCC action and return its ``Response``; see :meth:`Client.request`."""
+        return await self._request_async(action, params)
+
+
+_default_client: Optional[Client] = None
+_default_lock = threading.Lock()
+
+
+def _default() -> Client:
+    global _default_client
+    with _default_lock:
+        if _default_client is None:
+            _default_client = Client()
+        return _default_client
+
+
+def create_ai_call(
+    *,
+    sdk_app_id: Optional[int] = None,
+    callee: Optional[str] = None,
+    llm_type: Optional[str] = None,
+    api_key: Optional[str] = None,
+    api_url: Optional[str] = None,
+    system_prompt: Optional[str] = None,
+    model: Optional[str] = None,
+    voice_type: Optional[str] = None,
+    callers: Optional[Sequence[str]] = None,
+    welcome_message: Optional[str] = None,
+    welcome_type: Optional[int] = None,
+    welcome_message_priority: Optional[int] = None,
+    max_duration: Optional[int] = None,
+    languages: Optional[Sequence[str]] = None,
+    interrupt_mode: Optional[int] = None,
+    interrupt_speech_duration: Optional[int] = None,
+    end_function_enable: Optional[bool] = None,
+    end_function_desc: Optional[str] = None,
+    transfer_function_enable: Optional[bool] = None,
+    transfer_items: Optional[_Items] = None,
+    transfer_to_agent_enable: Optional[bool] = None,
+    transfer_to_agent_items: Optional[_Items] = None,
+    notify_duration: Optional[int] = None,
+    notify_message: Optional[str] = None,
+    notify_max_count: Optional[int] = None,
+    custom_tts_config: Optional[_TtsValue] = None,
+    prompt_variables: Optional[_Items] = None,
+    vad_silence_time: Optional[int] = None,
+    extract_config: Optional[_Items] = None,
+    temperature: Optional[float] = None,
+    variables: Optional[_Items] = None,
+    top_p: Optional[float] = None,
+    vad_level: Optional[int] = None,
+    tone_word: Optional[Mapping[str, Any]] = None,
+    enable_compliance_audio: Optional[bool] = None,
+    enable_voicemail_detection: Optional[bool] = None,
+    voicemail_action: Optional[int] = None,
+    llm_extra_body: Optional[_JsonText] = None,
+    max_call_duration_ms: Optional[int] = None,
+    max_ring_timeout_second: Optional[int] = None,
+    ambient_sound_type: Optional[str] = None,
+    ambient_sound_volume: Optional[float] = None,
+    acquire_timeout_second: Optional[int] = None,
+    custom_stt_config: Optional[_JsonText] = None,
+    extra_params: Optional[Mapping[str, Any]] = None,
+    **unexpected: NoReturn,
+) -> AiCallResult:
+    """Place one AI call with a default :class:`Client`, built on first use from the environment
+    (``TENCENTCLOUD_SECRET_ID`` / ``TENCENTCLOUD_SECRET_KEY``, ...) or the profile file, and shared after.
+
+    See :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+    """
+    return _default()._create_ai_call(_params(locals()))
+
+
+def _with_reference(summary: Optional[str]) -> str:
+    """``summary`` followed by the parameter reference of Client.create_ai_call, for help()."""
+    reference = inspect.cleandoc(Client.create_ai_call.__doc__ or "").split("\n", 1)[1]
+    return f"{inspect.cleandoc(summary or '')}\n{reference}"
+
+
+AsyncClient.create_ai_call.__doc__ = _with_reference(AsyncClient.create_ai_call.__doc__)
+create_ai_call.__doc__ = _with_reference(create_ai_call.__doc__)

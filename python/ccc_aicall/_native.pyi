@@ -1,0 +1,101 @@
+"""The native core binding. Use the documented wrappers in ``ccc_aicall`` and ``ccc_aicall.testing``."""
+
+from os import PathLike
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Union, final
+
+from typing_extensions import disjoint_base
+
+__all__ = ["Client", "AiCallResult", "Emulator", "PARAMETERS", "__version__"]
+
+__version__: str
+PARAMETERS: List[str]
+
+@final
+class AiCallResult:
+    """The answer to a placed call."""
+
+    @property
+    def session_id(self) -> str:
+        """The session of the call: pass it to DescribeTelSession, HangUpCall, ..."""
+    @property
+    def request_id(self) -> str:
+        """The service's RequestId, for support tickets."""
+    def __new__(cls, session_id: str, request_id: str) -> "AiCallResult": ...
+    def __getnewargs__(self) -> tuple[str, str]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@disjoint_base
+class Client:
+    """The core client; use ccc_aicall.Client or ccc_aicall.AsyncClient."""
+
+    def __new__(
+        cls,
+        *,
+        secret_id: Optional[str] = None,
+        secret_key: Optional[str] = None,
+        token: Optional[str] = None,
+        region: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        language: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        rate_limit: Optional[float] = None,
+        proxy: Optional[str] = None,
+        ca_file: Optional[Union[str, "PathLike[str]"]] = None,
+    ) -> "Client": ...
+    def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
+    def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
+    def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
+    def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
+    @property
+    def endpoint(self) -> str:
+        """The endpoint URL in use."""
+    @property
+    def region(self) -> Optional[str]:
+        """The region sent as X-TC-Region, or None."""
+    @property
+    def language(self) -> str:
+        """The language of the service's messages (en-US or zh-CN)."""
+    @property
+    def timeout(self) -> float:
+        """Seconds allowed for one attempt, connecting included."""
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds allowed for connecting."""
+    @property
+    def max_retries(self) -> int:
+        """Retries of requests that certainly did not reach the service or that it refused without acting."""
+    @property
+    def rate_limit(self) -> Optional[float]:
+        """Requests per second allowed by the client-side limiter, or None when it is off."""
+    @property
+    def secret_id(self) -> str:
+        """The SecretId in use (an identifier, not a secret)."""
+
+@final
+class Emulator:
+    def __new__(
+        cls, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None, port: Optional[int] = None
+    ) -> "Emulator": ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def secret_id(self) -> str: ...
+    @property
+    def secret_key(self) -> str: ...
+    def calls(self) -> List[Dict[str, Any]]: ...
+    def hits(self, action: Optional[str] = None) -> int: ...
+    def inject(self, fault: Mapping[str, Any]) -> None: ...
+    def pending_faults(self) -> List[Dict[str, Any]]: ...
+    @property
+    def clock_offset(self) -> int: ...
+    @clock_offset.setter
+    def clock_offset(self, secs: int) -> None: ...
+    @property
+    def rate_limit(self) -> float: ...
+    @rate_limit.setter
+    def rate_limit(self, requests_per_second: float) -> None: ...
+    def reset(self) -> None: ...
+    def stop(self) -> None: ...

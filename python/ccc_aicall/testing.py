@@ -1,0 +1,137 @@
+"""Test support: the ccc-aicall emulator, a local CreateAICall service, in-process.
+
+>>> from ccc_aicall.testing import Emulator
+>>> with Emulator() as emu:
+...     client = emu.client()
+...     client.create_ai_call(sdk_app_id=1400000000, callee="008613012345678", ...)
+...     emu.calls[0]["body"]["Callee"]
+...     emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser")
+
+It checks TC3 signatures and every documented parameter rule as the service does, rate-limits CreateAICall
+(20 per second by default), records every placed call, and plays scripted faults. Nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Dict, List, Mapping, Optional, Type
+
+from . import _native
+from ._client import AsyncClient, Client
+
+__all__ = ["Emulator"]
+
+
+class Emulator:
+    """A running emulator on 127.0.0.1 (a free port unless ``port`` is given); use it as a context manager.
+
+    Args:
+        rate_limit: CreateAICall requests per second it accepts, beyond which it answers
+            ``RequestLimitExceeded`` (default 20, the service's limit; 0 disables).
+        clock_offset: seconds its clock runs ahead of the real one (negative: behind); requests signed
+            more than 5 minutes off it get ``AuthFailure.SignatureExpire``.
+        port: the port to listen on.
+    """
+
+    def __init__(self, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None,
+                 port: Optional[int] = None) -> None:
+        self._native = _native.Emulator(rate_limit=rate_limit, clock_offset=clock_offset, port=port)
+
+    @property
+    def endpoint(self) -> str:
+        """``http://127.0.0.1:PORT``: pass it as ``Client(endpoint=...)``."""
+        return self._native.endpoint
+
+    @property
+    def secret_id(self) -> str:
+        """The test SecretId it accepts."""
+        return self._native.secret_id
+
+    @property
+    def secret_key(self) -> str:
+        """The test SecretKey that goes with ``secret_id`` (test credentials, not a secret)."""
+        return self._native.secret_key
+
+    @property
+    def calls(self) -> List[Dict[str, Any]]:
+        """Every call placed so far, oldest first: ``{"session_id", "request_id", "received_at_ms", "body"}``,
+        ``body`` being the request's parameters exactly as received (PascalCase wire names)."""
+        return self._native.calls()
+
+    @property
+    def hits(self) -> int:
+        """HTTP requests received, whatever became of them."""
+        return self._native.hits()
+
+    def hits_for(self, action: str) -> int:
+        """HTTP requests received for one action (``"CreateAICall"``, ``"DescribeTelSession"``, ...)."""
+        return self._native.hits(action)
+
+    def inject(self, fault: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> None:
+        """Queue a fault for the next matching request, as a dict or as keywords (merged):
+
+        - ``kind="error", code="InternalError"`` (``message=``, ``placed=`` optional): answer that error code;
+          ``placed`` (default: True only for ``InternalError*``) processes and records the call first.
+        - ``kind="http_status", status=502``: a proxy's HTML answer, after placing the call.
+        - ``kind="delay", phase="before_read" | "after_read", ms=2000``: wait before reading the request, or
+          after placing the call.
+        - ``kind="close_after_read"``, ``kind="malformed_body"``, ``kind="truncated_body"``: place the call,
+          then drop the connection, answer non-JSON, or a body shorter than its Content-Length.
+        - ``kind="skewed_date", secs=600``: answer normally with a ``Date`` header that far off.
+
+        Every fault takes ``action="CreateAICall"`` (only that action) and ``times=n`` (the next n requests).
+        """
+        self._native.inject({**(fault or {}), **fields})
+
+    @property
+    def pending_faults(self) -> List[Dict[str, Any]]:
+        """Faults not used up yet, in queue order."""
+        return self._native.pending_faults()
+
+    @property
+    def rate_limit(self) -> float:
+        """CreateAICall requests per second it accepts (0: unlimited); settable."""
+        return self._native.rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, requests_per_second: float) -> None:
+        self._native.rate_limit = requests_per_second
+
+    @property
+    def clock_offset(self) -> int:
+        """Seconds its clock is ahead of the real one; settable."""
+        return self._native.clock_offset
+
+    @clock_offset.setter
+    def clock_offset(self, secs: int) -> None:
+        self._native.clock_offset = secs
+
+    def reset(self) -> None:
+        """Forget calls, counters, faults and sessions (the rate limit and clock offset stay)."""
+        self._native.reset()
+
+    def stop(self) -> None:
+        """Stop serving (idempotent; also done when the ``with`` block ends)."""
+        self._native.stop()
+
+    def client(self, **options: Any) -> Client:
+        """A :class:`~ccc_aicall.Client` pointed at this emulator with its test credentials; ``options`` are
+        passed on (``rate_limit=``, ``timeout=``, ...)."""
+        return Client(**self._client_options(options))
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An :class:`~ccc_aicall.AsyncClient` pointed at this emulator; see :meth:`client`."""
+        return AsyncClient(**self._client_options(options))
+
+    def _client_options(self, options: Dict[str, Any]) -> Dict[str, Any]:
+        return {"endpoint": self.endpoint, "secret_id": self.secret_id, "secret_key": self.secret_key, **options}
+
+    def __enter__(self) -> "Emulator":
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Emulator(endpoint={self.endpoint!r})"

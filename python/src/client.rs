@@ -1,0 +1,263 @@
+//! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
+
+use crate::runtime::{self, Blocked};
+use crate::{convert, errors};
+use ccc_aicall::{field, request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+/// The 44 parameters of `CreateAICall` as Python keywords, in the API's order.
+pub fn parameter_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| request::PARAMETERS.iter().map(|wire| KeyCase::Snake.key(wire)).collect())
+}
+
+fn extra_params_name() -> String {
+    KeyCase::Snake.key(request::EXTRA_PARAMS)
+}
+
+/// The answer to a placed call.
+#[pyclass(module = "ccc_aicall", frozen, eq, hash, get_all)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AiCallResult {
+    /// The session of the call: pass it to `DescribeTelSession`, `HangUpCall`, ...
+    session_id: String,
+    /// The service's RequestId, for support tickets.
+    request_id: String,
+}
+
+#[pymethods]
+impl AiCallResult {
+    #[new]
+    fn new(session_id: String, request_id: String) -> Self {
+        AiCallResult { session_id, request_id }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "AiCallResult(session_id={}, request_id={})",
+            PyString::new(py, &self.session_id).repr()?,
+            PyString::new(py, &self.request_id).repr()?
+        ))
+    }
+
+    fn __getnewargs__(&self) -> (String, String) {
+        (self.session_id.clone(), self.request_id.clone())
+    }
+}
+
+impl From<ccc_aicall::AiCallResult> for AiCallResult {
+    fn from(r: ccc_aicall::AiCallResult) -> Self {
+        AiCallResult { session_id: r.session_id, request_id: r.request_id }
+    }
+}
+
+/// A configured core client, safe to share between threads.
+#[pyclass(module = "ccc_aicall._native", subclass, frozen)]
+pub struct Client {
+    /// The process that built the core client: after `fork()` the child rebuilds it (pooled connections
+    /// belong to the parent's runtime).
+    inner: Mutex<(u32, ccc_aicall::Client)>,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (*, secret_id=None, secret_key=None, token=None, region=None, endpoint=None, language=None,
+                        timeout=None, connect_timeout=None, max_retries=None, rate_limit=None, proxy=None, ca_file=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        secret_id: Option<String>,
+        secret_key: Option<String>,
+        token: Option<String>,
+        region: Option<String>,
+        endpoint: Option<String>,
+        language: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        rate_limit: Option<f64>,
+        proxy: Option<String>,
+        ca_file: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let config = ClientConfig {
+            secret_id,
+            secret_key,
+            token,
+            region,
+            endpoint,
+            language,
+            timeout: seconds(timeout, "timeout").map_err(|e| errors::to_py(py, &e))?,
+            connect_timeout: seconds(connect_timeout, "connect_timeout").map_err(|e| errors::to_py(py, &e))?,
+            max_retries,
+            rate_limit,
+            proxy,
+            ca_file,
+        };
+        let client = ccc_aicall::Client::new(config).map_err(|e| errors::to_py(py, &e))?;
+        Ok(Client { inner: Mutex::new((std::process::id(), client)) })
+    }
+
+    fn _create_ai_call(&self, py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<AiCallResult> {
+        let request = build_request(py, params)?;
+        let client = self.core(py)?;
+        let cancel = CancellationToken::new();
+        let outcome = runtime::block_on(py, &cancel, client.create_ai_call_cancellable(&request, &cancel));
+        finish(py, outcome).map(AiCallResult::from)
+    }
+
+    fn _create_ai_call_async<'py>(&self, py: Python<'py>, params: &Bound<'_, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let request = build_request(py, params)?;
+        let client = self.core(py)?;
+        runtime::future_into_py(py, async move {
+            let result = client.create_ai_call(&request).await;
+            Python::attach(|py| result.map(AiCallResult::from).map_err(|e| errors::to_py(py, &e)))
+        })
+    }
+
+    #[pyo3(signature = (action, params=None))]
+    fn _request<'py>(&self, py: Python<'py>, action: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
+        let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
+        let client = self.core(py)?;
+        let cancel = CancellationToken::new();
+        let outcome = runtime::block_on(py, &cancel, client.request_cancellable(action, params, &cancel));
+        convert::dict_from_json(py, &finish(py, outcome)?)
+    }
+
+    #[pyo3(signature = (action, params=None))]
+    fn _request_async<'py>(&self, py: Python<'py>, action: String, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
+        let client = self.core(py)?;
+        runtime::future_into_py(py, async move {
+            let result = client.request(&action, params).await;
+            Python::attach(|py| match result {
+                Ok(map) => convert::dict_from_json(py, &map).map(Bound::unbind),
+                Err(e) => Err(errors::to_py(py, &e)),
+            })
+        })
+    }
+
+    /// The endpoint URL in use.
+    #[getter]
+    fn endpoint(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.core(py)?.config().url.to_string())
+    }
+
+    /// The region sent as `X-TC-Region`, or None.
+    #[getter]
+    fn region(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.core(py)?.config().region.clone())
+    }
+
+    /// The language of the service's messages (`en-US` or `zh-CN`).
+    #[getter]
+    fn language(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.core(py)?.config().language.clone())
+    }
+
+    /// Seconds allowed for one attempt, connecting included.
+    #[getter]
+    fn timeout(&self, py: Python<'_>) -> PyResult<f64> {
+        Ok(self.core(py)?.config().timeout.as_secs_f64())
+    }
+
+    /// Seconds allowed for connecting.
+    #[getter]
+    fn connect_timeout(&self, py: Python<'_>) -> PyResult<f64> {
+        Ok(self.core(py)?.config().connect_timeout.as_secs_f64())
+    }
+
+    /// Retries of requests that certainly did not reach the service or that it refused without acting.
+    #[getter]
+    fn max_retries(&self, py: Python<'_>) -> PyResult<u32> {
+        Ok(self.core(py)?.config().max_retries)
+    }
+
+    /// Requests per second allowed by the client-side limiter, or None when it is off.
+    #[getter]
+    fn rate_limit(&self, py: Python<'_>) -> PyResult<Option<f64>> {
+        Ok(self.core(py)?.config().rate_limit)
+    }
+
+    /// The SecretId in use (an identifier, not a secret; the key and token are never shown).
+    #[getter]
+    fn secret_id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.core(py)?.config().credentials.secret_id.clone())
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let config = slf.get().core(py)?.config().clone();
+        Ok(format!(
+            "{}(endpoint={}, region={}, secret_id={})",
+            slf.get_type().name()?,
+            PyString::new(py, config.url.as_str()).repr()?,
+            config.region.as_deref().into_pyobject(py)?.repr()?,
+            PyString::new(py, &mask(&config.credentials.secret_id)).repr()?,
+        ))
+    }
+}
+
+impl Client {
+    fn core(&self, py: Python<'_>) -> PyResult<ccc_aicall::Client> {
+        let mut slot = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let pid = std::process::id();
+        if slot.0 != pid {
+            let config = slot.1.config().clone();
+            slot.1 = ccc_aicall::Client::from_resolved(config).map_err(|e| errors::to_py(py, &e))?;
+            slot.0 = pid;
+        }
+        Ok(slot.1.clone())
+    }
+}
+
+/// The keywords of `create_ai_call` as a core request. An unknown keyword is a `TypeError`, like any Python call.
+fn build_request(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<CreateAiCallRequest> {
+    let extra = extra_params_name();
+    let names = parameter_names();
+    for key in params.keys() {
+        let key = key.cast::<PyString>()?.to_cow()?.into_owned();
+        if key != extra && !names.contains(&key) {
+            let hint = field::closest(&key, names.iter().map(String::as_str).chain([extra.as_str()]));
+            let hint = hint.map(|h| format!("; did you mean '{h}'?")).unwrap_or_default();
+            return Err(PyTypeError::new_err(format!("create_ai_call() got an unexpected keyword argument '{key}'{hint}")));
+        }
+    }
+    CreateAiCallRequest::from_value(convert::to_json(params.as_any())?, KeyCase::Snake).map_err(|p| errors::validation(py, p))
+}
+
+/// A blocking call's result as Python sees it; after Ctrl-C the `KeyboardInterrupt` propagates, caused by an
+/// `OutcomeUnknownError` when the request had already been sent.
+fn finish<T>(py: Python<'_>, outcome: Blocked<Result<T, Error>>) -> PyResult<T> {
+    match outcome {
+        Blocked::Done(result) => result.map_err(|e| errors::to_py(py, &e)),
+        Blocked::Interrupted(interrupt, result) => {
+            if let Err(e) = result.as_ref().map(drop) {
+                if e.outcome_unknown() {
+                    interrupt.set_cause(py, Some(errors::to_py(py, e)));
+                }
+            }
+            Err(interrupt)
+        }
+    }
+}
+
+fn seconds(value: Option<f64>, name: &str) -> Result<Option<Duration>, Error> {
+    value
+        .map(|s| Duration::try_from_secs_f64(s).map_err(|_| Error::Config(format!("{name} must be a positive number of seconds, not {s}"))))
+        .transpose()
+}
+
+/// Enough of a SecretId to tell keys apart in a repr.
+fn mask(secret_id: &str) -> String {
+    let chars: Vec<char> = secret_id.chars().collect();
+    if chars.len() <= 12 {
+        return "***".to_string();
+    }
+    format!("{}***{}", chars[..4].iter().collect::<String>(), chars[chars.len() - 4..].iter().collect::<String>())
+}

@@ -1,0 +1,113 @@
+//! The emulator in-process, for `ccc_aicall.testing.Emulator`.
+
+use crate::convert;
+use ccc_aicall_emulator::{EmulatorConfig, Fault};
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+/// A local CreateAICall service on 127.0.0.1, serving on a thread of its own until `stop()`.
+#[pyclass(module = "ccc_aicall._native", frozen)]
+pub struct Emulator {
+    inner: ccc_aicall_emulator::Emulator,
+}
+
+#[pymethods]
+impl Emulator {
+    #[new]
+    #[pyo3(signature = (*, rate_limit=None, clock_offset=None, port=None))]
+    fn new(py: Python<'_>, rate_limit: Option<f64>, clock_offset: Option<i64>, port: Option<u16>) -> PyResult<Self> {
+        let defaults = EmulatorConfig::default();
+        let config = EmulatorConfig {
+            rate_limit: rate_limit.unwrap_or(defaults.rate_limit),
+            clock_offset_secs: clock_offset.unwrap_or(defaults.clock_offset_secs),
+            port: port.unwrap_or(defaults.port),
+            ..defaults
+        };
+        let inner = py.detach(|| ccc_aicall_emulator::Emulator::start_blocking(config)).map_err(|e| PyOSError::new_err(e.to_string()))?;
+        Ok(Emulator { inner })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    #[getter]
+    fn endpoint(&self) -> String {
+        self.inner.endpoint()
+    }
+
+    /// The test SecretId the emulator accepts.
+    #[getter]
+    fn secret_id(&self) -> String {
+        self.inner.credentials().first().map(|c| c.secret_id.clone()).unwrap_or_default()
+    }
+
+    /// The test SecretKey that goes with `secret_id` (not a secret).
+    #[getter]
+    fn secret_key(&self) -> String {
+        self.inner.credentials().first().map(|c| c.secret_key.clone()).unwrap_or_default()
+    }
+
+    /// Every CreateAICall placed so far, oldest first: dicts with `session_id`, `request_id`,
+    /// `received_at_ms` and `body` (the request parameters as received).
+    fn calls<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let calls = serde_json::to_value(self.inner.calls()).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(convert::from_json(py, &calls)?.cast_into::<PyList>()?)
+    }
+
+    /// HTTP requests received, or only those with this `X-TC-Action`.
+    #[pyo3(signature = (action=None))]
+    fn hits(&self, action: Option<&str>) -> u64 {
+        match action {
+            Some(action) => self.inner.hits_for(action),
+            None => self.inner.hits(),
+        }
+    }
+
+    /// Queue a fault, in the emulator's JSON form (`{"kind": "error", "code": "InternalError"}`, ...).
+    fn inject(&self, fault: &Bound<'_, PyAny>) -> PyResult<()> {
+        let fault = Fault::from_value(convert::to_json(fault)?).map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
+        self.inner.inject(fault);
+        Ok(())
+    }
+
+    /// Faults not used up yet, in queue order.
+    fn pending_faults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let faults: Vec<serde_json::Value> = self.inner.pending_faults().iter().map(Fault::to_value).collect();
+        Ok(convert::from_json(py, &serde_json::Value::Array(faults))?.cast_into::<PyList>()?)
+    }
+
+    /// Seconds the emulator's clock is ahead of the real one (negative: behind).
+    #[getter]
+    fn clock_offset(&self) -> i64 {
+        self.inner.clock_offset()
+    }
+
+    #[setter]
+    fn set_clock_offset(&self, secs: i64) {
+        self.inner.set_clock_offset(secs);
+    }
+
+    /// CreateAICall requests per second the emulator accepts (0: unlimited).
+    #[getter]
+    fn rate_limit(&self) -> f64 {
+        self.inner.rate_limit()
+    }
+
+    #[setter]
+    fn set_rate_limit(&self, requests_per_second: f64) {
+        self.inner.set_rate_limit(requests_per_second);
+    }
+
+    /// Forget calls, counters, faults and sessions; settings stay.
+    fn reset(&self) {
+        self.inner.reset();
+    }
+
+    /// Stop serving; idempotent.
+    fn stop(&self, py: Python<'_>) {
+        py.detach(|| self.inner.stop());
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Emulator(endpoint={:?})", self.inner.endpoint())
+    }
+}

@@ -1,0 +1,71 @@
+//! Core errors -> instances of the pure-Python exception classes in `ccc_aicall._exceptions`.
+
+use ccc_aicall::{Error, ErrorKind, FieldErrorKind, KeyCase};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList};
+
+static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    EXCEPTIONS.get_or_try_init(py, || py.import("ccc_aicall._exceptions").map(Bound::unbind)).map(|m| m.bind(py))
+}
+
+/// The exception class for an error kind (`ErrorKind` is non-exhaustive: new kinds get the base class).
+fn class_name(error: &Error) -> &'static str {
+    match error.kind() {
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Config => "ConfigurationError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::InvalidRequest => "InvalidRequestError",
+        ErrorKind::CallRejected => "CallRejectedError",
+        ErrorKind::InternalServer => "InternalServerError",
+        ErrorKind::Connection => "ApiConnectionError",
+        ErrorKind::Timeout => "ApiTimeoutError",
+        ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
+        ErrorKind::Cancelled if error.outcome_unknown() => "OutcomeUnknownError",
+        _ => "CccError",
+    }
+}
+
+fn field_kind(kind: FieldErrorKind) -> &'static str {
+    match kind {
+        FieldErrorKind::Missing => "missing",
+        FieldErrorKind::Unknown => "unknown",
+        FieldErrorKind::Invalid => "invalid",
+    }
+}
+
+/// The Python exception for a core error, fields and messages spelled in snake_case.
+pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
+    build(py, error).unwrap_or_else(|failed| failed)
+}
+
+fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
+    let module = exceptions(py)?;
+    let kwargs = PyDict::new(py);
+    if error.kind() == ErrorKind::Validation {
+        let problem = module.getattr("FieldProblem")?;
+        let problems = PyList::empty(py);
+        for e in error.field_errors() {
+            problems.append(problem.call1((e.field(KeyCase::Snake), e.message_in(KeyCase::Snake), field_kind(e.kind)))?)?;
+        }
+        kwargs.set_item("errors", problems)?;
+    }
+    kwargs.set_item("kind", error.kind().as_str())?;
+    // The service's own message for API errors; otherwise the description, with snake_case field names.
+    let message = if error.code().is_some() { error.message() } else { error.message_in(KeyCase::Snake) };
+    kwargs.set_item("message", message)?;
+    kwargs.set_item("code", error.code())?;
+    kwargs.set_item("request_id", error.request_id())?;
+    kwargs.set_item("http_status", error.http_status())?;
+    kwargs.set_item("outcome_unknown", error.outcome_unknown())?;
+    let instance = module.getattr(class_name(error))?.call((error.message_in(KeyCase::Snake),), Some(&kwargs))?;
+    Ok(PyErr::from_value(instance))
+}
+
+/// The core's field problems (from building a request) as a `ValidationError`.
+pub fn validation(py: Python<'_>, problems: Vec<ccc_aicall::FieldError>) -> PyErr {
+    to_py(py, &Error::Validation(problems))
+}

@@ -1,0 +1,23 @@
+//! `ccc_aicall._native`: the Python binding of the ccc-aicall core. Conversion only; behaviour lives in `core/`.
+//!
+//! The pure-Python package (`python/ccc_aicall`) wraps this module with explicit, documented signatures.
+
+mod client;
+mod convert;
+mod emulator;
+mod errors;
+mod logging;
+mod runtime;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::init(m.py())?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AiCallResult>()?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add("PARAMETERS", client::parameter_names().to_vec())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

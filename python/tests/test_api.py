@@ -1,0 +1,163 @@
+"""The public surface: signatures and docs, defaults from the core, repr without secrets, TTS classes, request(),
+the module-level create_ai_call, logging."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import pickle
+import pydoc
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+import ccc_aicall
+from ccc_aicall import AiCallResult, AsyncClient, Client, tts
+from ccc_aicall.testing import Emulator
+
+from conftest import VALID_REQUEST
+
+KEYWORDS = [*ccc_aicall.PARAMETERS, "extra_params"]
+
+
+@pytest.mark.parametrize("fn", [Client.create_ai_call, AsyncClient.create_ai_call, ccc_aicall.create_ai_call],
+                         ids=["Client", "AsyncClient", "module"])
+def test_every_parameter_is_an_explicit_keyword(fn: Any) -> None:
+    params = inspect.signature(fn).parameters.values()
+    named = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert named == KEYWORDS
+    assert all(p.default is None for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
+    assert fn.__doc__ and all(f"{name}:" in fn.__doc__ for name in KEYWORDS)
+
+
+def test_help_shows_meanings_and_units() -> None:
+    text = pydoc.render_doc(Client.create_ai_call, renderer=pydoc.plaintext)
+    for expected in ("max_duration: MILLISECONDS of user *silence*", "max_call_duration_ms: hard cap",
+                     "notify_duration: SECONDS", "vad_silence_time: MILLISECONDS", "240 to 2000",
+                     "acquire_timeout_second: SECONDS"):
+        assert expected in text
+    assert "vad_silence_time: MILLISECONDS" in pydoc.render_doc(AsyncClient.create_ai_call, renderer=pydoc.plaintext)
+    for obj in (ccc_aicall, Client, AsyncClient, AiCallResult, ccc_aicall.testing.Emulator, tts.Tencent,
+                ccc_aicall.ValidationError, ccc_aicall.OutcomeUnknownError):
+        assert obj.__doc__, obj
+
+
+def test_defaults_come_from_the_core(emu: Emulator) -> None:
+    client = Client(secret_id="AKIDtest", secret_key="key")
+    assert client.endpoint == "https://ccc.intl.tencentcloudapi.com/"
+    assert (client.timeout, client.connect_timeout, client.max_retries, client.rate_limit) == (30.0, 5.0, 2, 20.0)
+    assert client.language == "en-US" and client.region is None
+    # ... and match what the Client docstring promises.
+    for promise in ("(default 30)", "(default 5)", "(default 2, at most 10)", "(default 20,", "``ccc.intl.tencentcloudapi.com``"):
+        assert promise in (Client.__doc__ or "")
+    assert Client(secret_id="AKIDtest", secret_key="key", rate_limit=0).rate_limit is None
+    assert Client(secret_id="AKIDtest", secret_key="key", region="ap-singapore").region == "ap-singapore"
+
+
+SECRET_ID = "AKIDdistinctive1234567890abcdefXYZ"
+SECRET_KEY = "distinctive-SECRET-KEY-do-not-print"
+TOKEN = "distinctive-SESSION-TOKEN-do-not-print"
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_repr_hides_every_secret(cls: Any, emu: Emulator) -> None:
+    client = cls(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, endpoint=emu.endpoint, region="ap-hongkong")
+    text = repr(client) + str(client)
+    assert SECRET_KEY not in text and TOKEN not in text and SECRET_ID not in text
+    assert text.startswith(f"{cls.__name__}(endpoint='{emu.endpoint}/', region='ap-hongkong', secret_id='AKID***")
+    with pytest.raises(TypeError):
+        pickle.dumps(client)
+
+
+def test_errors_and_logs_never_show_secrets(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="ccc_aicall")
+    client = Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, endpoint=emu.endpoint)
+    with pytest.raises(ccc_aicall.AuthenticationError) as raised:  # the emulator knows neither key nor token
+        client.create_ai_call(**VALID_REQUEST)
+    text = str(raised.value) + repr(raised.value) + caplog.text
+    assert SECRET_KEY not in text and TOKEN not in text and VALID_REQUEST["api_key"] not in text
+
+
+def test_tts_classes_give_the_documented_form_and_hide_credentials() -> None:
+    config = tts.Tencent(app_id="1300000000", secret_id="AKIDtts", secret_key="tts-s3cr3t", voice_type=101001)
+    assert config.to_dict() == {"TTSType": "tencent", "AppId": "1300000000", "SecretId": "AKIDtts",
+                                "SecretKey": "tts-s3cr3t", "VoiceType": 101001}
+    assert list(config.to_dict())[0] == "TTSType"
+    assert tts.Minimax(api_key="k", group_id="g", api_url="https://api.minimax.chat/v1/t2a_v2").to_dict() == {
+        "TTSType": "minimax", "APIKey": "k", "GroupId": "g", "APIUrl": "https://api.minimax.chat/v1/t2a_v2"}
+    assert tts.Volcengine(app_id="a", token="t").to_dict() == {"TTSType": "volcengine", "AppId": "a", "Token": "t"}
+    assert tts.Azure(subscription_key="s", region="r", voice_name="v", language="zh-CN", rate=1.2).to_dict() == {
+        "TTSType": "azure", "SubscriptionKey": "s", "Region": "r", "VoiceName": "v", "Language": "zh-CN", "Rate": 1.2}
+    assert tts.Custom(api_key="k", api_url="https://tts.example/v1", sample_rate=8000).to_dict() == {
+        "TTSType": "custom", "APIKey": "k", "APIUrl": "https://tts.example/v1", "SampleRate": 8000}
+    for secret_bearing in (config, tts.Minimax(api_key="tts-s3cr3t", group_id="g"), tts.Volcengine("a", "tts-s3cr3t"),
+                           tts.Azure("tts-s3cr3t", "r", "v", "l"), tts.Custom("tts-s3cr3t", "u")):
+        assert "tts-s3cr3t" not in repr(secret_bearing) and "***" in repr(secret_bearing)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_request_reaches_other_actions(emu: Emulator, mode: str) -> None:
+    client, aclient = emu.client(), emu.async_client()
+    placed = client.create_ai_call(**VALID_REQUEST)
+    params = {"SdkAppId": VALID_REQUEST["sdk_app_id"], "SessionId": placed.session_id}
+    if mode == "sync":
+        session = client.request("DescribeTelSession", params)
+        hung_up = client.request("HangUpCall", params)
+    else:
+        import asyncio
+
+        async def both() -> Any:
+            return await aclient.request("DescribeTelSession", params), await aclient.request("HangUpCall", params)
+
+        session, hung_up = asyncio.run(both())
+    assert session["Session"]["SessionID"] == placed.session_id and session["RequestId"]
+    assert hung_up["RequestId"]
+    with pytest.raises(ccc_aicall.ValidationError):
+        client.request("Not An Action", {})
+    with pytest.raises(ccc_aicall.CallRejectedError):
+        client.request("DescribeTelSession", {"SdkAppId": 1400000000, "SessionId": "no-such-session"})
+
+
+def test_module_level_create_ai_call_uses_the_environment(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccc_aicall import _client
+
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", emu.secret_id)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", emu.secret_key)
+    monkeypatch.setenv("CCC_AICALL_ENDPOINT", emu.endpoint)
+    monkeypatch.setattr(_client, "_default_client", None)
+    first = ccc_aicall.create_ai_call(**VALID_REQUEST)
+    default = _client._default_client
+    second = ccc_aicall.create_ai_call(**VALID_REQUEST)
+    assert _client._default_client is default  # built once, then shared
+    assert [c["session_id"] for c in emu.calls] == [first.session_id, second.session_id]
+
+
+def test_results_compare_hash_pickle_and_repr() -> None:
+    result = AiCallResult("session-1", "request-1")
+    assert result == AiCallResult("session-1", "request-1") and hash(result) == hash(AiCallResult("session-1", "request-1"))
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert repr(result) == "AiCallResult(session_id='session-1', request_id='request-1')"
+    with pytest.raises(AttributeError):
+        result.session_id = "x"  # type: ignore[misc]
+
+
+def test_core_logs_reach_python_logging(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="ccc_aicall")
+    result = emu.client().create_ai_call(**VALID_REQUEST)
+    records = [r for r in caplog.records if r.name == "ccc_aicall"]
+    assert any("action=CreateAICall" in r.getMessage() and result.request_id in r.getMessage() for r in records)
+
+
+def test_ccc_aicall_log_prints_to_stderr(emu: Emulator) -> None:
+    code = (
+        "import sys, ccc_aicall\n"
+        "client = ccc_aicall.Client(endpoint=sys.argv[1], secret_id=sys.argv[2], secret_key=sys.argv[3])\n"
+        "client.create_ai_call(sdk_app_id=1400000000, callee='008613012345678', llm_type='dify', api_key='k',\n"
+        "                      api_url='https://api.dify.ai/v1')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, emu.endpoint, emu.secret_id, emu.secret_key],
+                         env={"CCC_AICALL_LOG": "info"}, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "[INFO ccc_aicall] action=CreateAICall attempt=1" in run.stderr
