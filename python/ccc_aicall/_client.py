@@ -363,3 +363,6 @@ def _with_reference(summary: Optional[str]) -> str:
 
 AsyncClient.create_ai_call.__doc__ = _with_reference(AsyncClient.create_ai_call.__doc__)
 create_ai_call.__doc__ = _with_reference(create_ai_call.__doc__)
+
+# Docs and tracebacks name the public module: `ccc_aicall.Client`.
+Client.__module__ = AsyncClient.__module__ = create_ai_call.__module__ = "ccc_aicall"

@@ -81,6 +81,12 @@ def test_refusals_without_action_are_retried_and_succeed(place: Callable[..., An
     assert result.session_id and emu.hits == 3 and len(emu.calls) == 1
 
 
+def test_a_skewed_local_clock_is_corrected_and_the_call_re_signed(place: Callable[..., Any], emu: Emulator) -> None:
+    emu.clock_offset = 600  # SignatureExpire: the service did not act, so re-signing with its clock is safe
+    assert place(max_retries=0).session_id
+    assert emu.hits == 2 and len(emu.calls) == 1
+
+
 FAULTS = [
     ({"kind": "error", "code": "InternalError"}, InternalServerError),
     ({"kind": "http_status", "status": 502}, OutcomeUnknownError),
