@@ -1,0 +1,245 @@
+'use strict';
+// The thin JavaScript layer over the native module: typed errors, AbortSignal wiring, the caller's stack.
+// Every behaviour (validation, signing, retries, rate limiting, classification) lives in the Rust core.
+
+const { inspect } = require('node:util');
+
+const native = loadNative();
+
+function loadNative() {
+  try {
+    return require('./ccc-aicall.node');
+  } catch (cause) {
+    throw new Error(
+      'ccc-aicall: the native module ccc-aicall.node could not be loaded; build it with `npm run build` ' +
+        `(needs a Rust toolchain): ${cause.message}`,
+      { cause },
+    );
+  }
+}
+
+// ---- errors -----------------------------------------------------------------------------------------
+
+class CccError extends Error {
+  constructor(message, props = {}) {
+    super(message, props.cause === undefined ? undefined : { cause: props.cause });
+    this.kind = props.kind ?? this.constructor.kind;
+    this.outcomeUnknown = props.outcomeUnknown ?? this.constructor.outcomeUnknown;
+    for (const key of ['code', 'requestId', 'httpStatus']) {
+      if (props[key] != null) this[key] = props[key];
+    }
+  }
+}
+
+class ValidationError extends CccError {
+  constructor(message, props = {}) {
+    super(message, props);
+    this.errors = props.errors ?? [];
+  }
+}
+class ConfigurationError extends CccError {}
+class ApiError extends CccError {}
+class AuthenticationError extends ApiError {}
+class RateLimitError extends ApiError {}
+class InvalidRequestError extends ApiError {}
+class CallRejectedError extends ApiError {}
+class InternalServerError extends ApiError {}
+class ApiConnectionError extends CccError {}
+class ApiTimeoutError extends ApiConnectionError {}
+class OutcomeUnknownError extends CccError {
+  constructor(message, props = {}) {
+    super(message, props);
+    this.timedOut = props.timedOut ?? false;
+  }
+}
+class AbortError extends CccError {
+  constructor(message = 'The operation was aborted before the request was sent', props = {}) {
+    super(message, props);
+    this.code = 'ABORT_ERR';
+  }
+}
+
+// kind (the core's stable name) -> class, and each class's defaults.
+const KINDS = {
+  validation: ValidationError,
+  config: ConfigurationError,
+  authentication: AuthenticationError,
+  rate_limited: RateLimitError,
+  invalid_request: InvalidRequestError,
+  call_rejected: CallRejectedError,
+  internal_server: InternalServerError,
+  connection: ApiConnectionError,
+  timeout: ApiTimeoutError,
+  outcome_unknown: OutcomeUnknownError,
+};
+const ERRORS = { CccError, ApiError, AbortError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
+for (const [name, cls] of Object.entries(ERRORS)) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  const kind = Object.keys(KINDS).find((k) => KINDS[k] === cls);
+  Object.defineProperties(cls, {
+    kind: { value: kind ?? (cls === AbortError ? 'cancelled' : undefined) },
+    outcomeUnknown: { value: cls === InternalServerError || cls === OutcomeUnknownError },
+  });
+}
+
+const MARKER = 'ccc-aicall-error:';
+
+// The native error carries the core's error as JSON behind MARKER; rebuild it as its class with the
+// caller's stack. A cancel after the request was sent is outcome-unknown, so it is an OutcomeUnknownError.
+function fromNative(err, site, signal) {
+  if (!(err instanceof Error) || !String(err.message).startsWith(MARKER)) return err;
+  const p = JSON.parse(err.message.slice(MARKER.length));
+  const props = { ...p, cause: p.kind === 'cancelled' ? signal?.reason : undefined };
+  const cls = p.kind === 'cancelled' ? (p.outcomeUnknown ? OutcomeUnknownError : AbortError) : KINDS[p.kind] ?? CccError;
+  return withStack(new cls(p.message, props), site);
+}
+
+// Frames of the user's call, captured before any await so the stack points at the caller's line.
+function callSite(fn) {
+  const holder = {};
+  Error.captureStackTrace(holder, fn);
+  return holder.stack.slice(holder.stack.indexOf('\n') + 1);
+}
+
+function withStack(error, site) {
+  error.stack = `${error.name}: ${error.message}\n${site}`;
+  return error;
+}
+
+// ---- calls --------------------------------------------------------------------------------------
+
+// Run one native call, with an optional AbortSignal wired to a native cancel handle. A signal that is already
+// aborted rejects at once and sends nothing, as `fetch` does.
+async function run(site, options, start) {
+  const signal = options?.signal ?? undefined;
+  if (signal?.aborted) throw withStack(new AbortError(undefined, { cause: signal.reason }), site);
+  const handle = signal && new native.CancelHandle();
+  const onAbort = () => handle.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await start(handle);
+  } catch (e) {
+    throw fromNative(e, site, signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function json(value) {
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+function placeCall(nativeClient, params, options, site) {
+  return run(site, options, (handle) => nativeClient.createAiCall(JSON.stringify(params ?? null), handle));
+}
+
+let nativeOf;
+
+class Client {
+  #native;
+
+  static {
+    nativeOf = (client) => client.#native;
+  }
+
+  constructor(options) {
+    try {
+      this.#native = new native.NativeClient(json(options));
+    } catch (e) {
+      throw fromNative(e, callSite(Client));
+    }
+  }
+
+  createAiCall(params, options) {
+    return placeCall(this.#native, params, options, callSite(this.createAiCall));
+  }
+
+  request(action, params, options) {
+    const site = callSite(this.request);
+    return run(site, options, (handle) => this.#native.request(String(action), json(params), handle));
+  }
+
+  /** The configuration in force, without secrets. */
+  get config() {
+    return this.#native.config;
+  }
+
+  toString() {
+    const { endpoint, region, secretId } = this.config;
+    return `Client(endpoint=${endpoint}, region=${region ?? '-'}, secretId=${secretId})`;
+  }
+
+  [inspect.custom](depth, options, inspectFn = inspect) {
+    return `Client ${inspectFn(this.config, options)}`;
+  }
+}
+
+let defaultClient;
+
+// Place a call with a client built from the environment on first use; a failed build is not kept.
+function createAiCall(params, options) {
+  const site = callSite(createAiCall);
+  try {
+    defaultClient ??= new Client();
+  } catch (e) {
+    return Promise.reject(withStack(e, site));
+  }
+  return placeCall(nativeOf(defaultClient), params, options, site);
+}
+
+// ---- emulator -----------------------------------------------------------------------------------
+
+class Emulator {
+  #native;
+
+  /** Start a local CreateAICall service on 127.0.0.1 (a free port unless `port` is given). */
+  static async start(options) {
+    return new Emulator(await native.startEmulator(json(options)));
+  }
+
+  constructor(handle) {
+    this.#native = handle;
+    this.endpoint = handle.endpoint;
+    this.secretId = handle.credential()[0];
+  }
+
+  /** The test SecretKey the emulator accepts (not a real secret; kept out of inspect all the same). */
+  get secretKey() {
+    return this.#native.credential()[1];
+  }
+
+  /** Options for `new Client(...)` that point at this emulator. */
+  clientOptions() {
+    return { endpoint: this.endpoint, secretId: this.secretId, secretKey: this.secretKey };
+  }
+
+  calls() {
+    return this.#native.calls();
+  }
+
+  hits(action) {
+    return this.#native.hits(action);
+  }
+
+  inject(fault) {
+    this.#native.inject(JSON.stringify(fault));
+  }
+
+  setRateLimit(requestsPerSecond) {
+    this.#native.setRateLimit(requestsPerSecond);
+  }
+
+  setClockOffset(secs) {
+    this.#native.setClockOffset(secs);
+  }
+
+  reset() {
+    this.#native.reset();
+  }
+
+  async stop() {
+    this.#native.stop();
+  }
+}
+
+module.exports = { Client, createAiCall, Emulator, ...ERRORS };

@@ -1,0 +1,85 @@
+//! `NativeClient`: the core `Client` behind `index.js`'s `Client`. Each method converts and calls the core.
+//!
+//! Parameters cross the boundary as the JSON text `JSON.stringify` makes of them, so JavaScript's own rules
+//! apply (`undefined` properties are left out, integers stay integers), rather than napi's value walk, which
+//! rejects `undefined` and turns integers above 2^32 into floats.
+
+use crate::cancel::{token_of, CancelHandle};
+use crate::error::{from_json, to_napi};
+use crate::options::client_config;
+use ccc_aicall::{config::redact_url, Client, CreateAiCallRequest, Error, KeyCase};
+use napi::bindgen_prelude::PromiseRaw;
+use napi::Env;
+use napi_derive::napi;
+use serde_json::{json, Value};
+
+#[napi]
+pub struct NativeClient {
+    inner: Client,
+}
+
+#[napi(object)]
+pub struct AiCallResult {
+    pub session_id: String,
+    pub request_id: String,
+}
+
+#[napi]
+impl NativeClient {
+    /// Resolve the options now (explicit > environment > default, in the core); a bad option throws.
+    #[napi(constructor)]
+    pub fn new(options_json: Option<String>) -> napi::Result<Self> {
+        let inner = Client::new(client_config(from_json(options_json)?)?).map_err(to_napi)?;
+        Ok(NativeClient { inner })
+    }
+
+    /// The configuration in force, without secrets: what `inspect` and `toString` show.
+    #[napi(getter)]
+    pub fn config(&self) -> Value {
+        let c = self.inner.config();
+        json!({
+            "endpoint": c.url.as_str(),
+            "region": c.region,
+            "secretId": c.credentials.secret_id,
+            "language": c.language,
+            "timeoutMs": c.timeout.as_millis() as u64,
+            "connectTimeoutMs": c.connect_timeout.as_millis() as u64,
+            "maxRetries": c.max_retries,
+            "rateLimit": c.rate_limit.unwrap_or(0.0),
+            "proxy": c.proxy.as_deref().map(redact_url),
+        })
+    }
+
+    #[napi(ts_return_type = "Promise<AiCallResult>")]
+    pub fn create_ai_call<'env>(
+        &self,
+        env: &'env Env,
+        params_json: String,
+        cancel: Option<&CancelHandle>,
+    ) -> napi::Result<PromiseRaw<'env, AiCallResult>> {
+        let (client, token) = (self.inner.clone(), token_of(cancel));
+        env.spawn_future(async move {
+            let params = from_json(Some(params_json))?.unwrap_or(Value::Null);
+            let request = CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
+            let placed = client.create_ai_call_cancellable(&request, &token).await.map_err(to_napi)?;
+            Ok(AiCallResult { session_id: placed.session_id, request_id: placed.request_id })
+        })
+    }
+
+    /// Any other CCC action; `params` are wire (PascalCase) parameters, the answer is the `Response` object.
+    #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
+    pub fn request<'env>(
+        &self,
+        env: &'env Env,
+        action: String,
+        params_json: Option<String>,
+        cancel: Option<&CancelHandle>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let (client, token) = (self.inner.clone(), token_of(cancel));
+        env.spawn_future(async move {
+            let params = from_json(params_json)?.unwrap_or(Value::Null);
+            let response = client.request_cancellable(&action, params, &token).await.map_err(to_napi)?;
+            Ok(Value::Object(response))
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! `NativeEmulator`: the local CreateAICall service from `ccc-aicall-emulator`, for tests in Node.
+
+use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
+use crate::error::from_json;
+use napi::bindgen_prelude::PromiseRaw;
+use napi::{Env, Status};
+use napi_derive::napi;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `Emulator.start({...})` options; anything left out keeps the emulator's default.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Options {
+    host: Option<String>,
+    port: Option<u16>,
+    rate_limit: Option<f64>,
+    clock_offset_secs: Option<i64>,
+    ringing_ms: Option<u64>,
+    talking_ms: Option<u64>,
+    credentials: Option<Vec<CredentialOption>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CredentialOption {
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+}
+
+fn config(options: Option<Value>) -> napi::Result<EmulatorConfig> {
+    let o: Options = match options {
+        None | Some(Value::Null) => Options::default(),
+        Some(v) => serde_json::from_value(v).map_err(|e| napi::Error::new(Status::InvalidArg, format!("Emulator options: {e}")))?,
+    };
+    let d = EmulatorConfig::default();
+    let credentials = o.credentials.map(|list| {
+        list.into_iter().map(|c| Credential { secret_id: c.secret_id, secret_key: c.secret_key, token: c.token }).collect()
+    });
+    Ok(EmulatorConfig {
+        host: o.host.unwrap_or(d.host),
+        port: o.port.unwrap_or(d.port),
+        rate_limit: o.rate_limit.unwrap_or(d.rate_limit),
+        clock_offset_secs: o.clock_offset_secs.unwrap_or(d.clock_offset_secs),
+        ringing_ms: o.ringing_ms.unwrap_or(d.ringing_ms),
+        talking_ms: o.talking_ms.unwrap_or(d.talking_ms),
+        credentials: credentials.unwrap_or(d.credentials),
+        ..d
+    })
+}
+
+#[napi(object)]
+pub struct PlacedCallJs {
+    pub session_id: String,
+    pub request_id: String,
+    pub received_at_ms: f64,
+    /// The request body exactly as the emulator received it (wire names).
+    pub body: Value,
+}
+
+impl From<PlacedCall> for PlacedCallJs {
+    fn from(c: PlacedCall) -> Self {
+        PlacedCallJs { session_id: c.session_id, request_id: c.request_id, received_at_ms: c.received_at_ms as f64, body: c.body }
+    }
+}
+
+#[napi]
+pub struct NativeEmulator {
+    inner: Emulator,
+}
+
+/// Start an emulator on the binding's runtime; resolves once it listens.
+#[napi(ts_return_type = "Promise<NativeEmulator>")]
+pub fn start_emulator(env: &Env, options_json: Option<String>) -> napi::Result<PromiseRaw<'_, NativeEmulator>> {
+    let config = config(from_json(options_json)?)?;
+    env.spawn_future(async move {
+        let inner = Emulator::start(config).await.map_err(|e| napi::Error::from_reason(format!("emulator: {e}")))?;
+        Ok(NativeEmulator { inner })
+    })
+}
+
+#[napi]
+impl NativeEmulator {
+    #[napi(getter)]
+    pub fn endpoint(&self) -> String {
+        self.inner.endpoint()
+    }
+
+    /// The first accepted key pair: `[secretId, secretKey]`.
+    #[napi]
+    pub fn credential(&self) -> Vec<String> {
+        let c = self.inner.credentials().swap_remove(0);
+        vec![c.secret_id, c.secret_key]
+    }
+
+    #[napi]
+    pub fn calls(&self) -> Vec<PlacedCallJs> {
+        self.inner.calls().into_iter().map(PlacedCallJs::from).collect()
+    }
+
+    /// HTTP requests received, or those for one action.
+    #[napi]
+    pub fn hits(&self, action: Option<String>) -> i64 {
+        let n = match action {
+            Some(a) => self.inner.hits_for(&a),
+            None => self.inner.hits(),
+        };
+        n as i64
+    }
+
+    /// Queue a fault given in its JSON form, e.g. `{ kind: 'error', code: 'InternalError' }`.
+    #[napi]
+    pub fn inject(&self, fault_json: String) -> napi::Result<()> {
+        let fault = Fault::from_json(&fault_json).map_err(|e| napi::Error::new(Status::InvalidArg, format!("fault: {e}")))?;
+        self.inner.inject(fault);
+        Ok(())
+    }
+
+    #[napi]
+    pub fn set_rate_limit(&self, requests_per_second: f64) {
+        self.inner.set_rate_limit(requests_per_second);
+    }
+
+    #[napi]
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.inner.set_clock_offset(secs);
+    }
+
+    #[napi]
+    pub fn reset(&self) {
+        self.inner.reset();
+    }
+
+    #[napi]
+    pub fn stop(&self) {
+        self.inner.stop();
+    }
+}

@@ -1,0 +1,39 @@
+//! Core errors to JavaScript: one structured payload, turned into the typed error class by `index.js`.
+//!
+//! napi-rs rejects a promise with a plain `Error` built from a status and a message, so the payload travels as
+//! JSON in the message behind [`MARKER`]. `index.js` strips it and builds `ValidationError`, `ApiError`, ...
+
+use ccc_aicall::{Error, KeyCase};
+use serde_json::{json, Value};
+
+/// `index.js` recognises a native error by this prefix on its message; the rest is the JSON payload.
+pub const MARKER: &str = "ccc-aicall-error:";
+
+pub fn to_napi(err: Error) -> napi::Error {
+    let errors: Vec<Value> = err
+        .field_errors()
+        .iter()
+        .map(|f| json!({ "field": f.field(KeyCase::Camel), "message": f.message_in(KeyCase::Camel) }))
+        .collect();
+    let payload = json!({
+        "kind": err.kind().as_str(),
+        "message": err.message_in(KeyCase::Camel),
+        "code": err.code(),
+        "requestId": err.request_id(),
+        "httpStatus": err.http_status(),
+        "outcomeUnknown": err.outcome_unknown(),
+        "timedOut": matches!(err, Error::OutcomeUnknown { timed_out: true, .. }),
+        "errors": errors,
+    });
+    napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{payload}"))
+}
+
+pub fn config(message: impl Into<String>) -> napi::Error {
+    to_napi(Error::Config(message.into()))
+}
+
+/// Parse the JSON text `index.js` made with `JSON.stringify`; `None` (nothing given) stays `None`.
+pub fn from_json(text: Option<String>) -> napi::Result<Option<Value>> {
+    text.map(|t| serde_json::from_str(&t).map_err(|e| napi::Error::new(napi::Status::InvalidArg, format!("not JSON: {e}"))))
+        .transpose()
+}

@@ -1,0 +1,20 @@
+//! The Node.js binding of ccc-aicall. Conversion only: every behaviour lives in the `ccc-aicall` core.
+//!
+//! The hand-written `index.js` wraps these native classes: it turns the structured error payload thrown here
+//! (see `error.rs`) into typed error classes, wires `AbortSignal` to [`CancelHandle`], and keeps the caller's
+//! stack. Async work runs on napi's single tokio runtime, never on the event loop.
+
+mod cancel;
+mod client;
+mod emulator;
+mod error;
+mod options;
+
+pub use cancel::CancelHandle;
+pub use client::NativeClient;
+pub use emulator::NativeEmulator;
+
+#[napi_derive::module_init]
+fn init() {
+    ccc_aicall::logging::init_from_env();
+}
