@@ -29,8 +29,14 @@ test-python: venv
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python/Cargo.toml
 	cd python && $(PY) -m pytest -q
 
-test-node:
-	@true
+# The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc.
+node-deps: node/node_modules/.installed
+node/node_modules/.installed: node/package.json node/package-lock.json
+	cd node && npm ci --no-audit --no-fund
+	touch $@
+
+test-node: node-deps
+	cd node && npm run build && npm test
 
 # The official Python and Node SDKs against the emulator binary (tests/official/run.sh starts and stops it).
 EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ccc-aicall-emulator

@@ -1,0 +1,157 @@
+// Compiled with `tsc --noEmit` (tests/tsconfig.json): the declarations cover what the package exports, accept
+// what the core accepts and refuse what it refuses. `@ts-expect-error` lines must fail to compile.
+
+import {
+  AbortError,
+  ApiConnectionError,
+  ApiError,
+  ApiTimeoutError,
+  AuthenticationError,
+  CallRejectedError,
+  CccError,
+  Client,
+  ConfigurationError,
+  createAiCall,
+  Emulator,
+  InternalServerError,
+  InvalidRequestError,
+  OutcomeUnknownError,
+  RateLimitError,
+  ValidationError,
+  type ActionResponse,
+  type AiCallResult,
+  type CreateAiCallParams,
+  type CustomTtsConfig,
+  type ErrorKind,
+  type Fault,
+  type PlacedCall,
+  type ResolvedClientConfig,
+} from 'ccc-aicall';
+
+async function everything(): Promise<void> {
+  const emulator: Emulator = await Emulator.start({ rateLimit: 0, clockOffsetSecs: 0, credentials: [{ secretId: 'a', secretKey: 'b' }] });
+  const client = new Client({
+    ...emulator.clientOptions(),
+    token: 't',
+    region: 'ap-singapore',
+    language: 'zh-CN',
+    timeoutMs: 30_000,
+    connectTimeoutMs: 5_000,
+    maxRetries: 2,
+    rateLimit: 20,
+    proxy: 'http://127.0.0.1:3128',
+    caFile: '/etc/ssl/certs/ca-certificates.crt',
+  });
+  const config: ResolvedClientConfig = client.config;
+  const endpoint: string = config.endpoint;
+
+  const tts: CustomTtsConfig = { TTSType: 'tencent', AppId: '1300000000', SecretId: 'id', SecretKey: 'key', VoiceType: 101001, Speed: 1.25 };
+  const params: CreateAiCallParams = {
+    sdkAppId: 1400000000,
+    callee: '008613012345678',
+    llmType: 'openai',
+    apiKey: 'sk-...',
+    apiUrl: 'https://api.openai.com/v1/',
+    systemPrompt: 'You are a friendly assistant.',
+    model: 'gpt-4o-mini',
+    callers: ['0085212345678'],
+    welcomeMessage: 'Hello',
+    welcomeType: 0,
+    welcomeMessagePriority: 2,
+    maxDuration: 60_000,
+    languages: ['zh', 'en'],
+    interruptMode: 0,
+    interruptSpeechDuration: 500,
+    endFunctionEnable: true,
+    endFunctionDesc: 'Say goodbye',
+    transferFunctionEnable: true,
+    transferItems: [
+      { transferFunctionName: 'to_nurse', transferFunctionDesc: 'nurse', transferSkillGroupId: 101 },
+      { TransferFunctionName: 'to_billing', TransferFunctionDesc: 'billing', TransferSkillGroupId: 102 },
+    ],
+    transferToAgentEnable: true,
+    transferToAgentItems: [{ transferToAgentName: 'a', transferToAgentDesc: 'b', transferToAgentId: 9001 }],
+    notifyDuration: 10,
+    notifyMessage: 'Are you there?',
+    notifyMaxCount: 3,
+    customTtsConfig: tts,
+    promptVariables: [{ key: 'name', value: 'Xiaoming' }],
+    vadSilenceTime: 1000,
+    extractConfig: [{ infoType: 'Selector', infoName: 'intent', choices: ['yes', 'no'] }],
+    temperature: 0.7,
+    variables: [{ Key: 'welcome-message-delay', Value: '1' }],
+    topP: 0.9,
+    vadLevel: 2,
+    toneWord: { firstSentenceTimeout: 1.5, zhToneWords: { neutral: ['嗯'] } },
+    enableComplianceAudio: true,
+    enableVoicemailDetection: true,
+    voicemailAction: 0,
+    llmExtraBody: { max_tokens: 256 },
+    maxCallDurationMs: 600_000,
+    maxRingTimeoutSecond: 30,
+    ambientSoundType: 'coffee_shops',
+    ambientSoundVolume: 1,
+    acquireTimeoutSecond: 5,
+    customSttConfig: '{}',
+    extraParams: { FutureParam: 1 },
+  };
+  const controller = new AbortController();
+  const placed: AiCallResult = await client.createAiCall(params, { signal: controller.signal });
+  const sessionId: string = placed.sessionId;
+  const answer: ActionResponse = await client.request('DescribeTelSession', { SdkAppId: 1400000000, SessionId: sessionId });
+  const requestId: string = answer.RequestId;
+  await createAiCall({ ...params, customTtsConfig: JSON.stringify(tts) }, { signal: AbortSignal.timeout(1000) });
+  await createAiCall({ ...params, voiceType: 'ZhiXi', customTtsConfig: undefined });
+  await createAiCall({ ...params, customTtsConfig: { ttsType: 'azure', subscriptionKey: 'k', region: 'r', voiceName: 'v', language: 'zh-CN' } });
+
+  const fault: Fault = { kind: 'delay', phase: 'after_read', ms: 2000, action: 'CreateAICall', times: 1 };
+  emulator.inject(fault);
+  emulator.inject({ kind: 'error', code: 'InternalError' });
+  emulator.inject({ kind: 'http_status', status: 502 });
+  const calls: PlacedCall[] = emulator.calls();
+  const hits: number = emulator.hits('CreateAICall') + emulator.hits();
+  emulator.setRateLimit(20);
+  emulator.setClockOffset(0);
+  emulator.reset();
+  await emulator.stop();
+  void [endpoint, requestId, calls, hits];
+}
+
+function handle(error: unknown): string {
+  if (error instanceof ValidationError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('\n');
+  if (error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof InvalidRequestError) return error.code;
+  if (error instanceof CallRejectedError || error instanceof InternalServerError) return `${error.code} ${error.requestId}`;
+  if (error instanceof ApiError) return error.requestId;
+  if (error instanceof ApiTimeoutError || error instanceof ApiConnectionError) return error.message;
+  if (error instanceof OutcomeUnknownError) return String(error.timedOut);
+  if (error instanceof AbortError) return error.code;
+  if (error instanceof ConfigurationError) return error.message;
+  if (error instanceof CccError) {
+    const kind: ErrorKind = error.kind;
+    const unknown: boolean = error.outcomeUnknown;
+    const status: number | undefined = error.httpStatus;
+    return `${kind} ${unknown} ${status}`;
+  }
+  return 'other';
+}
+
+function refused(): void {
+  const base = { sdkAppId: 1, callee: '00861', llmType: 'openai', apiKey: 'k', apiUrl: 'https://x' } as const;
+  // @ts-expect-error callee is required
+  const noCallee: CreateAiCallParams = { sdkAppId: 1, llmType: 'openai', apiKey: 'k', apiUrl: 'https://x' };
+  // @ts-expect-error an unknown property
+  const typo: CreateAiCallParams = { ...base, sytemPrompt: 'x' };
+  // @ts-expect-error not an LLM protocol
+  const llm: CreateAiCallParams = { ...base, llmType: 'gpt' };
+  // @ts-expect-error a tencent TTS needs its SecretKey
+  const tencent: CustomTtsConfig = { TTSType: 'tencent', AppId: 'a', SecretId: 'b', VoiceType: 1 };
+  // @ts-expect-error azure has no Token
+  const azure: CustomTtsConfig = { TTSType: 'azure', SubscriptionKey: 'k', Region: 'r', VoiceName: 'v', Language: 'l', Token: 't' };
+  // @ts-expect-error timeoutMs is a number of milliseconds
+  const options = new Client({ timeoutMs: '30s' });
+  // @ts-expect-error not a fault kind
+  const fault: Fault = { kind: 'explode' };
+  void [noCallee, typo, llm, tencent, azure, options, fault];
+}
+
+void [everything, handle, refused];
