@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: test demo bench fuzz test-rust test-conformance test-python test-node venv node-deps clean test-official
+.PHONY: test demo bench fuzz test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
 
 test: test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
@@ -25,8 +25,10 @@ test-conformance: venv
 	CCC_ORACLE_PYTHON=$(PY) $(CARGO) test --locked -p ccc-aicall --test oracle -- --nocapture
 
 # The Python package: a debug build of the extension into .venv, then its pytest suite against the emulator.
-test-python: venv
+python-dev: venv
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python/Cargo.toml
+
+test-python: python-dev
 	cd python && $(PY) -m pytest -q
 
 # The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc.
@@ -47,6 +49,13 @@ test-official: venv tests/official/node_modules/.installed
 tests/official/node_modules/.installed: tests/official/package.json tests/official/package-lock.json
 	cd tests/official && npm ci --no-audit --no-fund
 	touch $@
+
+# --- demo ------------------------------------------------------------------------------------------
+# Builds everything, starts the bundled emulator, places one call from Python and one from Node.
+demo: python-dev node-deps
+	$(CARGO) build --locked -p ccc-aicall-emulator
+	cd node && npm run build
+	examples/demo.sh $(EMULATOR_BIN) $(PY)
 
 clean:
 	rm -rf target $(VENV) node/node_modules tests/official/node_modules

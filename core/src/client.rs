@@ -151,18 +151,27 @@ impl Client {
         let mut retries: u32 = 0;
         let mut clock_corrected = false;
         loop {
+            // `biased`: a token already cancelled must win over a ready limiter slot or request.
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled { sent: false });
+            }
             if let Some(limiter) = &inner.limiter {
                 tokio::select! {
-                    _ = limiter.acquire() => {}
+                    biased;
                     _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                    _ = limiter.acquire() => {}
                 }
             }
             attempt += 1;
             let started = Instant::now();
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled { sent: false });
+            }
             let outcome = tokio::select! {
-                r = self.attempt(action, &body) => r,
+                biased;
                 // Bytes may already be on the wire: treat as sent, the call may have been placed.
                 _ = cancel.cancelled() => return Err(Error::Cancelled { sent: true }),
+                r = self.attempt(action, &body) => r,
             };
             let elapsed = started.elapsed().as_millis();
             let failure = match outcome {
@@ -196,8 +205,9 @@ impl Client {
                     retries += 1;
                     log::debug!(target: "ccc_aicall", "action={action} retrying in {} ms", delay.as_millis());
                     tokio::select! {
-                        _ = tokio::time::sleep(delay) => {}
+                        biased;
                         _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                        _ = tokio::time::sleep(delay) => {}
                     }
                 }
             }

@@ -164,6 +164,11 @@ impl Error {
         }
     }
 
+    /// True when the failure was a timeout (connecting, or waiting for the answer after sending).
+    pub fn timed_out(&self) -> bool {
+        matches!(self, Error::Timeout(_) | Error::OutcomeUnknown { timed_out: true, .. })
+    }
+
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
             Error::Validation(v) => v,

@@ -152,9 +152,13 @@ impl FieldError {
     pub fn unknown(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(FieldErrorKind::Unknown, path, message)
     }
-    /// The field path as a caller using `case` spells it.
+    /// The field path as a caller using `case` spells it. Names the caller wrote that the model does not know
+    /// (an unknown key, the raw keys under `ExtraParams`) are kept exactly as written.
     pub fn field(&self, case: KeyCase) -> String {
-        case.path(&self.path)
+        let (known, verbatim) = split_verbatim(&self.path, self.kind == FieldErrorKind::Unknown);
+        let mut out = case.path(known);
+        out.push_str(verbatim);
+        out
     }
     /// The message with any field names it mentions spelled for `case`.
     pub fn message_in(&self, case: KeyCase) -> String {
@@ -166,6 +170,21 @@ impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)
     }
+}
+
+/// Split a wire path into the part the model names (renamed per case) and the tail the caller wrote verbatim.
+fn split_verbatim(path: &str, last_is_callers: bool) -> (&str, &str) {
+    const EXTRA: &str = "ExtraParams.";
+    if let Some(at) = path.find(EXTRA) {
+        if at == 0 || path[..at].ends_with('.') {
+            return path.split_at(at + EXTRA.len());
+        }
+    }
+    if last_is_callers {
+        let cut = path.rfind(['.', ']']).map_or(0, |i| i + 1);
+        return path.split_at(cut);
+    }
+    (path, "")
 }
 
 /// The closest of `candidates` to `name` (edit distance at most a third of the name, at least 2), for
@@ -226,6 +245,20 @@ mod tests {
         assert_eq!(e.field(KeyCase::Camel), "transferItems[0].transferSkillGroupId");
         assert_eq!(e.message_in(KeyCase::Snake), "needs `transfer_function_enable` set to true");
         assert_eq!(e.message_in(KeyCase::Wire), e.message);
+    }
+
+    #[test]
+    fn callers_own_names_are_kept() {
+        let unknown = FieldError::unknown("llm_type", "unknown parameter; did you mean `LLMType`?");
+        assert_eq!(unknown.field(KeyCase::Camel), "llm_type");
+        assert_eq!(unknown.message_in(KeyCase::Camel), "unknown parameter; did you mean `llmType`?");
+        let nested = FieldError::unknown("TransferItems[0].fooBar", "unknown");
+        assert_eq!(nested.field(KeyCase::Snake), "transfer_items[0].fooBar");
+        let extra = FieldError::invalid("ExtraParams.Fancy_New", "collides");
+        assert_eq!(extra.field(KeyCase::Camel), "extraParams.Fancy_New");
+        assert_eq!(extra.field(KeyCase::Snake), "extra_params.Fancy_New");
+        let plain = FieldError::invalid("TransferItems[1].TransferSkillGroupId", "x");
+        assert_eq!(plain.field(KeyCase::Camel), "transferItems[1].transferSkillGroupId");
     }
 
     #[test]
