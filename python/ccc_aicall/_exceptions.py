@@ -65,6 +65,7 @@ class CccError(Exception):
         http_status: the HTTP status when an answer came back.
         outcome_unknown: True when the request may have reached the service with no definitive rejection,
             i.e. the call may have been placed.
+        timed_out: True when the failure was a timeout (connecting, or waiting for the answer after sending).
     """
 
     message: str
@@ -73,6 +74,7 @@ class CccError(Exception):
     request_id: Optional[str]
     http_status: Optional[int]
     outcome_unknown: bool
+    timed_out: bool
 
     def __init__(
         self,
@@ -84,6 +86,7 @@ class CccError(Exception):
         request_id: Optional[str] = None,
         http_status: Optional[int] = None,
         outcome_unknown: bool = False,
+        timed_out: bool = False,
     ) -> None:
         super().__init__(text)
         self.message = text if message is None else message
@@ -92,6 +95,7 @@ class CccError(Exception):
         self.request_id = request_id
         self.http_status = http_status
         self.outcome_unknown = outcome_unknown
+        self.timed_out = timed_out
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else self.message

@@ -61,6 +61,7 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
     kwargs.set_item("request_id", error.request_id())?;
     kwargs.set_item("http_status", error.http_status())?;
     kwargs.set_item("outcome_unknown", error.outcome_unknown())?;
+    kwargs.set_item("timed_out", error.timed_out())?;
     let instance = module.getattr(class_name(error))?.call((error.message_in(KeyCase::Snake),), Some(&kwargs))?;
     Ok(PyErr::from_value(instance))
 }

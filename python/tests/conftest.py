@@ -39,8 +39,11 @@ def snake(wire: str) -> str:
 
 
 def snake_path(path: str) -> str:
-    """``TransferItems[0].TransferSkillGroupId`` -> ``transfer_items[0].transfer_skill_group_id``."""
-    return re.sub(r"[A-Za-z0-9_-]+", lambda m: m.group(0) if m.group(0).isdigit() else snake(m.group(0)), path)
+    """``TransferItems[0].TransferSkillGroupId`` -> ``transfer_items[0].transfer_skill_group_id``; the raw keys
+    under ``ExtraParams`` are the caller's own words and stay as written."""
+    head, extra, tail = path.partition("ExtraParams.")
+    renamed = re.sub(r"[A-Za-z0-9_-]+", lambda m: m.group(0) if m.group(0).isdigit() else snake(m.group(0)), head)
+    return renamed + ("extra_params." + tail if extra else "")
 
 
 def to_kwargs(value: Any, inside_extra: bool = False) -> Any:

@@ -105,6 +105,7 @@ def test_fault_gives_outcome_unknown_after_exactly_one_hit(place: Callable[..., 
     with pytest.raises(cls) as raised:
         place(timeout=0.5)  # default max_retries (2): a call that may have been placed is never re-sent
     assert raised.value.outcome_unknown is True
+    assert raised.value.timed_out is (fault["kind"] == "delay")
     assert emu.hits_for("CreateAICall") == 1
     assert len(emu.calls) == 1  # the emulator did place it: this is why it must not be re-sent
 
@@ -168,7 +169,7 @@ def test_every_exception_pickles_with_its_attributes(emu: Emulator) -> None:
     with pytest.raises(ValidationError) as info:
         client.create_ai_call(sdk_app_id=1, vad_silence_time=5)
     raised.append(info.value)
-    built = [cls("text", kind="k", message="m", code="C", request_id="r", http_status=500, outcome_unknown=True)
+    built = [cls("text", kind="k", message="m", code="C", request_id="r", http_status=500, outcome_unknown=True, timed_out=True)
              for cls in (CccError, ConfigurationError, AuthenticationError, RateLimitError, InvalidRequestError,
                          CallRejectedError, InternalServerError, ApiConnectionError, ApiTimeoutError,
                          OutcomeUnknownError)]
