@@ -163,6 +163,15 @@ impl ClientConfig {
     }
 }
 
+/// A duration given in seconds by a caller (Python floats, Node milliseconds / 1000): finite and > 0, or a config
+/// error naming the option as the caller spelled it.
+pub fn duration_from_secs(seconds: f64, option: &str) -> Result<Duration> {
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(Error::Config(format!("{option} must be a positive, finite duration, not {seconds}"))),
+    }
+}
+
 fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Duration> {
     match value {
         None => Ok(default),
@@ -245,6 +254,15 @@ mod tests {
         ] {
             let e = cfg.resolve_with(&|_| None, &[]).unwrap_err();
             assert_eq!(e.kind(), crate::ErrorKind::Config, "{cfg:?}");
+        }
+    }
+
+    #[test]
+    fn durations_from_callers() {
+        assert_eq!(duration_from_secs(1.5, "timeout").unwrap(), Duration::from_millis(1500));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let e = duration_from_secs(bad, "timeoutMs").unwrap_err();
+            assert!(e.to_string().contains("timeoutMs"), "{e}");
         }
     }
 

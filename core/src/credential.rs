@@ -51,6 +51,19 @@ pub struct Credentials {
     pub source: CredentialSource,
 }
 
+impl Credentials {
+    /// Enough of the SecretId to tell keys apart in a repr (`AKID***3f9a`), nothing for short ids.
+    pub fn masked_id(&self) -> String {
+        let chars: Vec<char> = self.secret_id.chars().collect();
+        if chars.len() <= 12 {
+            return "***".to_string();
+        }
+        let head: String = chars[..4].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}***{tail}")
+    }
+}
+
 /// Users paste keys with stray spaces and quotes; that is the most common cause of SignatureFailure.
 pub fn clean(value: &str) -> String {
     let mut v = value.trim();
@@ -225,6 +238,14 @@ mod tests {
         for needle in ["secret_id", ENV_SECRET_ID, ENV_SECRET_KEY, "/home/u/.tencentcloud/credentials", "/etc/tencentcloud/credentials"] {
             assert!(msg.contains(needle), "{msg}");
         }
+    }
+
+    #[test]
+    fn masked_id_keeps_only_the_ends() {
+        let c = resolve(Some("AKIDabcdefghijkl1234"), Some("k"), None, &env_of(&[]), &[]).unwrap();
+        assert_eq!(c.masked_id(), "AKID***1234");
+        let c = resolve(Some("short"), Some("k"), None, &env_of(&[]), &[]).unwrap();
+        assert_eq!(c.masked_id(), "***");
     }
 
     #[test]

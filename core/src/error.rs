@@ -176,6 +176,15 @@ impl Error {
         }
     }
 
+    /// What a binding shows as the exception message: the service's own message for API errors, otherwise this
+    /// error's description with field names spelled for the caller's language.
+    pub fn detail_in(&self, case: KeyCase) -> String {
+        match self {
+            Error::Api { message, .. } => message.clone(),
+            other => other.message_in(case),
+        }
+    }
+
     /// The message with field names spelled for the caller's language.
     pub fn message_in(&self, case: KeyCase) -> String {
         match self {

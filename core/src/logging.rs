@@ -30,10 +30,15 @@ pub fn level_from(value: &str) -> Option<LevelFilter> {
     }
 }
 
+/// The level `CCC_AICALL_LOG` asks for, if any.
+pub fn env_level() -> Option<LevelFilter> {
+    std::env::var(ENV_LOG).ok().as_deref().and_then(level_from)
+}
+
 /// Install a stderr logger for `ccc_aicall` when `CCC_AICALL_LOG` asks and no other logger is installed.
 /// Bindings call this once; a host logger installed earlier (env_logger, pyo3-log) takes precedence.
 pub fn init_from_env() {
-    let Some(level) = std::env::var(ENV_LOG).ok().as_deref().and_then(level_from) else { return };
+    let Some(level) = env_level() else { return };
     if log::set_boxed_logger(Box::new(StderrLogger { level })).is_ok() {
         log::set_max_level(level);
     }

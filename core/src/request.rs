@@ -63,6 +63,17 @@ pub const PARAMETERS: [&str; 44] = [
 /// The input-only key that carries raw wire parameters the model does not know yet (`extra`).
 pub const EXTRA_PARAMS: &str = "ExtraParams";
 
+/// For a keyword a caller passed (`llm_typ` in Python): `None` when it names a parameter (or `ExtraParams`) in the
+/// caller's `case`, otherwise `Some` of the closest known name in that case, if any is close. Bindings use this to
+/// refuse unknown keywords the way their language does (a `TypeError` in Python).
+pub fn unknown_keyword(key: &str, case: KeyCase) -> Option<Option<String>> {
+    let names: Vec<String> = PARAMETERS.iter().chain([&EXTRA_PARAMS]).map(|p| case.key(p)).collect();
+    if names.iter().any(|n| n == key) {
+        return None;
+    }
+    Some(crate::field::closest(key, names.iter().map(String::as_str)).map(String::from))
+}
+
 /// One `CreateAICall` request. See API.md section 2 for each parameter; units are noted where the service is
 /// inconsistent.
 #[derive(Clone, Default, PartialEq, Serialize)]

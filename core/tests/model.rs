@@ -289,3 +289,15 @@ fn messages_name_other_fields_in_the_callers_case() {
     assert_eq!(errors[0].message_in(KeyCase::Snake), "takes effect only with `end_function_enable` set to true");
     assert_eq!(errors[0].message_in(KeyCase::Camel), "takes effect only with `endFunctionEnable` set to true");
 }
+
+#[test]
+fn unknown_keywords_get_the_closest_name_in_the_callers_case() {
+    use ccc_aicall::request::unknown_keyword;
+    use ccc_aicall::KeyCase;
+    assert_eq!(unknown_keyword("llm_type", KeyCase::Snake), None);
+    assert_eq!(unknown_keyword("extra_params", KeyCase::Snake), None);
+    assert_eq!(unknown_keyword("extraParams", KeyCase::Camel), None);
+    assert_eq!(unknown_keyword("llm_typ", KeyCase::Snake), Some(Some("llm_type".into())));
+    assert_eq!(unknown_keyword("sytemPrompt", KeyCase::Camel), Some(Some("systemPrompt".into())));
+    assert_eq!(unknown_keyword("qqqqqqqq", KeyCase::Snake), Some(None));
+}

@@ -2,7 +2,7 @@
 
 use crate::runtime::{self, Blocked};
 use crate::{convert, errors};
-use ccc_aicall::{field, request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
+use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -14,10 +14,6 @@ use std::time::Duration;
 pub fn parameter_names() -> &'static [String] {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
     NAMES.get_or_init(|| request::PARAMETERS.iter().map(|wire| KeyCase::Snake.key(wire)).collect())
-}
-
-fn extra_params_name() -> String {
-    KeyCase::Snake.key(request::EXTRA_PARAMS)
 }
 
 /// The answer to a placed call.
@@ -198,7 +194,7 @@ impl Client {
             slf.get_type().name()?,
             PyString::new(py, config.url.as_str()).repr()?,
             config.region.as_deref().into_pyobject(py)?.repr()?,
-            PyString::new(py, &mask(&config.credentials.secret_id)).repr()?,
+            PyString::new(py, &config.credentials.masked_id()).repr()?,
         ))
     }
 }
@@ -218,13 +214,10 @@ impl Client {
 
 /// The keywords of `create_ai_call` as a core request. An unknown keyword is a `TypeError`, like any Python call.
 fn build_request(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<CreateAiCallRequest> {
-    let extra = extra_params_name();
-    let names = parameter_names();
     for key in params.keys() {
         let key = key.cast::<PyString>()?.to_cow()?.into_owned();
-        if key != extra && !names.contains(&key) {
-            let hint = field::closest(&key, names.iter().map(String::as_str).chain([extra.as_str()]));
-            let hint = hint.map(|h| format!("; did you mean '{h}'?")).unwrap_or_default();
+        if let Some(closest) = request::unknown_keyword(&key, KeyCase::Snake) {
+            let hint = closest.map(|h| format!("; did you mean '{h}'?")).unwrap_or_default();
             return Err(PyTypeError::new_err(format!("create_ai_call() got an unexpected keyword argument '{key}'{hint}")));
         }
     }
@@ -248,16 +241,5 @@ fn finish<T>(py: Python<'_>, outcome: Blocked<Result<T, Error>>) -> PyResult<T> 
 }
 
 fn seconds(value: Option<f64>, name: &str) -> Result<Option<Duration>, Error> {
-    value
-        .map(|s| Duration::try_from_secs_f64(s).map_err(|_| Error::Config(format!("{name} must be a positive number of seconds, not {s}"))))
-        .transpose()
-}
-
-/// Enough of a SecretId to tell keys apart in a repr.
-fn mask(secret_id: &str) -> String {
-    let chars: Vec<char> = secret_id.chars().collect();
-    if chars.len() <= 12 {
-        return "***".to_string();
-    }
-    format!("{}***{}", chars[..4].iter().collect::<String>(), chars[chars.len() - 4..].iter().collect::<String>())
+    value.map(|s| ccc_aicall::config::duration_from_secs(s, name)).transpose()
 }

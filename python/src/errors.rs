@@ -55,8 +55,7 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
     }
     kwargs.set_item("kind", error.kind().as_str())?;
     // The service's own message for API errors; otherwise the description, with snake_case field names.
-    let message = if error.code().is_some() { error.message() } else { error.message_in(KeyCase::Snake) };
-    kwargs.set_item("message", message)?;
+    kwargs.set_item("message", error.detail_in(KeyCase::Snake))?;
     kwargs.set_item("code", error.code())?;
     kwargs.set_item("request_id", error.request_id())?;
     kwargs.set_item("http_status", error.http_status())?;

@@ -1,6 +1,6 @@
 //! The core logs through the `log` facade; here its records go to Python's `logging` (logger `ccc_aicall`).
 
-use ccc_aicall::logging::{level_from, ENV_LOG};
+use ccc_aicall::logging::env_level;
 use log::LevelFilter;
 use pyo3::prelude::*;
 
@@ -11,7 +11,7 @@ pub fn init(py: Python<'_>) -> PyResult<()> {
         .filter_target("ccc_aicall".to_string(), LevelFilter::Trace);
     // Another extension may have installed the process's logger first; it then keeps it.
     let _ = logger.install();
-    match std::env::var(ENV_LOG).ok().as_deref().and_then(level_from) {
+    match env_level() {
         Some(level) => py.import("ccc_aicall._logging")?.call_method1("enable", (python_level(level),)).map(drop),
         None => Ok(()),
     }
