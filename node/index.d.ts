@@ -93,6 +93,14 @@ export declare class Client {
    * `request('DescribeTelSession', { SdkAppId, SessionId })`. `params` use the service's PascalCase names.
    */
   request(action: string, params?: Record<string, unknown>, options?: CallOptions): Promise<ActionResponse>;
+  /**
+   * Run a campaign: one call per item of `calls` (each `options.defaults` plus the item's own parameters), at
+   * most `concurrency` at a time, under this client's rate limiter. Every item is validated before the first call
+   * is placed: a bad item rejects the whole campaign with a `ValidationError` naming `calls[i].field` (unless
+   * `skipInvalid`). Otherwise resolves with one outcome per item, in input order, after every `onProgress` call;
+   * also when `signal` aborts it midway or an account-wide error stops it early (see `stoppedBy`).
+   */
+  createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
   /** The configuration in force, without secrets. */
   readonly config: ResolvedClientConfig;
   /** `Client(endpoint=..., region=..., secretId=...)`: never a secret. */
@@ -101,6 +109,120 @@ export declare class Client {
 
 /** Place one call with a default client built from the environment on first use. */
 export declare function createAiCall(params: CreateAiCallParams, options?: CallOptions): Promise<AiCallResult>;
+
+/** Run a campaign (see `Client.createAiCalls`) with the default client built from the environment on first use. */
+export declare function createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
+
+/**
+ * Read a CSV file of calls (UTF-8, a header row, one row per call) for `createAiCalls`. A column named after a
+ * parameter (`callee`, `Callee`, `max_call_duration_ms`, ...) fills it: numbers, booleans and JSON are parsed,
+ * `callers` and `languages` are split on `;`. Every other column becomes a `variables` entry (`var.` strips the
+ * prefix, so `var.model` is a variable); `prompt_var.` columns go to `promptVariables`. Empty cells are left out,
+ * so the campaign's `defaults` apply. A missing file or a ragged row rejects with a `ConfigurationError`.
+ */
+export declare function readCallsCsv(path: string | URL): Promise<CampaignCall[]>;
+
+// ---- campaigns ----------------------------------------------------------------------------------
+
+/**
+ * One call of a campaign: any CreateAICall parameters, merged over `defaults`. A top-level key replaces the
+ * default's value, except `variables` and `promptVariables`, which are merged by `key` (the item's value wins).
+ */
+export type CampaignCall = Partial<CreateAiCallParams>;
+
+/** Options of `createAiCalls`. */
+export interface CampaignOptions extends CallOptions {
+  /** Parameters shared by every call (the template); each item overrides them. */
+  defaults?: Partial<CreateAiCallParams>;
+  /** Calls in flight at once (default 4); the client's `rateLimit` still spaces them. */
+  concurrency?: number;
+  /**
+   * An append-only JSON-lines file, written to disk before each call is sent and after its outcome. Run the same
+   * campaign again with the same journal (after a crash, a kill or an abort) and nobody is dialled twice: items
+   * placed before are `already_placed`; items sent without a definitive answer are `unreconciled` (check them
+   * with DescribeTelCdr); the rest run. Items are known by their callee, so editing the prompt is safe.
+   */
+  journal?: string;
+  /** Report invalid items as `invalid` (each with its `ValidationError`) and run the rest. Default false. */
+  skipInvalid?: boolean;
+  /**
+   * How often an item the service refused without acting (`RequestLimitExceeded` beyond the client's own retries,
+   * `FailedOperation.AIConcurrentOverFrequency`) is tried again, after 1 s, 2 s, 4 s, ... Default 5.
+   */
+  refusedRetries?: number;
+  /**
+   * Called on the JavaScript thread once per finished item (items skipped because of the journal included), in
+   * the order they finish. Something it throws (or a promise it returns that rejects) becomes one process
+   * warning (`CCC_AICALL_ON_PROGRESS`); the campaign goes on.
+   */
+  onProgress?: (item: CampaignItem) => unknown;
+  /**
+   * Aborts the campaign: nothing more is sent; calls in flight end as `outcome_unknown` (they may have been
+   * placed), those not yet sent as `not_attempted`. The promise still resolves with the report. A signal that is
+   * already aborted rejects at once with an `AbortError`.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * What became of an item:
+ * - `placed`: placed in this run (`sessionId`, `requestId`);
+ * - `failed`: refused by the service or not sent; nobody was dialled (`error`);
+ * - `outcome_unknown`: sent in this run without a definitive answer: it may have dialled (`error`). Reconcile
+ *   before calling again;
+ * - `already_placed`: the journal says an earlier run placed it (`sessionId`, `requestId`);
+ * - `unreconciled`: the journal says an earlier run sent it without a definitive answer. Reconcile;
+ * - `invalid`: invalid, with `skipInvalid` (`error` is a `ValidationError`); never sent;
+ * - `not_attempted`: the campaign was aborted or stopped early before this item was sent.
+ */
+export type ItemStatus =
+  | 'placed'
+  | 'failed'
+  | 'outcome_unknown'
+  | 'already_placed'
+  | 'unreconciled'
+  | 'invalid'
+  | 'not_attempted';
+
+/** The outcome of one item. */
+export interface CampaignItem {
+  /** Its position in `calls`. */
+  index: number;
+  /** The number as dialled (`008613012345678`), or `''` when the item was invalid before one could be read. */
+  callee: string;
+  status: ItemStatus;
+  /** The placed call's session (`placed`, `already_placed`). */
+  sessionId?: string;
+  /** The service's RequestId of the answer: the placed call's or the refusal's. */
+  requestId?: string;
+  /** Why it was not placed: the same error classes `createAiCall` throws. */
+  error?: CccError;
+  /** True for `outcome_unknown` and `unreconciled`: a phone may have rung. */
+  outcomeUnknown: boolean;
+  /** Requests sent for this item in this run (refused attempts included). */
+  attempts: number;
+}
+
+/** The outcome of a campaign. */
+export interface CampaignReport {
+  /** One per call, in input order. */
+  items: CampaignItem[];
+  /** Items placed in this run. */
+  placed: number;
+  /** Items refused or not sent in this run (nobody dialled). */
+  failed: number;
+  /** Items sent in this run without a definitive answer. */
+  outcomeUnknown: number;
+  /** Items per status. */
+  counts: Record<ItemStatus, number>;
+  /** The items to check (e.g. with DescribeTelCdr) before anyone calls them again: `outcome_unknown` and `unreconciled`. */
+  toReconcile: CampaignItem[];
+  /**
+   * The error that stopped the campaign early because it would hit every item (authentication, no call package,
+   * expired licence, ...); the items not yet sent are `not_attempted`.
+   */
+  stoppedBy?: CccError;
+}
 
 // ---- the CreateAICall parameters ----------------------------------------------------------------
 

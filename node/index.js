@@ -3,6 +3,7 @@
 // Every behaviour (validation, signing, retries, rate limiting, classification) lives in the Rust core.
 
 const { inspect } = require('node:util');
+const { fileURLToPath } = require('node:url');
 
 const native = loadNative();
 
@@ -88,7 +89,11 @@ const MARKER = 'ccc-aicall-error:';
 // caller's stack. A cancel after the request was sent is outcome-unknown, so it is an OutcomeUnknownError.
 function fromNative(err, site, signal) {
   if (!(err instanceof Error) || !String(err.message).startsWith(MARKER)) return err;
-  const p = JSON.parse(err.message.slice(MARKER.length));
+  return fromPayload(JSON.parse(err.message.slice(MARKER.length)), site, signal);
+}
+
+// The same payload, thrown or carried by a campaign item (`error`, `stoppedBy`), as its error class.
+function fromPayload(p, site, signal) {
   const props = { ...p, cause: p.kind === 'cancelled' ? signal?.reason : undefined };
   const cls = p.kind === 'cancelled' ? (p.outcomeUnknown ? OutcomeUnknownError : AbortError) : KINDS[p.kind] ?? CccError;
   return withStack(new cls(p.message, props), site);
@@ -154,6 +159,10 @@ class Client {
     return placeCall(this.#native, params, options, callSite(this.createAiCall));
   }
 
+  createAiCalls(calls, options) {
+    return runCampaign(this.#native, calls, options, callSite(this.createAiCalls));
+  }
+
   request(action, params, options) {
     const site = callSite(this.request);
     return run(site, options, (handle) => this.#native.request(String(action), json(params), handle));
@@ -176,15 +185,98 @@ class Client {
 
 let defaultClient;
 
-// Place a call with a client built from the environment on first use; a failed build is not kept.
-function createAiCall(params, options) {
-  const site = callSite(createAiCall);
+// Run `use` with the native client built from the environment on first use; a failed build is not kept.
+function withDefaultClient(site, use) {
   try {
     defaultClient ??= new Client();
   } catch (e) {
     return Promise.reject(withStack(e, site));
   }
-  return placeCall(nativeOf(defaultClient), params, options, site);
+  return use(nativeOf(defaultClient));
+}
+
+function createAiCall(params, options) {
+  const site = callSite(createAiCall);
+  return withDefaultClient(site, (nativeClient) => placeCall(nativeClient, params, options, site));
+}
+
+function createAiCalls(calls, options) {
+  const site = callSite(createAiCalls);
+  return withDefaultClient(site, (nativeClient) => runCampaign(nativeClient, calls, options, site));
+}
+
+// ---- campaigns ----------------------------------------------------------------------------------
+
+// The core runs the campaign; this wires `signal` and `onProgress` and rebuilds each item's error as its class.
+// Options other than those two go to the core as JSON, where an unknown one is refused; a function there is
+// kept visible (JSON would drop it) so that a misspelt `onprogress` is reported rather than ignored.
+function runCampaign(nativeClient, calls, options, site) {
+  const { onProgress, signal, ...rest } = options ?? {};
+  if (onProgress != null && typeof onProgress !== 'function') {
+    return Promise.reject(withStack(new ConfigurationError('onProgress must be a function'), site));
+  }
+  const optionsJson = JSON.stringify(rest, function keepFunctions(key, value) {
+    return this === rest && typeof value === 'function' ? '[function]' : value;
+  });
+  const progress = onProgress && progressCallback(onProgress, site, signal);
+  return run(site, { signal }, async (handle) =>
+    toReport(await nativeClient.createAiCalls(JSON.stringify(calls ?? null), optionsJson, progress, handle), site, signal),
+  );
+}
+
+// Called by the native side on this thread, once per finished item and then with null when the campaign ends.
+// What the user's callback throws (or its promise rejects with) must not escape into the native call: it
+// becomes one process warning per campaign, and the campaign goes on.
+function progressCallback(onProgress, site, signal) {
+  let warned = false;
+  const warn = (error) => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(`onProgress threw; the campaign goes on: ${error?.message ?? error}`, {
+      type: 'CccAicallWarning',
+      code: 'CCC_AICALL_ON_PROGRESS',
+      detail: error?.stack,
+    });
+  };
+  return (raw) => {
+    if (raw === null) return;
+    try {
+      const result = onProgress(toItem(raw, site, signal));
+      if (typeof result?.then === 'function') result.then(undefined, warn);
+    } catch (error) {
+      warn(error);
+    }
+  };
+}
+
+function toItem(raw, site, signal) {
+  if (raw.error !== undefined) raw.error = fromPayload(raw.error, site, signal);
+  return raw;
+}
+
+function toReport(raw, site, signal) {
+  const items = raw.items.map((item) => toItem(item, site, signal));
+  const { counts } = raw;
+  const report = {
+    items,
+    placed: counts.placed,
+    failed: counts.failed,
+    outcomeUnknown: counts.outcome_unknown,
+    counts,
+    toReconcile: raw.toReconcile.map((index) => items[index]),
+  };
+  if (raw.stoppedBy != null) report.stoppedBy = fromPayload(raw.stoppedBy, site, signal);
+  return report;
+}
+
+/** Read a CSV file of calls (UTF-8, a header row, one row per call) into call objects with camelCase keys. */
+async function readCallsCsv(path) {
+  const site = callSite(readCallsCsv);
+  try {
+    return await native.readCallsCsv(path instanceof URL ? fileURLToPath(path) : String(path));
+  } catch (e) {
+    throw fromNative(e, site);
+  }
 }
 
 // ---- emulator -----------------------------------------------------------------------------------
@@ -242,4 +334,4 @@ class Emulator {
   }
 }
 
-module.exports = { Client, createAiCall, Emulator, ...ERRORS };
+module.exports = { Client, createAiCall, createAiCalls, readCallsCsv, Emulator, ...ERRORS };

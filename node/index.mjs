@@ -4,6 +4,8 @@ import cjs from './index.js';
 export const {
   Client,
   createAiCall,
+  createAiCalls,
+  readCallsCsv,
   Emulator,
   CccError,
   ValidationError,

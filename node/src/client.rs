@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 #[napi]
 pub struct NativeClient {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 #[napi(object)]

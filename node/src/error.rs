@@ -10,12 +10,17 @@ use serde_json::{json, Value};
 pub const MARKER: &str = "ccc-aicall-error:";
 
 pub fn to_napi(err: Error) -> napi::Error {
+    napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{}", payload(&err)))
+}
+
+/// The error as `index.js` rebuilds it: what `to_napi` throws, and what a campaign item carries in `error`.
+pub fn payload(err: &Error) -> Value {
     let errors: Vec<Value> = err
         .field_errors()
         .iter()
         .map(|f| json!({ "field": f.field(KeyCase::Camel), "message": f.message_in(KeyCase::Camel) }))
         .collect();
-    let payload = json!({
+    json!({
         "kind": err.kind().as_str(),
         "message": err.message_in(KeyCase::Camel),
         "code": err.code(),
@@ -24,8 +29,7 @@ pub fn to_napi(err: Error) -> napi::Error {
         "outcomeUnknown": err.outcome_unknown(),
         "timedOut": matches!(err, Error::OutcomeUnknown { timed_out: true, .. }),
         "errors": errors,
-    });
-    napi::Error::new(napi::Status::GenericFailure, format!("{MARKER}{payload}"))
+    })
 }
 
 pub fn config(message: impl Into<String>) -> napi::Error {

@@ -4,6 +4,7 @@
 //! (see `error.rs`) into typed error classes, wires `AbortSignal` to [`CancelHandle`], and keeps the caller's
 //! stack. Async work runs on napi's single tokio runtime, never on the event loop.
 
+mod campaign;
 mod cancel;
 mod client;
 mod emulator;

@@ -12,18 +12,25 @@ import {
   Client,
   ConfigurationError,
   createAiCall,
+  createAiCalls,
   Emulator,
   InternalServerError,
   InvalidRequestError,
   OutcomeUnknownError,
   RateLimitError,
+  readCallsCsv,
   ValidationError,
   type ActionResponse,
   type AiCallResult,
+  type CampaignCall,
+  type CampaignItem,
+  type CampaignOptions,
+  type CampaignReport,
   type CreateAiCallParams,
   type CustomTtsConfig,
   type ErrorKind,
   type Fault,
+  type ItemStatus,
   type PlacedCall,
   type ResolvedClientConfig,
 } from 'ccc-aicall';
@@ -117,6 +124,39 @@ async function everything(): Promise<void> {
   void [endpoint, requestId, calls, hits];
 }
 
+async function campaigns(client: Client): Promise<void> {
+  const fromCsv: CampaignCall[] = await readCallsCsv('calls.csv');
+  await readCallsCsv(new URL('file:///tmp/calls.csv'));
+  const calls: CampaignCall[] = [
+    ...fromCsv,
+    { callee: '008613012345678', variables: [{ key: 'name', value: 'Li' }] },
+    { callee: '008613012345679', systemPrompt: 'A different prompt for this one.' },
+  ];
+  const controller = new AbortController();
+  const options: CampaignOptions = {
+    defaults: { sdkAppId: 1400000000, llmType: 'openai', apiKey: 'sk-...', apiUrl: 'https://api.openai.com/v1/', model: 'gpt-4o-mini' },
+    concurrency: 4,
+    journal: 'reminders.jsonl',
+    skipInvalid: true,
+    refusedRetries: 5,
+    onProgress: (item: CampaignItem) => console.log(item.index, item.status),
+    signal: controller.signal,
+  };
+  const report: CampaignReport = await client.createAiCalls(calls, options);
+  const counts: number = report.placed + report.failed + report.outcomeUnknown + report.counts.already_placed;
+  for (const item of report.toReconcile) {
+    const status: ItemStatus = item.status;
+    const unknown: boolean = item.outcomeUnknown;
+    const error: CccError | undefined = item.error;
+    const ids: [string | undefined, string | undefined] = [item.sessionId, item.requestId];
+    void [status, unknown, error?.code, ids, item.index, item.callee, item.attempts];
+  }
+  const stoppedBy: CccError | undefined = report.stoppedBy;
+  await createAiCalls(calls, { defaults: options.defaults, onProgress: async () => {} });
+  await createAiCalls([{ callee: '008613012345678' }]);
+  void [counts, stoppedBy];
+}
+
 function handle(error: unknown): string {
   if (error instanceof ValidationError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('\n');
   if (error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof InvalidRequestError) return error.code;
@@ -151,7 +191,13 @@ function refused(): void {
   const options = new Client({ timeoutMs: '30s' });
   // @ts-expect-error not a fault kind
   const fault: Fault = { kind: 'explode' };
-  void [noCallee, typo, llm, tencent, azure, options, fault];
+  // @ts-expect-error a campaign call takes parameters only
+  const call: CampaignCall = { callee: '00861', sytemPrompt: 'x' };
+  // @ts-expect-error concurrency is a number
+  const campaign: CampaignOptions = { concurrency: '4' };
+  // @ts-expect-error not a status
+  const status: ItemStatus = 'done';
+  void [noCallee, typo, llm, tencent, azure, options, fault, call, campaign, status];
 }
 
-void [everything, handle, refused];
+void [everything, campaigns, handle, refused];

@@ -1,0 +1,187 @@
+//! Campaigns: `createAiCalls` and `readCallsCsv` over the core's `campaign` module. Conversion only.
+//!
+//! Calls and options arrive as JSON text (as in `client.rs`). Each item leaves as a plain object whose `error` is
+//! the payload `error.rs` throws, for `index.js` to rebuild as the typed error class. `onProgress` is a
+//! threadsafe function: the core calls it from its workers, Node runs it on the JavaScript thread.
+
+use crate::cancel::{token_of, CancelHandle};
+use crate::client::NativeClient;
+use crate::error::{config, from_json, payload, to_napi};
+use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
+use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
+use ccc_aicall::field::{closest, FieldError};
+use ccc_aicall::{Error, KeyCase};
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use napi_derive::napi;
+use serde_json::{json, Map, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// `onProgress`, called with one item object (or `null`, the final flush) and never throwing back into Rust.
+type Progress = ThreadsafeFunction<Option<CampaignItem>, Unknown<'static>, Option<CampaignItem>, Status, false>;
+
+/// The campaign options `index.js` passes as JSON (it keeps `onProgress` and `signal` itself).
+const OPTIONS: [&str; 7] = ["defaults", "concurrency", "journal", "skipInvalid", "refusedRetries", "onProgress", "signal"];
+
+/// Every status, for the report's `counts`.
+const STATUSES: [ItemStatus; 7] = [
+    ItemStatus::Placed,
+    ItemStatus::Failed,
+    ItemStatus::OutcomeUnknown,
+    ItemStatus::AlreadyPlaced,
+    ItemStatus::Unreconciled,
+    ItemStatus::Invalid,
+    ItemStatus::NotAttempted,
+];
+
+#[napi]
+impl NativeClient {
+    /// Run a campaign; resolves with `{ items, counts, toReconcile, stoppedBy }` once every `onProgress` call ran.
+    #[napi(
+        ts_args_type = "callsJson: string, optionsJson?: string | null, onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
+        ts_return_type = "Promise<CampaignReportJs>"
+    )]
+    pub fn create_ai_calls<'env>(
+        &self,
+        env: &'env Env,
+        calls_json: String,
+        options_json: Option<String>,
+        on_progress: Option<Progress>,
+        cancel: Option<&CancelHandle>,
+    ) -> napi::Result<PromiseRaw<'env, CampaignReportJs>> {
+        let (client, token) = (self.inner.clone(), token_of(cancel));
+        env.spawn_future(async move {
+            let (defaults, mut options) = campaign_options(from_json(options_json)?)?;
+            let calls = match from_json(Some(calls_json))? {
+                Some(Value::Array(calls)) => calls,
+                _ => return Err(to_napi(Error::Validation(vec![FieldError::invalid("Calls", "must be an array of call objects")]))),
+            };
+            let progress = on_progress.map(Arc::new);
+            if let Some(tsfn) = progress.clone() {
+                options.on_progress = Some(Arc::new(move |outcome: &ItemOutcome| {
+                    tsfn.call_with_return_value(Some(item(outcome)), ThreadsafeFunctionCallMode::NonBlocking, |_, _| Ok(()));
+                }));
+            }
+            options.cancel = token;
+            let campaign = Campaign::from_values(&defaults, &calls, KeyCase::Camel);
+            let report = client.create_ai_calls(campaign, options).await.map_err(to_napi)?;
+            if let Some(tsfn) = progress {
+                flush(&tsfn).await;
+            }
+            Ok(report_js(&report))
+        })
+    }
+}
+
+/// Wait until Node has run every `onProgress` call queued so far: the queue is FIFO, so a last call marks the end.
+async fn flush(tsfn: &Progress) {
+    let (done, ran) = napi::tokio::sync::oneshot::channel::<()>();
+    let status = tsfn.call_with_return_value(None, ThreadsafeFunctionCallMode::NonBlocking, move |_, _| {
+        let _ = done.send(());
+        Ok(())
+    });
+    if status == Status::Ok {
+        let _ = ran.await;
+    }
+}
+
+/// Read a CSV file of calls (one row per call) into call objects with camelCase keys.
+#[napi(ts_return_type = "Promise<Array<Record<string, unknown>>>")]
+pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Value>> {
+    env.spawn_future(async move {
+        let calls = napi::tokio::task::spawn_blocking(move || core_read_calls_csv(&PathBuf::from(path), KeyCase::Camel))
+            .await
+            .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
+            .map_err(to_napi)?;
+        Ok(Value::Array(calls))
+    })
+}
+
+fn campaign_options(options: Option<Value>) -> napi::Result<(Value, CampaignOptions)> {
+    let map = match options {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(config("createAiCalls options must be an object")),
+    };
+    let mut defaults = Value::Null;
+    let mut options = CampaignOptions::default();
+    for (key, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        match key.as_str() {
+            "defaults" => defaults = value,
+            "concurrency" => options.concurrency = whole(&key, &value)? as usize,
+            "refusedRetries" => options.refused_retries = u32::try_from(whole(&key, &value)?).unwrap_or(u32::MAX),
+            "skipInvalid" => options.skip_invalid = value.as_bool().ok_or_else(|| config(format!("skipInvalid must be a boolean, not {value}")))?,
+            "journal" => match value {
+                Value::String(path) => options.journal = Some(PathBuf::from(path)),
+                other => return Err(config(format!("journal must be a file path (a string), not {other}"))),
+            },
+            unknown => return Err(config(unknown_option(unknown))),
+        }
+    }
+    Ok((defaults, options))
+}
+
+fn whole(key: &str, value: &Value) -> napi::Result<u64> {
+    value.as_u64().ok_or_else(|| config(format!("{key} must be a whole number, not {value}")))
+}
+
+fn unknown_option(name: &str) -> String {
+    match closest(name, OPTIONS) {
+        Some(hint) => format!("unknown createAiCalls option `{name}`; did you mean `{hint}`?"),
+        None => format!("unknown createAiCalls option `{name}`; the options are {}", OPTIONS.join(", ")),
+    }
+}
+
+/// One finished item, as `onProgress` receives it and the report lists it (`error` is a payload until `index.js`
+/// rebuilds it).
+#[napi(object)]
+pub struct CampaignItem {
+    pub index: u32,
+    pub callee: String,
+    pub status: String,
+    pub session_id: Option<String>,
+    /// The RequestId of the answer: the placed call's, or the refusal's.
+    pub request_id: Option<String>,
+    pub error: Option<Value>,
+    pub outcome_unknown: bool,
+    pub attempts: u32,
+}
+
+#[napi(object)]
+pub struct CampaignReportJs {
+    pub items: Vec<CampaignItem>,
+    /// Items per status (`placed`, `outcome_unknown`, ...).
+    pub counts: Value,
+    /// Indices of the items to reconcile before anyone calls them again.
+    pub to_reconcile: Vec<u32>,
+    pub stopped_by: Option<Value>,
+}
+
+fn item(o: &ItemOutcome) -> CampaignItem {
+    let request_id = o.result.as_ref().map(|r| r.request_id.clone()).or_else(|| o.error.as_ref().and_then(Error::request_id).map(String::from));
+    CampaignItem {
+        index: o.index as u32,
+        callee: o.callee.clone(),
+        status: o.status.as_str().to_string(),
+        session_id: o.result.as_ref().map(|r| r.session_id.clone()),
+        request_id,
+        error: o.error.as_ref().map(payload),
+        outcome_unknown: o.outcome_unknown(),
+        attempts: o.attempts,
+    }
+}
+
+fn report_js(report: &CampaignReport) -> CampaignReportJs {
+    let counts: Map<String, Value> = STATUSES.iter().map(|s| (s.as_str().to_string(), json!(report.count(*s)))).collect();
+    CampaignReportJs {
+        items: report.items.iter().map(item).collect(),
+        counts: Value::Object(counts),
+        to_reconcile: report.to_reconcile().iter().map(|o| o.index as u32).collect(),
+        stopped_by: report.stopped_by.as_ref().map(payload),
+    }
+}

@@ -1,0 +1,440 @@
+'use strict';
+// Campaigns (createAiCalls): the service's rate without a single refusal, faults that never dial anyone twice,
+// journal resume after an abort and after a kill, early stop, skipInvalid, onProgress, readCallsCsv.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, execFile } = require('node:child_process');
+const { promisify } = require('node:util');
+const { pathToFileURL } = require('node:url');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { pkg, startEmulator } = require('./helpers');
+const {
+  Client, createAiCalls, readCallsCsv, CccError, ValidationError, ConfigurationError, AuthenticationError,
+  CallRejectedError, InternalServerError, OutcomeUnknownError, AbortError,
+} = pkg;
+
+const DEFAULTS = {
+  sdkAppId: 1400000000,
+  llmType: 'openai',
+  apiKey: 'sk-campaign-secret',
+  apiUrl: 'https://api.openai.com/v1/',
+  systemPrompt: 'Remind {{name}} of tomorrow\'s appointment at {{clinic}}.',
+  model: 'gpt-4o-mini',
+  variables: [{ key: 'clinic', value: 'North' }],
+};
+
+const callee = (i) => `0086130${String(i).padStart(8, '0')}`;
+const callsOf = (n) => Array.from({ length: n }, (_, i) => ({ callee: callee(i), variables: [{ key: 'name', value: `P${i}` }] }));
+
+function tmpdir(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-aicall-campaign-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// Callees the emulator placed, with how often each was placed.
+function placedCallees(emulator) {
+  const counts = new Map();
+  for (const call of emulator.calls()) counts.set(call.body.Callee, (counts.get(call.body.Callee) ?? 0) + 1);
+  return counts;
+}
+
+function assertNobodyTwice(emulator) {
+  for (const [number, n] of placedCallees(emulator)) assert.equal(n, 1, `${number} was placed ${n} times`);
+}
+
+const run = promisify(execFile);
+const reject = (promise) => promise.then(() => assert.fail('expected a rejection'), (e) => e);
+
+test('200 calls at the default rate take about 10 s, with no refusal and exactly 200 placed', async (t) => {
+  const emulator = await startEmulator(); // the service's 20 requests per second
+  t.after(() => emulator.stop());
+  const client = new Client(emulator.clientOptions()); // the default 20 per second
+  const seen = [];
+  const started = performance.now();
+  const report = await client.createAiCalls(callsOf(200), { defaults: DEFAULTS, onProgress: (item) => seen.push(item) });
+  const elapsed = (performance.now() - started) / 1000;
+  t.diagnostic(`200 calls in ${elapsed.toFixed(2)} s`);
+
+  assert.ok(elapsed >= 9 && elapsed <= 14, `took ${elapsed} s`);
+  assert.equal(report.items.length, 200);
+  assert.deepEqual(report.items.map((i) => i.index), [...Array(200).keys()], 'items in input order');
+  assert.equal(report.placed, 200);
+  assert.equal(report.failed, 0);
+  assert.equal(report.outcomeUnknown, 0);
+  assert.deepEqual(report.toReconcile, []);
+  assert.equal(report.stoppedBy, undefined);
+  for (const item of report.items) {
+    assert.equal(item.status, 'placed');
+    assert.equal(item.attempts, 1, `item ${item.index} was refused and sent again`);
+    assert.equal(item.callee, callee(item.index));
+    assert.match(item.sessionId, /\S/);
+    assert.match(item.requestId, /\S/);
+    assert.equal(item.error, undefined);
+  }
+  assert.equal(emulator.hits('CreateAICall'), 200, 'a RequestLimitExceeded was answered');
+  assert.equal(emulator.calls().length, 200);
+  assertNobodyTwice(emulator);
+
+  // onProgress ran once per item, on this thread, before the promise resolved.
+  assert.equal(seen.length, 200);
+  assert.equal(new Set(seen.map((i) => i.index)).size, 200);
+  // The template and the item were merged: Variables by key.
+  const body = emulator.calls().find((c) => c.body.Callee === callee(7)).body;
+  assert.deepEqual(body.Variables, [{ Key: 'clinic', Value: 'North' }, { Key: 'name', Value: 'P7' }]);
+  assert.equal(body.SystemPrompt, DEFAULTS.systemPrompt);
+});
+
+// Dangerous faults (the call was placed, the answer lost), a refusal, then the refusals worth another try: last,
+// because the queue is shared by all requests and an item tried again takes whatever fault comes next.
+function injectFaults(emulator) {
+  emulator.inject({ kind: 'error', code: 'InternalError' });
+  emulator.inject({ kind: 'http_status', status: 502 });
+  emulator.inject({ kind: 'close_after_read' });
+  emulator.inject({ kind: 'delay', phase: 'after_read', ms: 2500 }); // past timeoutMs
+  emulator.inject({ kind: 'error', code: 'FailedOperation.CalleeIsBlackUser' });
+  emulator.inject({ kind: 'error', code: 'RequestLimitExceeded', times: 3 }); // beyond the client's 2 retries
+  emulator.inject({ kind: 'error', code: 'FailedOperation.AIConcurrentOverFrequency' });
+}
+
+test('faults one at a time: statuses and errors match, and nobody is placed twice', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0, timeoutMs: 800 });
+  injectFaults(emulator);
+  const report = await client.createAiCalls(callsOf(8), { defaults: DEFAULTS, concurrency: 1 });
+
+  assert.deepEqual(report.items.map((i) => i.status), [
+    'outcome_unknown', 'outcome_unknown', 'outcome_unknown', 'outcome_unknown', 'failed', 'placed', 'placed', 'placed',
+  ]);
+  const [internal, proxy, dropped, timedOut, refused, retried] = report.items;
+  assert.ok(internal.error instanceof InternalServerError && internal.error.outcomeUnknown);
+  assert.ok(proxy.error instanceof OutcomeUnknownError && proxy.error.httpStatus === 502);
+  assert.ok(dropped.error instanceof OutcomeUnknownError);
+  assert.ok(timedOut.error instanceof OutcomeUnknownError && timedOut.error.timedOut);
+  for (const item of [internal, proxy, dropped, timedOut]) assert.equal(item.outcomeUnknown, true);
+  assert.ok(refused.error instanceof CallRejectedError && refused.error instanceof CccError);
+  assert.equal(refused.error.code, 'FailedOperation.CalleeIsBlackUser');
+  assert.equal(refused.requestId, refused.error.requestId);
+  assert.equal(refused.outcomeUnknown, false);
+  // Refused three times (the client's own tries), queued again; refused as AIConcurrentOverFrequency, again.
+  assert.equal(retried.attempts, 3);
+  assert.equal(retried.error, undefined);
+  assert.deepEqual(report.toReconcile.map((i) => i.index), [0, 1, 2, 3]);
+  assert.equal(report.toReconcile[0], internal, 'toReconcile lists the same item objects');
+  assert.deepEqual([report.placed, report.failed, report.outcomeUnknown], [3, 1, 4]);
+
+  assert.equal(emulator.hits('CreateAICall'), 12);
+  assert.equal(emulator.calls().length, 7, 'the four dangerous faults placed their call');
+  assertNobodyTwice(emulator);
+});
+
+test('the same faults under concurrency: never more placed calls than items, nobody twice', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0, timeoutMs: 800 });
+  injectFaults(emulator);
+  const report = await client.createAiCalls(callsOf(12), { defaults: DEFAULTS, concurrency: 4 });
+  // Which item takes which fault varies; what each fault does to its item does not.
+  assert.deepEqual(report.counts, {
+    placed: 7, failed: 1, outcome_unknown: 4, already_placed: 0, unreconciled: 0, invalid: 0, not_attempted: 0,
+  });
+  for (const item of report.items) {
+    assert.equal(item.outcomeUnknown, item.status === 'outcome_unknown');
+    assert.equal(item.error === undefined, item.status === 'placed');
+  }
+  assert.equal(emulator.calls().length, 11);
+  assert.ok(emulator.calls().length <= 12);
+  assertNobodyTwice(emulator);
+});
+
+test('journal: abort midway, run again: nobody placed twice, the unanswered ones listed to reconcile', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 20 });
+  const journal = path.join(tmpdir(t), 'reminders.jsonl');
+  const calls = callsOf(30);
+  // The first two calls are placed but answered late: in flight when the abort comes.
+  emulator.inject({ kind: 'delay', phase: 'after_read', ms: 5000, times: 2 });
+
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('Ctrl-C')), 600);
+  const first = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, signal: controller.signal });
+  const unknown = first.items.filter((i) => i.status === 'outcome_unknown');
+  assert.equal(unknown.length, 2);
+  for (const item of unknown) {
+    assert.ok(item.error instanceof OutcomeUnknownError, String(item.error));
+    assert.equal(item.error.kind, 'cancelled');
+    assert.equal(item.error.cause?.message, 'Ctrl-C');
+  }
+  assert.ok(first.placed >= 3 && first.placed <= 20, `placed ${first.placed} before the abort`);
+  assert.ok(first.counts.not_attempted >= 5, 'the abort left items unsent');
+  assert.equal(first.placed + first.counts.not_attempted + unknown.length, 30);
+  for (const item of first.items.filter((i) => i.status === 'not_attempted')) {
+    assert.ok(item.error === undefined || item.error instanceof AbortError, String(item.error));
+  }
+  t.diagnostic(`aborted: ${JSON.stringify(first.counts)}`);
+  const placedBefore = emulator.calls().length;
+  assert.equal(placedBefore, first.placed + 2, 'the two in flight were placed');
+
+  const progress = [];
+  const second = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, onProgress: (i) => progress.push(i.status) });
+  assert.equal(second.counts.already_placed, first.placed);
+  assert.equal(second.counts.unreconciled, 2);
+  assert.equal(second.placed, 30 - first.placed - 2);
+  assert.deepEqual(second.toReconcile.map((i) => i.index), unknown.map((i) => i.index));
+  assert.ok(second.toReconcile.every((i) => i.status === 'unreconciled' && i.outcomeUnknown && i.attempts === 0));
+  for (const item of second.items.filter((i) => i.status === 'already_placed')) {
+    assert.equal(item.sessionId, first.items[item.index].sessionId);
+  }
+  assert.equal(progress.length, 30, 'onProgress also reports the items the journal skipped');
+  assert.equal(emulator.calls().length, 30, 'every item placed exactly once over both runs');
+  assertNobodyTwice(emulator);
+
+  // A third run sends nothing at all.
+  const hits = emulator.hits('CreateAICall');
+  const third = await client.createAiCalls(calls, { defaults: DEFAULTS, journal });
+  assert.equal(third.counts.already_placed, 28);
+  assert.equal(third.counts.unreconciled, 2);
+  assert.equal(emulator.hits('CreateAICall'), hits);
+});
+
+test('journal: a process killed mid-campaign leaves a journal from which a re-run dials nobody twice', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const journal = path.join(tmpdir(t), 'killed.jsonl');
+  const calls = callsOf(40);
+  const script = `
+    const { Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+    const [options, calls, defaults, journal] = JSON.parse(process.argv[1]);
+    new Client({ ...options, rateLimit: 25 }).createAiCalls(calls, {
+      defaults, journal, concurrency: 3, onProgress: (item) => process.stdout.write(item.status + '\\n'),
+    });`;
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify([emulator.clientOptions(), calls, DEFAULTS, journal])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let finished = 0;
+  await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => reject(new Error('the child ended before it was killed')));
+    child.stdout.on('data', (chunk) => {
+      finished += String(chunk).split('\n').filter(Boolean).length;
+      if (finished >= 10) resolve();
+    });
+  });
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const placedByChild = emulator.calls().length;
+  assert.ok(placedByChild >= 10 && placedByChild < 40, `the child placed ${placedByChild}`);
+
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const report = await client.createAiCalls(calls, { defaults: DEFAULTS, journal });
+  assert.equal(report.failed + report.outcomeUnknown + report.counts.not_attempted, 0);
+  assert.equal(report.counts.already_placed + report.counts.unreconciled + report.placed, 40);
+  assertNobodyTwice(emulator);
+  // Everyone was called exactly once, except those the kill caught between journal and answer: listed to
+  // reconcile (they may or may not have been placed, never twice).
+  const placed = placedCallees(emulator);
+  for (const item of report.items) {
+    if (item.status === 'unreconciled') assert.ok(report.toReconcile.includes(item));
+    else assert.equal(placed.get(item.callee), 1, `${item.callee} (${item.status})`);
+  }
+  assert.ok(report.toReconcile.length <= 3, 'at most the calls in flight at the kill are unreconciled');
+  t.diagnostic(`killed after ${placedByChild} placed; the re-run: ${JSON.stringify(report.counts)}`);
+});
+
+test('an account-wide error stops the campaign early: the rest are not attempted', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const wrong = new Client({ ...emulator.clientOptions(), secretKey: 'not-the-key', rateLimit: 0 });
+  const report = await wrong.createAiCalls(callsOf(6), { defaults: DEFAULTS, concurrency: 1 });
+  assert.ok(report.stoppedBy instanceof AuthenticationError, String(report.stoppedBy));
+  assert.match(report.stoppedBy.code, /^AuthFailure/);
+  assert.equal(report.items[0].status, 'failed');
+  assert.ok(report.items[0].error instanceof AuthenticationError);
+  assert.deepEqual(report.items.slice(1).map((i) => i.status), Array(5).fill('not_attempted'));
+  assert.equal(emulator.hits('CreateAICall'), 1);
+
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  emulator.inject({ kind: 'error', code: 'FailedOperation.AIConcurrentNoPackage' });
+  const noPackage = await client.createAiCalls(callsOf(4), { defaults: DEFAULTS, concurrency: 1 });
+  assert.ok(noPackage.stoppedBy instanceof CallRejectedError);
+  assert.deepEqual(noPackage.items.map((i) => i.status), ['failed', 'not_attempted', 'not_attempted', 'not_attempted']);
+  assert.equal(emulator.calls().length, 0);
+});
+
+test('every bad item is reported before anything is sent; skipInvalid runs the rest', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const calls = [{ callee: callee(0) }, { callee: 'abc' }, { callee: callee(2) }, {}, { callee: callee(4), vadLevel: 9 }];
+
+  const e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS }));
+  assert.ok(e instanceof ValidationError, String(e));
+  const fields = e.errors.map((p) => p.field);
+  assert.ok(fields.includes('calls[1].callee') && fields.includes('calls[3].callee') && fields.includes('calls[4].vadLevel'), fields.join());
+  assert.ok(!fields.some((f) => /^calls\[[02]\]/.test(f)), fields.join());
+  assert.match(e.stack, /campaign\.test\.js/, 'the stack points at the caller');
+  assert.equal(emulator.hits(), 0);
+
+  const report = await client.createAiCalls(calls, { defaults: DEFAULTS, skipInvalid: true });
+  assert.deepEqual(report.items.map((i) => i.status), ['placed', 'invalid', 'placed', 'invalid', 'invalid']);
+  assert.ok(report.items[1].error instanceof ValidationError);
+  assert.equal(report.items[1].error.errors[0].field, 'callee');
+  assert.equal(report.items[3].callee, '');
+  assert.equal(report.counts.invalid, 3);
+  assert.equal(emulator.calls().length, 2);
+});
+
+test('options: misspellings, wrong types, an aborted signal, and calls that are not a list', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const calls = callsOf(2);
+
+  let e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, onprogress: () => {} }));
+  assert.ok(e instanceof ConfigurationError);
+  assert.match(e.message, /`onprogress`; did you mean `onProgress`/);
+  e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, concurency: 2 }));
+  assert.match(e.message, /did you mean `concurrency`/);
+  e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 'four' }));
+  assert.ok(e instanceof ConfigurationError && /concurrency must be a whole number/.test(e.message));
+  e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, onProgress: 'yes' }));
+  assert.ok(e instanceof ConfigurationError);
+  e = await reject(client.createAiCalls({ callee: callee(0) }, { defaults: DEFAULTS }));
+  assert.ok(e instanceof ValidationError);
+  assert.equal(e.errors[0].field, 'calls');
+  e = await reject(client.createAiCalls(calls, { defaults: 'x' }));
+  assert.ok(e instanceof ValidationError);
+  assert.match(e.errors[0].field, /defaults$/);
+
+  const reason = new Error('never mind');
+  e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, signal: AbortSignal.abort(reason) }));
+  assert.ok(e instanceof AbortError);
+  assert.equal(e.cause, reason);
+  assert.equal(emulator.hits(), 0);
+
+  const empty = await client.createAiCalls([], { defaults: DEFAULTS });
+  assert.deepEqual(empty.items, []);
+});
+
+test('onProgress: a throwing or rejecting callback becomes one warning; the campaign goes on', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+
+  const seen = [];
+  const report = await client.createAiCalls(callsOf(10), {
+    defaults: DEFAULTS,
+    onProgress: (item) => {
+      seen.push(item);
+      if (item.index % 2) throw new Error(`progress bar broke at ${item.index}`);
+    },
+  });
+  assert.equal(report.placed, 10);
+  assert.deepEqual(seen.map((i) => i.index).sort((a, b) => a - b), [...Array(10).keys()]);
+  assert.ok(seen.every((i) => i.status === 'placed' && i.sessionId));
+  const rejected = await client.createAiCalls(callsOf(3).map((c, i) => ({ ...c, callee: callee(100 + i) })), {
+    defaults: DEFAULTS,
+    onProgress: async () => {
+      throw new Error('async progress failed');
+    },
+  });
+  assert.equal(rejected.placed, 3);
+  await sleep(20); // warnings are emitted on the next tick
+  const ours = warnings.filter((w) => w.code === 'CCC_AICALL_ON_PROGRESS');
+  assert.equal(ours.length, 2, 'one warning per campaign');
+  assert.match(ours[0].message, /progress bar broke/);
+  assert.match(ours[1].message, /async progress failed/);
+});
+
+test('readCallsCsv: columns to parameters and variables, ready for createAiCalls', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const file = path.join(tmpdir(t), 'reminders.csv');
+  fs.writeFileSync(file, '\ufeffcallee,name,vad_level,Languages,var.model\n+86 130 0000 0001,Li,2,zh;en,x\n008613000000002,,,,\n');
+
+  const calls = await readCallsCsv(file);
+  assert.deepEqual(calls, [
+    {
+      callee: '+86 130 0000 0001',
+      vadLevel: 2,
+      languages: ['zh', 'en'],
+      variables: [{ key: 'name', value: 'Li' }, { key: 'model', value: 'x' }],
+    },
+    { callee: '008613000000002' },
+  ]);
+  assert.deepEqual(await readCallsCsv(pathToFileURL(file)), calls);
+
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const report = await client.createAiCalls(calls, { defaults: DEFAULTS });
+  assert.equal(report.placed, 2);
+  assert.equal(report.items[0].callee, '008613000000001', 'the callee as dialled');
+  const body = emulator.calls().find((c) => c.body.Callee === '008613000000001').body;
+  assert.deepEqual(body.Variables, [
+    { Key: 'clinic', Value: 'North' }, { Key: 'name', Value: 'Li' }, { Key: 'model', Value: 'x' },
+  ]);
+
+  const e = await reject(readCallsCsv(path.join(path.dirname(file), 'missing.csv')));
+  assert.ok(e instanceof ConfigurationError, String(e));
+  assert.match(e.stack, /campaign\.test\.js/);
+  fs.writeFileSync(file, 'callee,name\n1,2,3\n');
+  assert.ok((await reject(readCallsCsv(file))) instanceof ConfigurationError);
+});
+
+test('the module-level createAiCalls uses the default client from the environment', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const saved = { ...process.env };
+  t.after(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  Object.assign(process.env, {
+    TENCENTCLOUD_SECRET_ID: emulator.secretId,
+    TENCENTCLOUD_SECRET_KEY: emulator.secretKey,
+    CCC_AICALL_ENDPOINT: emulator.endpoint,
+  });
+  const report = await createAiCalls(callsOf(3), { defaults: DEFAULTS });
+  assert.equal(report.placed, 3);
+  assert.equal(emulator.calls().length, 3);
+});
+
+test('examples/campaign.mjs runs against the emulator, and its journal makes a second run send nothing', async (t) => {
+  const emulator = await startEmulator();
+  t.after(() => emulator.stop());
+  // A project that installed the package: node_modules/ccc-aicall is this package.
+  const project = tmpdir(t);
+  fs.mkdirSync(path.join(project, 'node_modules'));
+  fs.symlinkSync(path.resolve(__dirname, '..'), path.join(project, 'node_modules', 'ccc-aicall'), 'dir');
+  const script = path.join(project, 'campaign.mjs');
+  fs.copyFileSync(path.resolve(__dirname, '..', '..', 'examples', 'campaign.mjs'), script);
+  fs.writeFileSync(path.join(project, 'reminders.csv'), 'callee,name,time\n+86 130 0000 0001,Li,10:00\n008613000000002,Wang,10:30\n008613000000003,Zhao,11:00\n');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: project,
+    TENCENTCLOUD_SECRET_ID: emulator.secretId,
+    TENCENTCLOUD_SECRET_KEY: emulator.secretKey,
+    CCC_AICALL_ENDPOINT: emulator.endpoint,
+  };
+  const runExample = () => run(process.execPath, [script, 'reminders.csv'], { env, cwd: project, timeout: 30_000 });
+  let { stdout } = await runExample();
+  assert.match(stdout, /3\/3 008613000000003 placed/);
+  assert.match(stdout, /placed 3, failed 0, placed earlier 0/);
+  assert.equal(emulator.calls().length, 3);
+  assert.deepEqual(emulator.calls().find((c) => c.body.Callee === '008613000000001').body.Variables, [
+    { Key: 'name', Value: 'Li' }, { Key: 'time', Value: '10:00' },
+  ]);
+  ({ stdout } = await runExample());
+  assert.match(stdout, /placed 0, failed 0, placed earlier 3/);
+  assert.equal(emulator.hits('CreateAICall'), 3);
+});
