@@ -16,6 +16,7 @@ use journal::{Event, Journal, Prior};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -40,12 +41,14 @@ const REFUSED_RETRY_CODES: [&str; 1] = ["FailedOperation.AIConcurrentOverFrequen
 #[derive(Debug, Clone)]
 pub struct Campaign {
     items: Vec<std::result::Result<CreateAiCallRequest, Vec<FieldError>>>,
+    /// Problems of the campaign as a whole (such as `defaults` not being an object): never skippable.
+    general: Vec<FieldError>,
 }
 
 impl Campaign {
     /// From complete requests (Rust callers clone a template and set the callee).
     pub fn new(requests: Vec<CreateAiCallRequest>) -> Self {
-        Campaign { items: requests.into_iter().map(|r| r.validate().map(|_| r)).collect() }
+        Campaign { items: requests.into_iter().map(|r| r.validate().map(|_| r)).collect(), general: Vec::new() }
     }
 
     /// From a template and per-call overrides as loose JSON objects in the caller's key case. Top-level keys of an
@@ -54,7 +57,7 @@ impl Campaign {
         let base = match defaults {
             Value::Object(map) => to_wire_keys(map, case),
             Value::Null => Map::new(),
-            _ => return Campaign { items: vec![Err(vec![FieldError::invalid("Defaults", "must be an object of parameters")])] },
+            _ => return Campaign { items: Vec::new(), general: vec![FieldError::invalid("Defaults", "must be an object of parameters")] },
         };
         let items = calls
             .iter()
@@ -68,7 +71,7 @@ impl Campaign {
                 Ok(request)
             })
             .collect();
-        Campaign { items }
+        Campaign { items, general: Vec::new() }
     }
 
     pub fn len(&self) -> usize {
@@ -79,14 +82,15 @@ impl Campaign {
         self.items.is_empty()
     }
 
-    /// Every problem of every item, paths prefixed with `Calls[i]`.
+    /// Every problem: the campaign's own, then every item's with its path prefixed by `Calls[i]`.
     pub fn problems(&self) -> Vec<FieldError> {
-        self.items
+        let items = self
+            .items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| item.as_ref().err().map(|errs| (i, errs)))
-            .flat_map(|(i, errs)| errs.iter().map(move |e| prefixed(i, e)))
-            .collect()
+            .flat_map(|(i, errs)| errs.iter().map(move |e| prefixed(i, e)));
+        self.general.iter().cloned().chain(items).collect()
     }
 }
 
@@ -288,20 +292,22 @@ impl Shared {
     async fn run_item(&self, index: usize) {
         let Some(request) = self.requests[index].as_ref() else { return };
         let key = self.keys[index].clone();
-        let mut attempts = 0u32;
+        let sent = AtomicU32::new(0);
         let mut rounds = 0u32;
+        // The journal line must be on disk before the request can leave (after the rate limiter's wait, so a
+        // kill during the wait leaves nothing to reconcile): that is what makes a crash safe.
+        let before_send = || {
+            let attempt = sent.fetch_add(1, Ordering::SeqCst) + 1;
+            self.journal(Event::Sending { key: key.clone(), index, callee: request.callee.clone(), attempt, at: now_secs() })
+                .map_err(|e| Error::Config(format!("journal write failed, call not sent: {e}")))
+        };
         loop {
             if self.dispatch.is_cancelled() {
+                let attempts = sent.load(Ordering::SeqCst);
                 return self.finish(ItemOutcome { index, callee: request.callee.clone(), status: ItemStatus::NotAttempted, result: None, error: None, attempts });
             }
-            attempts += 1;
-            // The journal line must be on disk before the request can leave: that is what makes a crash safe.
-            if let Err(e) = self.journal(Event::Sending { key: key.clone(), index, callee: request.callee.clone(), attempt: attempts, at: now_secs() }) {
-                let err = Error::Config(format!("journal write failed, call not sent: {e}"));
-                self.stop(err.clone());
-                return self.finish(ItemOutcome { index, callee: request.callee.clone(), status: ItemStatus::Failed, result: None, error: Some(err), attempts: attempts - 1 });
-            }
-            let outcome = self.client.create_ai_call_cancellable(request, &self.options.cancel).await;
+            let outcome = self.client.create_ai_call_hooked(request, &self.options.cancel, &before_send).await;
+            let attempts = sent.load(Ordering::SeqCst);
             match outcome {
                 Ok(result) => {
                     let _ = self.journal(Event::Placed { key: key.clone(), index, session_id: result.session_id.clone(), request_id: result.request_id.clone(), at: now_secs() });
@@ -325,7 +331,8 @@ impl Shared {
                             _ = self.dispatch.cancelled() => continue,
                         }
                     }
-                    if is_account_wide(&err) {
+                    // A configuration error (the journal cannot be written) would stop every item just the same.
+                    if is_account_wide(&err) || err.kind() == ErrorKind::Config {
                         self.stop(err.clone());
                     }
                     let status = if err.outcome_unknown() {
@@ -363,7 +370,7 @@ impl Client {
     /// cannot be opened; otherwise returns one outcome per item, in input order.
     pub async fn create_ai_calls(&self, campaign: Campaign, options: CampaignOptions) -> Result<CampaignReport> {
         let problems = campaign.problems();
-        if !problems.is_empty() && !options.skip_invalid {
+        if !campaign.general.is_empty() || (!problems.is_empty() && !options.skip_invalid) {
             return Err(Error::Validation(problems));
         }
         let (journal, prior) = match &options.journal {
@@ -483,6 +490,13 @@ mod tests {
         assert!(paths.iter().any(|p| p == "calls[2].callee"), "{paths:?}");
         assert!(paths.iter().any(|p| p == "calls[2].vad_level"), "{paths:?}");
         assert!(!paths.iter().any(|p| p.starts_with("calls[0]")), "{paths:?}");
+    }
+
+    #[test]
+    fn defaults_that_are_not_an_object_are_a_campaign_problem() {
+        let c = Campaign::from_values(&json!([1]), &[json!({"callee": "0086130"})], KeyCase::Camel);
+        let paths: Vec<String> = c.problems().iter().map(|e| e.field(KeyCase::Camel)).collect();
+        assert_eq!(paths, vec!["defaults"]);
     }
 
     #[test]

@@ -52,6 +52,9 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Runs right before a request leaves; an error stops it from being sent.
+pub(crate) type BeforeSend<'a> = &'a (dyn Fn() -> Result<()> + Sync);
+
 /// What one attempt produced, before the retry decision.
 struct Failure {
     error: Error,
@@ -112,8 +115,14 @@ impl Client {
     /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel while the request is in flight gives
     /// `Error::Cancelled { sent: true }`, which is outcome-unknown: the call may have been placed.
     pub async fn create_ai_call_cancellable(&self, request: &CreateAiCallRequest, cancel: &CancellationToken) -> Result<AiCallResult> {
+        self.create_ai_call_hooked(request, cancel, &|| Ok(())).await
+    }
+
+    /// [`Client::create_ai_call_cancellable`] that runs `before_send` right before each request leaves (after the
+    /// rate limiter); if it fails, nothing is sent. The campaign journal uses this to reach the disk first.
+    pub(crate) async fn create_ai_call_hooked(&self, request: &CreateAiCallRequest, cancel: &CancellationToken, before_send: BeforeSend<'_>) -> Result<AiCallResult> {
         let body = request.to_wire_body().map_err(Error::Validation)?;
-        let answer = self.send("CreateAICall", body, cancel).await?;
+        let answer = self.send("CreateAICall", body, cancel, before_send).await?;
         match answer.response.get("SessionId") {
             Some(Value::String(s)) if !s.is_empty() => Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id }),
             _ => Err(Error::OutcomeUnknown {
@@ -140,12 +149,12 @@ impl Client {
             Value::Null => "{}".to_string(),
             _ => return Err(Error::Validation(vec![crate::FieldError::invalid("params", "must be an object of parameters")])),
         };
-        let mut answer = self.send(action, body, cancel).await?;
+        let mut answer = self.send(action, body, cancel, &|| Ok(())).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }
 
-    async fn send(&self, action: &str, body: String, cancel: &CancellationToken) -> Result<Answer> {
+    async fn send(&self, action: &str, body: String, cancel: &CancellationToken, before_send: BeforeSend<'_>) -> Result<Answer> {
         let inner = &*self.inner;
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
@@ -167,6 +176,7 @@ impl Client {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled { sent: false });
             }
+            before_send()?;
             let outcome = tokio::select! {
                 biased;
                 // Bytes may already be on the wire: treat as sent, the call may have been placed.

@@ -29,8 +29,11 @@ function toCamel(wire) {
 }
 
 // A wire path such as `TransferItems[0].TransferSkillGroupId` as a JavaScript caller spells it.
+// The caller's own raw keys under `ExtraParams.` are reported as written, not renamed.
 function camelPath(wirePath) {
-  return wirePath.replace(/[A-Za-z0-9_-]+/g, (word) => (/^\d+$/.test(word) ? word : toCamel(word)));
+  const [modelled, ...raw] = wirePath.split(/(?<=^ExtraParams\.|\.ExtraParams\.)/);
+  const renamed = modelled.replace(/[A-Za-z0-9_-]+/g, (word) => (/^\d+$/.test(word) ? word : toCamel(word)));
+  return renamed + raw.join('');
 }
 
 // Rename an input's keys the way a JavaScript caller writes them. Keys inside `ExtraParams` and `LLMExtraBody`
