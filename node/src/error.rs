@@ -27,7 +27,7 @@ pub fn payload(err: &Error) -> Value {
         "requestId": err.request_id(),
         "httpStatus": err.http_status(),
         "outcomeUnknown": err.outcome_unknown(),
-        "timedOut": matches!(err, Error::OutcomeUnknown { timed_out: true, .. }),
+        "timedOut": err.timed_out(),
         "errors": errors,
     })
 }

@@ -63,10 +63,8 @@ fn string(key: &str, value: Value) -> napi::Result<String> {
 }
 
 fn millis(key: &str, value: &Value) -> napi::Result<Duration> {
-    value
-        .as_f64()
-        .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
-        .ok_or_else(|| config(format!("{key} must be a number of milliseconds, not {value}")))
+    let ms = value.as_f64().ok_or_else(|| config(format!("{key} must be a number of milliseconds, not {value}")))?;
+    ccc_aicall::config::duration_from_secs(ms / 1000.0, key).map_err(crate::error::to_napi)
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -121,8 +121,9 @@ test('faults one at a time: statuses and errors match, and nobody is placed twic
   assert.equal(refused.error.code, 'FailedOperation.CalleeIsBlackUser');
   assert.equal(refused.requestId, refused.error.requestId);
   assert.equal(refused.outcomeUnknown, false);
-  // Refused three times (the client's own tries), queued again; refused as AIConcurrentOverFrequency, again.
-  assert.equal(retried.attempts, 3);
+  // Requests sent for it: three refused with RequestLimitExceeded (the client's own tries), queued again and
+  // refused with AIConcurrentOverFrequency, queued again and placed.
+  assert.equal(retried.attempts, 5);
   assert.equal(retried.error, undefined);
   assert.deepEqual(report.toReconcile.map((i) => i.index), [0, 1, 2, 3]);
   assert.equal(report.toReconcile[0], internal, 'toReconcile lists the same item objects');
