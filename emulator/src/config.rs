@@ -62,6 +62,8 @@ pub struct EmulatorConfig {
     pub talking_ms: u64,
     /// Larger request bodies are refused with `RequestSizeLimitExceeded`.
     pub max_body_bytes: usize,
+    /// Serve HTTPS with a certificate signed by a CA made at start ([`crate::Emulator::ca_pem`]).
+    pub tls: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -75,6 +77,7 @@ impl Default for EmulatorConfig {
             ringing_ms: 1000,
             talking_ms: 2000,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            tls: false,
         }
     }
 }

@@ -9,18 +9,29 @@ use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, TEST_SECR
 
 const USAGE: &str = r#"usage: ccc-aicall-emulator [--host 127.0.0.1] [--port 0] [--secret-id ID --secret-key KEY] [--token T]
                            [--rate-limit N] [--clock-offset SECS] [--ringing-ms MS] [--talking-ms MS]
-                           [--fault JSON]...
+                           [--fault JSON]... [--tls [--ca-out FILE]]
 
 A local emulator of Tencent Cloud Contact Center's CreateAICall service (and DescribeTelSession, HangUpCall).
 Without --secret-id/--secret-key it accepts the test pair
   SecretId  AKIDccclocalemulatortestid00000000
   SecretKey ccc-local-emulator-test-secret-key
 Port 0 picks a free port; the first line on stdout says which: `listening on http://127.0.0.1:PORT`.
---fault queues a scripted fault, e.g. --fault '{"kind":"error","code":"InternalError","times":2}'."#;
+--fault queues a scripted fault, e.g. --fault '{"kind":"error","code":"InternalError","times":2}'.
+--tls serves https with a certificate signed by a CA made at start; --ca-out FILE writes that CA's PEM
+(trust it with the client's ca_file) before the `listening` line."#;
 
-fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Vec<Fault>), String> {
+/// What the command line asks for besides the emulator's configuration.
+#[derive(Debug, Default, PartialEq)]
+struct Extra {
+    faults: Vec<Fault>,
+    /// Where to write the TLS CA's PEM.
+    ca_out: Option<String>,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Extra), String> {
     let mut config = EmulatorConfig::default();
     let mut faults = Vec::new();
+    let mut ca_out = None;
     let (mut id, mut key, mut token) = (None, None, None);
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
@@ -30,6 +41,10 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Vec<Faul
         };
         if name == "-h" || name == "--help" {
             return Err(String::new());
+        }
+        if name == "--tls" && inline.is_none() {
+            config.tls = true;
+            continue;
         }
         let value = match inline {
             Some(v) => v,
@@ -49,6 +64,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Vec<Faul
             "--ringing-ms" => config.ringing_ms = value.parse().map_err(|_| number("milliseconds"))?,
             "--talking-ms" => config.talking_ms = value.parse().map_err(|_| number("milliseconds"))?,
             "--fault" => faults.push(Fault::from_json(&value).map_err(|e| format!("--fault: {e}"))?),
+            "--ca-out" => ca_out = Some(value),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -59,12 +75,15 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Vec<Faul
     };
     credential.token = token;
     config.credentials = vec![credential];
-    Ok((config, faults))
+    if ca_out.is_some() && !config.tls {
+        return Err("--ca-out goes with --tls".to_string());
+    }
+    Ok((config, Extra { faults, ca_out }))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (config, faults) = match parse(std::env::args().skip(1)) {
+    let (config, extra) = match parse(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(problem) if problem.is_empty() => {
             println!("{USAGE}");
@@ -82,8 +101,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for fault in faults {
+    for fault in extra.faults {
         emulator.inject(fault);
+    }
+    if let (Some(path), Some(pem)) = (&extra.ca_out, emulator.ca_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("ccc-aicall-emulator: cannot write --ca-out {path}: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on {}", emulator.endpoint());
@@ -102,11 +127,12 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let (c, faults) = parse(args(
+        let (c, extra) = parse(args(
             r#"--port 8080 --secret-id A --secret-key B --token T --rate-limit 5 --clock-offset=-600 --fault {"kind":"malformed_body"}"#,
         ))
         .unwrap();
-        assert_eq!(faults, vec![Fault::malformed_body()]);
+        assert_eq!(extra.faults, vec![Fault::malformed_body()]);
+        assert!(!c.tls);
         assert_eq!(c.port, 8080);
         assert_eq!(c.credentials, vec![Credential::new("A", "B").with_token("T")]);
         assert_eq!(c.rate_limit, 5.0);
@@ -114,7 +140,10 @@ mod tests {
         let (d, _) = parse(args("")).unwrap();
         assert_eq!(d.host, "127.0.0.1");
         assert_eq!(d.credentials, vec![Credential::test()]);
-        for bad in ["--port", "--port x", "--secret-id A", "--rate-limit -1", "--nope 1", r#"--fault {"kind":"x"}"#] {
+        let (t, extra) = parse(args("--tls --ca-out /tmp/ca.pem --port 1")).unwrap();
+        assert!(t.tls);
+        assert_eq!((t.port, extra.ca_out.as_deref()), (1, Some("/tmp/ca.pem")));
+        for bad in ["--port", "--port x", "--secret-id A", "--rate-limit -1", "--nope 1", r#"--fault {"kind":"x"}"#, "--ca-out x"] {
             assert!(parse(args(bad)).is_err_and(|e| !e.is_empty()), "{bad}");
         }
         assert_eq!(parse(args("--help")).unwrap_err(), "");

@@ -18,8 +18,10 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
+use tokio_rustls::TlsAcceptor;
 
 use crate::actions;
 use crate::auth::header;
@@ -27,6 +29,7 @@ use crate::config::{Credential, EmulatorConfig};
 use crate::envelope::{self, ApiError};
 use crate::fault::{DelayPhase, Fault, FaultKind};
 use crate::state::{shift, PlacedCall, Shared};
+use crate::tls;
 
 type Body = Full<Bytes>;
 
@@ -36,6 +39,8 @@ pub struct Emulator {
     addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// With `tls`: the PEM of the CA that signed its certificate.
+    ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -44,26 +49,36 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
-fn bind(config: &EmulatorConfig) -> io::Result<(StdTcpListener, Arc<Shared>)> {
+fn bind(config: &EmulatorConfig) -> io::Result<(StdTcpListener, Arc<Shared>, Option<tls::Identity>)> {
+    let identity = if config.tls { Some(tls::identity(&config.host)?) } else { None };
     let listener = StdTcpListener::bind((config.host.as_str(), config.port))?;
     listener.set_nonblocking(true)?;
-    Ok((listener, Arc::new(Shared::new(config))))
+    Ok((listener, Arc::new(Shared::new(config)), identity))
+}
+
+fn split_identity(identity: Option<tls::Identity>) -> (Option<TlsAcceptor>, Option<String>) {
+    match identity {
+        Some(id) => (Some(id.acceptor), Some(id.ca_pem)),
+        None => (None, None),
+    }
 }
 
 impl Emulator {
     /// Bind and serve on the current tokio runtime (call it from inside one).
     pub async fn start(config: EmulatorConfig) -> io::Result<Emulator> {
-        let (listener, shared) = bind(&config)?;
+        let (listener, shared, identity) = bind(&config)?;
+        let (acceptor, ca_pem) = split_identity(identity);
         let listener = TcpListener::from_std(listener)?;
         let addr = listener.local_addr()?;
         let (shutdown, rx) = watch::channel(false);
-        tokio::spawn(serve(listener, shared.clone(), rx));
-        Ok(Emulator { shared, addr, shutdown, thread: Mutex::new(None) })
+        tokio::spawn(serve(listener, shared.clone(), rx, acceptor));
+        Ok(Emulator { shared, addr, shutdown, thread: Mutex::new(None), ca_pem })
     }
 
     /// Bind and serve on a runtime of its own, on a thread of its own; usable without any runtime.
     pub fn start_blocking(config: EmulatorConfig) -> io::Result<Emulator> {
-        let (listener, shared) = bind(&config)?;
+        let (listener, shared, identity) = bind(&config)?;
+        let (acceptor, ca_pem) = split_identity(identity);
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let listener = {
@@ -74,13 +89,20 @@ impl Emulator {
         let served = shared.clone();
         let thread = std::thread::Builder::new()
             .name("ccc-aicall-emulator".to_string())
-            .spawn(move || runtime.block_on(serve(listener, served, rx)))?;
-        Ok(Emulator { shared, addr, shutdown, thread: Mutex::new(Some(thread)) })
+            .spawn(move || runtime.block_on(serve(listener, served, rx, acceptor)))?;
+        Ok(Emulator { shared, addr, shutdown, thread: Mutex::new(Some(thread)), ca_pem })
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT`, or `https://...` with `tls`.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With `tls`: the PEM certificate of the throwaway CA that signed the server's certificate; trust it
+    /// (`ca_file`) to get through. `None` without `tls`.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn port(&self) -> u16 {
@@ -169,7 +191,7 @@ impl Drop for Emulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>, tls: Option<TlsAcceptor>) {
     if *shutdown.borrow_and_update() {
         return;
     }
@@ -178,7 +200,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::
             _ = shutdown.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    tokio::spawn(connection(stream, shared.clone(), shutdown.clone()));
+                    tokio::spawn(connection(stream, shared.clone(), shutdown.clone(), tls.clone()));
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -194,10 +216,25 @@ struct Connection {
     abort: Notify,
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn connection(stream: TcpStream, shared: Arc<Shared>, shutdown: watch::Receiver<bool>, tls: Option<TlsAcceptor>) {
     let _ = stream.set_nodelay(true);
     let Ok((stream, raw)) = split(stream) else { return };
     let conn = Arc::new(Connection { raw, abort: Notify::new() });
+    match tls {
+        None => serve_connection(stream, shared, conn, shutdown).await,
+        // A client that does not trust the certificate ends the handshake: no request, no hit.
+        Some(acceptor) => {
+            if let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                serve_connection(stream, shared, conn, shutdown).await;
+            }
+        }
+    }
+}
+
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, conn: Arc<Connection>, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let for_service = conn.clone();
     let service = service_fn(move |req| {
         let shared = shared.clone();
