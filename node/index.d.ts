@@ -648,6 +648,8 @@ export interface EmulatorOptions {
   talkingMs?: number;
   /** The key pairs it accepts (default: its test pair, `emulator.secretId` / `emulator.secretKey`). */
   credentials?: Array<{ secretId: string; secretKey: string; token?: string }>;
+  /** Serve https with a certificate signed by a CA made at start; trust `emulator.caPem` through `caFile`. */
+  tls?: boolean;
 }
 
 /** A CreateAICall the emulator accepted: in the real service, a phone that rang. */
@@ -691,6 +693,8 @@ export declare class Emulator {
   readonly secretId: string;
   /** The test SecretKey it accepts (kept out of `inspect`). */
   readonly secretKey: string;
+  /** With `tls: true`: the PEM certificate of the CA that signed its certificate (write it to a file for `caFile`). */
+  readonly caPem: string | undefined;
   /** `{ endpoint, secretId, secretKey }` for `new Client(...)`. */
   clientOptions(): Required<Pick<ClientOptions, 'endpoint' | 'secretId' | 'secretKey'>>;
   /** Every CreateAICall placed so far, oldest first. */

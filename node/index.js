@@ -300,6 +300,11 @@ class Emulator {
     return this.#native.credential()[1];
   }
 
+  /** With `tls: true`: the PEM certificate of the CA that signed its certificate (trust it with `caFile`). */
+  get caPem() {
+    return this.#native.caPem ?? undefined;
+  }
+
   /** Options for `new Client(...)` that point at this emulator. */
   clientOptions() {
     return { endpoint: this.endpoint, secretId: this.secretId, secretKey: this.secretKey };

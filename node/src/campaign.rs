@@ -40,6 +40,7 @@ const STATUSES: [ItemStatus; 7] = [
 impl NativeClient {
     /// Run a campaign; resolves with `{ items, counts, toReconcile, stoppedBy }` once every `onProgress` call ran.
     #[napi(
+        catch_unwind,
         ts_args_type = "callsJson: string, optionsJson?: string | null, onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
         ts_return_type = "Promise<CampaignReportJs>"
     )]
@@ -88,7 +89,7 @@ async fn flush(tsfn: &Progress) {
 }
 
 /// Read a CSV file of calls (one row per call) into call objects with camelCase keys.
-#[napi(ts_return_type = "Promise<Array<Record<string, unknown>>>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Array<Record<string, unknown>>>")]
 pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Value>> {
     env.spawn_future(async move {
         let calls = napi::tokio::task::spawn_blocking(move || core_read_calls_csv(&PathBuf::from(path), KeyCase::Camel))

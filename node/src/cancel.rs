@@ -11,13 +11,13 @@ pub struct CancelHandle {
 
 #[napi]
 impl CancelHandle {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Fire the core's cancellation token; the call it was given to ends as the core decides.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn cancel(&self) {
         self.token.cancel();
     }

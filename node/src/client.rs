@@ -27,14 +27,14 @@ pub struct AiCallResult {
 #[napi]
 impl NativeClient {
     /// Resolve the options now (explicit > environment > default, in the core); a bad option throws.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options_json: Option<String>) -> napi::Result<Self> {
         let inner = Client::new(client_config(from_json(options_json)?)?).map_err(to_napi)?;
         Ok(NativeClient { inner })
     }
 
     /// The configuration in force, without secrets: what `inspect` and `toString` show.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn config(&self) -> Value {
         let c = self.inner.config();
         json!({
@@ -50,7 +50,7 @@ impl NativeClient {
         })
     }
 
-    #[napi(ts_return_type = "Promise<AiCallResult>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<AiCallResult>")]
     pub fn create_ai_call<'env>(
         &self,
         env: &'env Env,
@@ -67,7 +67,7 @@ impl NativeClient {
     }
 
     /// Any other CCC action; `params` are wire (PascalCase) parameters, the answer is the `Response` object.
-    #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<Record<string, unknown>>")]
     pub fn request<'env>(
         &self,
         env: &'env Env,

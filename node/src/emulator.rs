@@ -19,6 +19,7 @@ struct Options {
     ringing_ms: Option<u64>,
     talking_ms: Option<u64>,
     credentials: Option<Vec<CredentialOption>>,
+    tls: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +47,7 @@ fn config(options: Option<Value>) -> napi::Result<EmulatorConfig> {
         ringing_ms: o.ringing_ms.unwrap_or(d.ringing_ms),
         talking_ms: o.talking_ms.unwrap_or(d.talking_ms),
         credentials: credentials.unwrap_or(d.credentials),
+        tls: o.tls.unwrap_or(d.tls),
         ..d
     })
 }
@@ -71,7 +73,7 @@ pub struct NativeEmulator {
 }
 
 /// Start an emulator on the binding's runtime; resolves once it listens.
-#[napi(ts_return_type = "Promise<NativeEmulator>")]
+#[napi(catch_unwind, ts_return_type = "Promise<NativeEmulator>")]
 pub fn start_emulator(env: &Env, options_json: Option<String>) -> napi::Result<PromiseRaw<'_, NativeEmulator>> {
     let config = config(from_json(options_json)?)?;
     env.spawn_future(async move {
@@ -82,25 +84,31 @@ pub fn start_emulator(env: &Env, options_json: Option<String>) -> napi::Result<P
 
 #[napi]
 impl NativeEmulator {
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn endpoint(&self) -> String {
         self.inner.endpoint()
     }
 
+    /// With `tls`: the PEM certificate of the CA that signed its certificate.
+    #[napi(getter, catch_unwind)]
+    pub fn ca_pem(&self) -> Option<String> {
+        self.inner.ca_pem().map(str::to_string)
+    }
+
     /// The first accepted key pair: `[secretId, secretKey]`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn credential(&self) -> Vec<String> {
         let c = self.inner.credentials().swap_remove(0);
         vec![c.secret_id, c.secret_key]
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn calls(&self) -> Vec<PlacedCallJs> {
         self.inner.calls().into_iter().map(PlacedCallJs::from).collect()
     }
 
     /// HTTP requests received, or those for one action.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn hits(&self, action: Option<String>) -> i64 {
         let n = match action {
             Some(a) => self.inner.hits_for(&a),
@@ -110,29 +118,29 @@ impl NativeEmulator {
     }
 
     /// Queue a fault given in its JSON form, e.g. `{ kind: 'error', code: 'InternalError' }`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn inject(&self, fault_json: String) -> napi::Result<()> {
         let fault = Fault::from_json(&fault_json).map_err(|e| napi::Error::new(Status::InvalidArg, format!("fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_rate_limit(&self, requests_per_second: f64) {
         self.inner.set_rate_limit(requests_per_second);
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_clock_offset(&self, secs: i64) {
         self.inner.set_clock_offset(secs);
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn reset(&self) {
         self.inner.reset();
     }
 
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn stop(&self) {
         self.inner.stop();
     }

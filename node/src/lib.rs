@@ -10,6 +10,7 @@ mod client;
 mod emulator;
 mod error;
 mod options;
+mod testing_hooks;
 
 pub use cancel::CancelHandle;
 pub use client::NativeClient;

@@ -31,11 +31,17 @@ class Emulator:
         clock_offset: seconds its clock runs ahead of the real one (negative: behind); requests signed
             more than 5 minutes off it get ``AuthFailure.SignatureExpire``.
         port: the port to listen on.
+        tls: serve https with a certificate signed by a CA made at start: untrusted unless the client is given
+            ``ca_file`` with :attr:`ca_pem` in it.
+        secret_id, secret_key, token: the credentials it accepts instead of its test pair (``token``: temporary
+            credentials, then required on every request).
     """
 
     def __init__(self, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None,
-                 port: Optional[int] = None) -> None:
-        self._native = _native.Emulator(rate_limit=rate_limit, clock_offset=clock_offset, port=port)
+                 port: Optional[int] = None, tls: bool = False, secret_id: Optional[str] = None,
+                 secret_key: Optional[str] = None, token: Optional[str] = None) -> None:
+        self._native = _native.Emulator(rate_limit=rate_limit, clock_offset=clock_offset, port=port, tls=tls,
+                                        secret_id=secret_id, secret_key=secret_key, token=token)
 
     @property
     def endpoint(self) -> str:
@@ -51,6 +57,17 @@ class Emulator:
     def secret_key(self) -> str:
         """The test SecretKey that goes with ``secret_id`` (test credentials, not a secret)."""
         return self._native.secret_key
+
+    @property
+    def token(self) -> Optional[str]:
+        """The token it requires, when started with one."""
+        return self._native.token
+
+    @property
+    def ca_pem(self) -> Optional[str]:
+        """With ``tls=True``: the PEM certificate of the CA that signed its certificate; write it to a file and
+        pass that as ``ca_file`` to trust it. None without TLS."""
+        return self._native.ca_pem
 
     @property
     def calls(self) -> List[Dict[str, Any]]:
@@ -124,7 +141,8 @@ class Emulator:
         return AsyncClient(**self._client_options(options))
 
     def _client_options(self, options: Dict[str, Any]) -> Dict[str, Any]:
-        return {"endpoint": self.endpoint, "secret_id": self.secret_id, "secret_key": self.secret_key, **options}
+        token = {"token": self.token} if self.token is not None else {}
+        return {"endpoint": self.endpoint, "secret_id": self.secret_id, "secret_key": self.secret_key, **token, **options}
 
     def __enter__(self) -> "Emulator":
         return self

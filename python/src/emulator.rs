@@ -1,7 +1,7 @@
 //! The emulator in-process, for `ccc_aicall.testing.Emulator`.
 
 use crate::convert;
-use ccc_aicall_emulator::{EmulatorConfig, Fault};
+use ccc_aicall_emulator::{Credential, EmulatorConfig, Fault};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -15,13 +15,30 @@ pub struct Emulator {
 #[pymethods]
 impl Emulator {
     #[new]
-    #[pyo3(signature = (*, rate_limit=None, clock_offset=None, port=None))]
-    fn new(py: Python<'_>, rate_limit: Option<f64>, clock_offset: Option<i64>, port: Option<u16>) -> PyResult<Self> {
+    #[pyo3(signature = (*, rate_limit=None, clock_offset=None, port=None, tls=false, secret_id=None, secret_key=None, token=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        rate_limit: Option<f64>,
+        clock_offset: Option<i64>,
+        port: Option<u16>,
+        tls: bool,
+        secret_id: Option<String>,
+        secret_key: Option<String>,
+        token: Option<String>,
+    ) -> PyResult<Self> {
         let defaults = EmulatorConfig::default();
+        let credentials = match (secret_id, secret_key) {
+            (Some(id), Some(key)) => vec![Credential { secret_id: id, secret_key: key, token }],
+            (None, None) if token.is_none() => defaults.credentials.clone(),
+            _ => return Err(PyValueError::new_err("secret_id and secret_key go together (token only with them)")),
+        };
         let config = EmulatorConfig {
             rate_limit: rate_limit.unwrap_or(defaults.rate_limit),
             clock_offset_secs: clock_offset.unwrap_or(defaults.clock_offset_secs),
             port: port.unwrap_or(defaults.port),
+            tls,
+            credentials,
             ..defaults
         };
         let inner = py.detach(|| ccc_aicall_emulator::Emulator::start_blocking(config)).map_err(|e| PyOSError::new_err(e.to_string()))?;
@@ -44,6 +61,18 @@ impl Emulator {
     #[getter]
     fn secret_key(&self) -> String {
         self.inner.credentials().first().map(|c| c.secret_key.clone()).unwrap_or_default()
+    }
+
+    /// The token that goes with the key pair, when it was started with one.
+    #[getter]
+    fn token(&self) -> Option<String> {
+        self.inner.credentials().first().and_then(|c| c.token.clone())
+    }
+
+    /// With `tls=True`: the PEM certificate of the CA that signed its certificate (trust it with `ca_file`).
+    #[getter]
+    fn ca_pem(&self) -> Option<String> {
+        self.inner.ca_pem().map(str::to_string)
     }
 
     /// Every CreateAICall placed so far, oldest first: dicts with `session_id`, `request_id`,
