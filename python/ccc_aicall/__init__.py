@@ -7,13 +7,16 @@
 ...                                system_prompt="You are ...", model="gpt-4o-mini", voice_type="ZhiXi")
 >>> result.session_id
 
-``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client. Errors are
+``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client.
+``client.create_ai_calls(calls, defaults=..., journal=..., progress=True)`` runs a campaign (many calls from one
+template, never dialling anyone twice); ``read_calls_csv(path)`` reads its calls from a CSV file. Errors are
 ``CccError`` subclasses; ``ccc_aicall.testing.Emulator`` is a local service for tests. The Rust core does
 the work: validation, TC3 signing, the rate limiter, safe retries and error classification.
 """
 
 from . import _native
-from ._client import AsyncClient, Client, create_ai_call
+from ._campaign import STATUSES, CallOutcome, CampaignReport
+from ._client import AsyncClient, Client, create_ai_call, create_ai_calls, read_calls_csv
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
@@ -40,7 +43,12 @@ __all__ = [
     "Client",
     "AsyncClient",
     "create_ai_call",
+    "create_ai_calls",
+    "read_calls_csv",
     "AiCallResult",
+    "CallOutcome",
+    "CampaignReport",
+    "STATUSES",
     "PARAMETERS",
     "CccError",
     "ValidationError",

@@ -7,14 +7,16 @@ and error classification all happen in the Rust core.
 from __future__ import annotations
 
 import inspect
+import os
 import threading
-from typing import Any, Dict, Mapping, NoReturn, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Union
 
 from . import _native
+from ._campaign import CampaignReport, Progress, progress_callback
 from ._native import AiCallResult
 from .tts import TtsConfig
 
-__all__ = ["Client", "AsyncClient", "create_ai_call"]
+__all__ = ["Client", "AsyncClient", "create_ai_call", "create_ai_calls", "read_calls_csv"]
 
 _Items = Sequence[Mapping[str, Any]]
 _TtsValue = Union[TtsConfig, Mapping[str, Any], str]
@@ -28,6 +30,33 @@ def _params(keywords: Dict[str, Any]) -> Dict[str, Any]:
     if isinstance(params.get("custom_tts_config"), TtsConfig):
         params["custom_tts_config"] = params["custom_tts_config"].to_dict()
     return params
+
+
+_Calls = Sequence[Mapping[str, Any]]
+_Path = Union[str, "os.PathLike[str]"]
+DEFAULT_CONCURRENCY: int = _native.CAMPAIGN_CONCURRENCY
+
+
+def _plain(call: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """A campaign's call or defaults as the native layer takes them (typed TTS configs as their dicts)."""
+    if call is None:
+        return None
+    plain = dict(call)
+    if isinstance(plain.get("custom_tts_config"), TtsConfig):
+        plain["custom_tts_config"] = plain["custom_tts_config"].to_dict()
+    return plain
+
+
+def _campaign_args(defaults: Optional[Mapping[str, Any]], concurrency: int,
+                   journal: Optional[_Path], skip_invalid: bool, refused_retries: Optional[int]) -> Dict[str, Any]:
+    return {"defaults": _plain(defaults), "concurrency": concurrency, "journal": journal,
+            "skip_invalid": skip_invalid, "refused_retries": refused_retries}
+
+
+def _calls_list(calls: _Calls) -> List[Any]:
+    if isinstance(calls, (str, bytes)) or isinstance(calls, Mapping):
+        raise TypeError(f"calls must be a list of dicts (one per call), not {type(calls).__name__}")
+    return [_plain(call) if isinstance(call, Mapping) else call for call in calls]
 
 
 class Client(_native.Client):
@@ -218,6 +247,67 @@ class Client(_native.Client):
         """
         return self._request(action, params)
 
+    def create_ai_calls(
+        self,
+        calls: _Calls,
+        *,
+        defaults: Optional[Mapping[str, Any]] = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        journal: Optional[_Path] = None,
+        progress: Progress = None,
+        skip_invalid: bool = False,
+        refused_retries: Optional[int] = None,
+    ) -> CampaignReport:
+        """Run a campaign: one AI call per item of ``calls``, built from ``defaults`` plus the item's own keywords.
+
+        Every item is built and validated before the first call is placed. Calls run ``concurrency`` at a time
+        under the client's rate limiter (20 per second by default), so 200 calls take about 10 seconds. Items the
+        service refused without acting (rate limits, ``FailedOperation.AIConcurrentOverFrequency``) are tried
+        again later; a call that may have been placed is never sent twice. An error that would hit every item
+        (authentication, no call package, expired licence) stops the campaign: the rest are ``not_attempted``.
+
+        Args:
+            calls: one dict per call, with any ``create_ai_call`` keywords, e.g.
+                ``[{"callee": "008613012345678", "variables": [{"key": "name", "value": "Li"}]}]``
+                (the service's PascalCase keys work too). An item's keywords replace the defaults', except
+                ``variables`` and ``prompt_variables``, which are merged by key (the item's value wins).
+                :func:`read_calls_csv` reads them from a CSV file.
+            defaults: the keywords every call shares (``sdk_app_id``, ``llm_type``, ``system_prompt``, ...).
+            concurrency: calls in flight at once (default 4); the rate limiter still applies.
+            journal: a file (JSON lines) recording each call before it is sent and its outcome after. Running the
+                same campaign again with the same journal skips the items already placed (``already_placed``)
+                and those whose outcome is unknown (``unreconciled``, listed in ``to_reconcile``) and dials the
+                rest, so a crash, a kill or Ctrl-C at any moment never makes anyone be called twice. Items are
+                recognised by their number (and its occurrence in ``calls``), so the prompt may change between runs.
+            progress: ``True`` shows a progress bar (tqdm's, a widget in Jupyter, when tqdm is installed;
+                otherwise one line on stderr); a callable is called with each finished :class:`CallOutcome`,
+                from a background thread (what it raises is logged on the ``ccc_aicall`` logger, and the
+                campaign goes on).
+            skip_invalid: report invalid items as ``invalid`` and run the others, instead of raising.
+            refused_retries: how often an item the service refused without acting is tried again, after
+                pauses of 1, 2, 4 ... seconds (default 5).
+
+        Returns:
+            A :class:`CampaignReport`: one :class:`CallOutcome` per item, in input order, with the counts,
+            ``to_reconcile`` and ``stopped_by``.
+
+        Raises:
+            ValidationError: an item breaks documented rules; ``errors`` lists every problem of every item
+                (``calls[3].callee``); nothing was sent.
+            ConfigurationError: the journal cannot be opened.
+            KeyboardInterrupt: Ctrl-C. The campaign is cancelled first: calls in flight stop, their outcome
+                is written to the journal, and nothing new is sent.
+        """
+        items = _calls_list(calls)
+        callback, display = progress_callback(progress, len(items))
+        try:
+            return self._create_ai_calls(
+                items, **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
+                on_progress=callback)
+        finally:
+            if display is not None:
+                display.close()
+
 
 class AsyncClient(_native.Client):
     """The asyncio twin of :class:`Client`: same options, same behaviour, awaitable methods.
@@ -284,6 +374,32 @@ class AsyncClient(_native.Client):
     async def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Call another CCC action and return its ``Response``; see :meth:`Client.request`."""
         return await self._request_async(action, params)
+
+    async def create_ai_calls(
+        self,
+        calls: _Calls,
+        *,
+        defaults: Optional[Mapping[str, Any]] = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        journal: Optional[_Path] = None,
+        progress: Progress = None,
+        skip_invalid: bool = False,
+        refused_retries: Optional[int] = None,
+    ) -> CampaignReport:
+        """Run a campaign; see :meth:`Client.create_ai_calls` for the arguments, the journal and the errors.
+
+        Cancelling the awaiting task cancels the campaign: calls in flight stop, their outcome is written to the
+        journal, and nothing new is sent.
+        """
+        items = _calls_list(calls)
+        callback, display = progress_callback(progress, len(items))
+        try:
+            return await self._create_ai_calls_async(
+                items, **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
+                on_progress=callback)
+        finally:
+            if display is not None:
+                display.close()
 
 
 _default_client: Optional[Client] = None
@@ -355,6 +471,38 @@ def create_ai_call(
     return _default()._create_ai_call(_params(locals()))
 
 
+def create_ai_calls(
+    calls: _Calls,
+    *,
+    defaults: Optional[Mapping[str, Any]] = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    journal: Optional[_Path] = None,
+    progress: Progress = None,
+    skip_invalid: bool = False,
+    refused_retries: Optional[int] = None,
+) -> CampaignReport:
+    """Run a campaign with the default :class:`Client` (see :func:`create_ai_call`); see
+    :meth:`Client.create_ai_calls` for the arguments, the journal and the errors."""
+    return _default().create_ai_calls(calls, defaults=defaults, concurrency=concurrency, journal=journal,
+                                      progress=progress, skip_invalid=skip_invalid, refused_retries=refused_retries)
+
+
+def read_calls_csv(path: _Path) -> List[Dict[str, Any]]:
+    """Read a campaign's calls from a CSV file (UTF-8, a header row first, one row per call) into dicts with
+    snake_case keys, ready for :meth:`Client.create_ai_calls`.
+
+    A column named after a parameter (``callee``, ``Callee``, ``max_call_duration_ms``, ``VadLevel``, any letter
+    case) fills that parameter: numbers, ``true``/``false`` and JSON values are parsed, ``callers`` and
+    ``languages`` are split on ``;``. Every other column is a variable (``{"key": column, "value": cell}``
+    in ``variables``); ``var.`` forces one (``var.model``), ``prompt_var.`` puts it in ``prompt_variables``.
+    Empty cells are left out, so the campaign's defaults apply.
+
+    Raises:
+        ConfigurationError: the file cannot be read, or a row has more or fewer cells than the header.
+    """
+    return _native.read_calls_csv(path)
+
+
 def _with_reference(summary: Optional[str]) -> str:
     """``summary`` followed by the parameter reference of Client.create_ai_call, for help()."""
     reference = inspect.cleandoc(Client.create_ai_call.__doc__ or "").split("\n", 1)[1]
@@ -365,4 +513,6 @@ AsyncClient.create_ai_call.__doc__ = _with_reference(AsyncClient.create_ai_call.
 create_ai_call.__doc__ = _with_reference(create_ai_call.__doc__)
 
 # Docs and tracebacks name the public module: `ccc_aicall.Client`.
-Client.__module__ = AsyncClient.__module__ = create_ai_call.__module__ = "ccc_aicall"
+for _public in (Client, AsyncClient, create_ai_call, create_ai_calls, read_calls_csv):
+    _public.__module__ = "ccc_aicall"
+del _public

@@ -1,14 +1,21 @@
 """The native core binding. Use the documented wrappers in ``ccc_aicall`` and ``ccc_aicall.testing``."""
 
 from os import PathLike
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Union, final
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Union, final
 
 from typing_extensions import disjoint_base
 
-__all__ = ["Client", "AiCallResult", "Emulator", "PARAMETERS", "__version__"]
+from ._campaign import CallOutcome, CampaignReport
+
+__all__ = ["Client", "AiCallResult", "Emulator", "PARAMETERS", "CAMPAIGN_CONCURRENCY", "read_calls_csv", "__version__"]
 
 __version__: str
 PARAMETERS: List[str]
+CAMPAIGN_CONCURRENCY: int
+"""The core's default number of campaign calls in flight at once."""
+
+def read_calls_csv(path: Union[str, "PathLike[str]"]) -> List[Dict[str, Any]]:
+    """A CSV file of calls as dicts with snake_case keys (see ccc_aicall.read_calls_csv)."""
 
 @final
 class AiCallResult:
@@ -47,6 +54,16 @@ class Client:
     ) -> "Client": ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
     def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
+    def _create_ai_calls(
+        self, calls: List[Any], *, defaults: Optional[Mapping[str, Any]], concurrency: int,
+        journal: Optional[Union[str, "PathLike[str]"]], skip_invalid: bool, refused_retries: Optional[int],
+        on_progress: Optional[Callable[[CallOutcome], object]],
+    ) -> CampaignReport: ...
+    def _create_ai_calls_async(
+        self, calls: List[Any], *, defaults: Optional[Mapping[str, Any]], concurrency: int,
+        journal: Optional[Union[str, "PathLike[str]"]], skip_invalid: bool, refused_retries: Optional[int],
+        on_progress: Optional[Callable[[CallOutcome], object]],
+    ) -> Awaitable[CampaignReport]: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
     def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
     @property

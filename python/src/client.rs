@@ -1,11 +1,11 @@
 //! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
 
 use crate::runtime::{self, Blocked};
-use crate::{convert, errors};
+use crate::{campaign, convert, errors};
 use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -113,6 +113,68 @@ impl Client {
         runtime::future_into_py(py, async move {
             let result = client.create_ai_call(&request).await;
             Python::attach(|py| result.map(AiCallResult::from).map_err(|e| errors::to_py(py, &e)))
+        })
+    }
+
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress))]
+    #[allow(clippy::too_many_arguments)]
+    fn _create_ai_calls<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'_, PyList>,
+        defaults: Option<&Bound<'_, PyAny>>,
+        concurrency: usize,
+        journal: Option<PathBuf>,
+        skip_invalid: bool,
+        refused_retries: Option<u32>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let cancel = CancellationToken::new();
+        let run = campaign::Run::new(calls, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress, cancel.clone())?;
+        let failures = run.callback_failures.clone();
+        let client = self.core(py)?;
+        // Ctrl-C cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete.
+        let outcome = runtime::block_on(py, &cancel, run.execute(client));
+        campaign::report_callback_failures(py, &failures);
+        campaign::report(py, &finish(py, outcome)?)
+    }
+
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress))]
+    #[allow(clippy::too_many_arguments)]
+    fn _create_ai_calls_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'_, PyList>,
+        defaults: Option<&Bound<'_, PyAny>>,
+        concurrency: usize,
+        journal: Option<PathBuf>,
+        skip_invalid: bool,
+        refused_retries: Option<u32>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let cancel = CancellationToken::new();
+        let run = campaign::Run::new(calls, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress, cancel.clone())?;
+        let failures = run.callback_failures.clone();
+        let client = self.core(py)?;
+        // The campaign is a task of its own: cancelling the awaiting Python task drops the future below, whose
+        // guard cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete.
+        let task = runtime::runtime().spawn(run.execute(client));
+        runtime::future_into_py(py, async move {
+            let guard = cancel.drop_guard();
+            let joined = task.await;
+            guard.disarm();
+            let outcome = match joined {
+                Ok(outcome) => outcome,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(Error::Config(format!("the campaign's task ended abnormally: {e}"))),
+            };
+            Python::attach(|py| {
+                campaign::report_callback_failures(py, &failures);
+                match outcome {
+                    Ok(report) => campaign::report(py, &report).map(Bound::unbind),
+                    Err(e) => Err(errors::to_py(py, &e)),
+                }
+            })
         })
     }
 

@@ -2,6 +2,7 @@
 //!
 //! The pure-Python package (`python/ccc_aicall`) wraps this module with explicit, documented signatures.
 
+mod campaign;
 mod client;
 mod convert;
 mod emulator;
@@ -17,6 +18,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::AiCallResult>()?;
     m.add_class::<emulator::Emulator>()?;
+    campaign::register(m)?;
     m.add("PARAMETERS", client::parameter_names().to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
