@@ -192,6 +192,17 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
+    /// Every status, in a stable order (for per-status counts).
+    pub const ALL: [ItemStatus; 7] = [
+        ItemStatus::Placed,
+        ItemStatus::Failed,
+        ItemStatus::OutcomeUnknown,
+        ItemStatus::AlreadyPlaced,
+        ItemStatus::Unreconciled,
+        ItemStatus::Invalid,
+        ItemStatus::NotAttempted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ItemStatus::Placed => "placed",

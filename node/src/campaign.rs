@@ -25,16 +25,6 @@ type Progress = ThreadsafeFunction<Option<CampaignItem>, Unknown<'static>, Optio
 /// The campaign options `index.js` passes as JSON (it keeps `onProgress` and `signal` itself).
 const OPTIONS: [&str; 7] = ["defaults", "concurrency", "journal", "skipInvalid", "refusedRetries", "onProgress", "signal"];
 
-/// Every status, for the report's `counts`.
-const STATUSES: [ItemStatus; 7] = [
-    ItemStatus::Placed,
-    ItemStatus::Failed,
-    ItemStatus::OutcomeUnknown,
-    ItemStatus::AlreadyPlaced,
-    ItemStatus::Unreconciled,
-    ItemStatus::Invalid,
-    ItemStatus::NotAttempted,
-];
 
 #[napi]
 impl NativeClient {
@@ -178,7 +168,7 @@ fn item(o: &ItemOutcome) -> CampaignItem {
 }
 
 fn report_js(report: &CampaignReport) -> CampaignReportJs {
-    let counts: Map<String, Value> = STATUSES.iter().map(|s| (s.as_str().to_string(), json!(report.count(*s)))).collect();
+    let counts: Map<String, Value> = ItemStatus::ALL.iter().map(|s| (s.as_str().to_string(), json!(report.count(*s)))).collect();
     CampaignReportJs {
         items: report.items.iter().map(item).collect(),
         counts: Value::Object(counts),

@@ -14,16 +14,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// Every status, for the report's `counts`.
-const STATUSES: [ItemStatus; 7] = [
-    ItemStatus::Placed,
-    ItemStatus::Failed,
-    ItemStatus::OutcomeUnknown,
-    ItemStatus::AlreadyPlaced,
-    ItemStatus::Unreconciled,
-    ItemStatus::Invalid,
-    ItemStatus::NotAttempted,
-];
 
 static CLASSES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -136,7 +126,7 @@ fn exception<'py>(py: Python<'py>, error: &Error) -> Bound<'py, PyAny> {
 pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'py, PyAny>> {
     let items = report.items.iter().map(|o| call_outcome(py, o)).collect::<PyResult<Vec<_>>>()?;
     let counts = PyDict::new(py);
-    for status in STATUSES {
+    for status in ItemStatus::ALL {
         counts.set_item(status.as_str(), report.count(status))?;
     }
     let to_reconcile: Vec<usize> = report.to_reconcile().iter().map(|o| o.index).collect();
