@@ -7,7 +7,10 @@ from typing_extensions import disjoint_base
 
 from ._campaign import CallOutcome, CampaignReport
 
-__all__ = ["Client", "AiCallResult", "Emulator", "PARAMETERS", "CAMPAIGN_CONCURRENCY", "read_calls_csv", "__version__"]
+__all__ = [
+    "Client", "AiCallResult", "Emulator", "PARAMETERS", "CAMPAIGN_CONCURRENCY", "read_calls_csv", "__version__",
+    "_panic_for_test", "_panic_for_test_async",
+]
 
 __version__: str
 PARAMETERS: List[str]
@@ -16,6 +19,12 @@ CAMPAIGN_CONCURRENCY: int
 
 def read_calls_csv(path: Union[str, "PathLike[str]"]) -> List[Dict[str, Any]]:
     """A CSV file of calls as dicts with snake_case keys (see ccc_aicall.read_calls_csv)."""
+
+def _panic_for_test() -> None:
+    """Test-only: panic in Rust inside a blocking call (raises ``pyo3_runtime.PanicException``)."""
+
+def _panic_for_test_async() -> Awaitable[None]:
+    """Test-only: an awaitable whose Rust future panics (raises ``pyo3_async_runtimes.RustPanic``)."""
 
 @final
 class AiCallResult:
@@ -94,7 +103,8 @@ class Client:
 @final
 class Emulator:
     def __new__(
-        cls, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None, port: Optional[int] = None
+        cls, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None, port: Optional[int] = None,
+        tls: bool = False, secret_id: Optional[str] = None, secret_key: Optional[str] = None, token: Optional[str] = None,
     ) -> "Emulator": ...
     @property
     def endpoint(self) -> str: ...
@@ -102,6 +112,10 @@ class Emulator:
     def secret_id(self) -> str: ...
     @property
     def secret_key(self) -> str: ...
+    @property
+    def token(self) -> Optional[str]: ...
+    @property
+    def ca_pem(self) -> Optional[str]: ...
     def calls(self) -> List[Dict[str, Any]]: ...
     def hits(self, action: Optional[str] = None) -> int: ...
     def inject(self, fault: Mapping[str, Any]) -> None: ...

@@ -9,6 +9,7 @@ mod emulator;
 mod errors;
 mod logging;
 mod runtime;
+mod testing_hooks;
 
 use pyo3::prelude::*;
 
@@ -19,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::AiCallResult>()?;
     m.add_class::<emulator::Emulator>()?;
     campaign::register(m)?;
+    testing_hooks::register(m)?;
     m.add("PARAMETERS", client::parameter_names().to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
