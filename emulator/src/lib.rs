@@ -25,11 +25,19 @@ mod fault;
 mod ratelimit;
 mod server;
 mod state;
+mod tls;
 
 pub use config::{Credential, EmulatorConfig};
 pub use fault::{DelayPhase, Fault, FaultKind};
 pub use server::Emulator;
 pub use state::PlacedCall;
+
+/// The fuzz targets' entry point: one request answered as the service would (action and version headers, TC3
+/// signature, token, body), from a fresh state, with no socket and no faults. Returns the envelope.
+#[doc(hidden)]
+pub fn answer_request(config: &EmulatorConfig, parts: &hyper::http::request::Parts, body: &[u8]) -> serde_json::Value {
+    actions::process(&state::Shared::new(config), parts, body, &envelope::request_id())
+}
 
 /// The SecretId the emulator accepts when none is configured. Test credentials, not a secret.
 pub const TEST_SECRET_ID: &str = "AKIDccclocalemulatortestid00000000";
