@@ -50,6 +50,12 @@ tests/official/node_modules/.installed: tests/official/package.json tests/offici
 	cd tests/official && npm ci --no-audit --no-fund
 	touch $@
 
+# Fuzz each target for FUZZ_SECONDS (cargo-fuzz, installed if missing); writes tests/fuzz-results.json.
+# Not part of `test`: the crashes it ever found are replayed there by core/tests/fuzz_regressions.rs.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(PYTHON) fuzz/run.py --seconds $(FUZZ_SECONDS)
+
 # --- demo ------------------------------------------------------------------------------------------
 # Builds everything, starts the bundled emulator, places one call from Python and one from Node.
 demo: python-dev node-deps
