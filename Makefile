@@ -63,5 +63,23 @@ demo: python-dev node-deps
 	cd node && npm run build
 	examples/demo.sh $(EMULATOR_BIN) $(PY)
 
+# --- bench -----------------------------------------------------------------------------------------
+# Ours against the official Python and Node SDKs on the emulator; writes bench/RESULTS.md (about 10 minutes).
+# Not part of `test`. Its own venv (.venv-bench: the official SDKs, maturin, py-spy) and bench/node_modules;
+# release builds throughout. BENCH_ARGS="--wait-idle 30" first waits for a quiet machine; see bench/run.py.
+BENCH_VENV := .venv-bench
+BENCH_ARGS ?=
+bench: $(BENCH_VENV)/.installed bench/node_modules/.installed
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
+	touch $@
+
 clean:
 	rm -rf target $(VENV) node/node_modules tests/official/node_modules

@@ -1,11 +1,12 @@
 //! make bench: the floor. A bare reqwest client (the core's own reqwest 0.12 + rustls build) sends the bench's
 //! request as pre-signed bytes to the emulator, one call after another: the least one call can cost on this
-//! machine, which the bindings should approach. `--mode core` runs our Rust `Client` the same way (validation,
-//! fresh signature, envelope parsing per call), to split a binding's overhead from the core's.
+//! machine, which the bindings should approach. `--mode floor_mt` drives the same bare client on the multi-thread
+//! runtime the bindings use; `--mode core` runs our Rust `Client` that way (validation, fresh signature, envelope
+//! parsing per call). Together they split a binding's overhead into runtime, core and binding.
 //!
-//! `cargo bench -p ccc-aicall --bench floor -- --endpoint http://127.0.0.1:PORT [--mode floor|core]
+//! `cargo bench -p ccc-aicall --bench floor -- --endpoint http://127.0.0.1:PORT [--mode floor|floor_mt|core]
 //! [--seconds S] [--warmup N]` prints one JSON object: calls, seconds, calls_per_s, p50_us, p99_us,
-//! cpu_us_per_call.
+//! cpu_us_per_call, all_calls (warm-up included).
 
 use ccc_aicall::signer::{self, SigningInput, CONTENT_TYPE_JSON};
 use ccc_aicall::{Client, ClientConfig, CreateAiCallRequest, KeyCase};
@@ -31,7 +32,7 @@ fn args() -> Args {
         match flag.as_str() {
             "--bench" => {} // added by `cargo bench`
             "--endpoint" => a.endpoint = it.next().expect("--endpoint URL"),
-            "--mode" => a.mode = it.next().expect("--mode floor|core"),
+            "--mode" => a.mode = it.next().expect("--mode floor|floor_mt|core"),
             "--seconds" => a.seconds = it.next().and_then(|s| s.parse().ok()).expect("--seconds S"),
             "--warmup" => a.warmup = it.next().and_then(|s| s.parse().ok()).expect("--warmup N"),
             other => panic!("unknown argument {other}"),
@@ -96,9 +97,15 @@ fn main() {
     let wire = CreateAiCallRequest::from_value(request(), KeyCase::Wire).and_then(|r| r.to_wire_body()).expect("valid request");
     let mut latencies = Vec::new();
     let (calls, seconds, cpu) = match a.mode.as_str() {
-        "floor" => {
-            // One thread: no cross-thread wake-ups, the cheapest way to drive one connection.
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        "floor" | "floor_mt" => {
+            // `floor`: one thread, no cross-thread wake-ups, the cheapest way to drive one connection.
+            // `floor_mt`: the same client on the multi-thread runtime the bindings use, driven by `block_on` from
+            // the caller's thread: the cost of that runtime alone.
+            let rt = if a.mode == "floor" {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+            } else {
+                tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+            };
             rt.block_on(async {
                 let http = reqwest::Client::builder().tcp_nodelay(true).build().unwrap();
                 let url = reqwest::Url::parse(&a.endpoint).unwrap();
@@ -150,6 +157,7 @@ fn main() {
             "p99_us": percentile(&latencies, 0.99),
             "cpu_us_per_call": cpu / calls as f64,
             "body_bytes": wire.len(),
+            "all_calls": calls + a.warmup,
         })
     );
 }

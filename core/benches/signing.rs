@@ -1,6 +1,7 @@
 //! make bench: the per-call CPU work of the core on the bench's request (bench/request.json), without I/O.
-//! `sign` is TC3 over the exact body; `build_request` is what the bindings run per call before signing:
-//! loose JSON (as Python and Node hand it over) -> typed request -> validated, normalised wire body.
+//! `sign` is TC3 over the exact body; `build_request` is what runs per call before signing: loose JSON ->
+//! typed request -> validated, normalised wire body (`_snake` / `_camel`: with the keys as the Python and Node
+//! bindings hand them over).
 
 use ccc_aicall::signer::{self, SigningInput, CONTENT_TYPE_JSON};
 use ccc_aicall::{CreateAiCallRequest, KeyCase};
@@ -37,6 +38,8 @@ fn sign(body: &[u8]) -> signer::Signed {
 
 fn benches(c: &mut Criterion) {
     let body = wire_body();
+    // bench/sign_official.{py,js} sign this text (compact, keys sorted): the same bytes for every signer.
+    assert_eq!(body, request().to_string(), "bench/request.json must already be in normalised wire form");
     c.bench_function("sign", |b| b.iter(|| sign(black_box(body.as_bytes()))));
     let value = request();
     c.bench_function("build_request", |b| {
@@ -46,6 +49,18 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The bindings hand over their own spelling of the top-level keys: snake_case from Python, camelCase from Node.
+    for (name, case) in [("build_request_snake", KeyCase::Snake), ("build_request_camel", KeyCase::Camel)] {
+        let Value::Object(wire_keys) = request() else { unreachable!() };
+        let cased = Value::Object(wire_keys.into_iter().map(|(k, v)| (case.key(&k), v)).collect());
+        c.bench_function(name, |b| {
+            b.iter_batched(
+                || cased.clone(),
+                |v| CreateAiCallRequest::from_value(v, case).and_then(|r| r.to_wire_body()).expect("valid"),
+                BatchSize::SmallInput,
+            )
+        });
+    }
     c.bench_function("build_and_sign", |b| {
         b.iter_batched(
             || value.clone(),
