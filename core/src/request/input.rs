@@ -49,9 +49,14 @@ impl<'e> Fields<'e> {
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
         let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(map.len());
+        let mut unknown = 0usize;
         for (key, value) in map {
             let Some(wire) = names.iter().copied().find(|w| spelling.accepts(w, &key)) else {
-                errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names)));
+                // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
+                unknown += 1;
+                if unknown <= MAX_UNKNOWN_LISTED {
+                    errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names)));
+                }
                 continue;
             };
             if values.iter().any(|(w, _)| *w == wire) {
@@ -61,6 +66,10 @@ impl<'e> Fields<'e> {
             if !value.is_null() {
                 values.push((wire, value));
             }
+        }
+        if unknown > MAX_UNKNOWN_LISTED {
+            let more = unknown - MAX_UNKNOWN_LISTED;
+            errors.push(FieldError::unknown(prefix, format!("and {more} more unknown keys, not listed")));
         }
         Fields { prefix: prefix.to_string(), values, spelling, errors }
     }
@@ -213,6 +222,9 @@ impl<'e> Fields<'e> {
         }
     }
 }
+
+/// How many unknown keys of one object are reported one by one.
+const MAX_UNKNOWN_LISTED: usize = 20;
 
 /// "unknown parameter; did you mean `LLMType`?". Names are backticked wire names, so each binding shows them
 /// in its own case; inside a nested object the short list of its fields is spelled out too.
