@@ -104,7 +104,7 @@ fn prefixed(index: usize, e: &FieldError) -> FieldError {
 fn to_wire_keys(map: &Map<String, Value>, case: KeyCase) -> Map<String, Value> {
     map.iter()
         .map(|(k, v)| {
-            let wire = PARAMETERS.iter().chain([&EXTRA_PARAMS]).find(|w| **w == k || case.key(w) == *k);
+            let wire = PARAMETERS.iter().chain([&EXTRA_PARAMS]).find(|w| **w == k || case.is_key_of(k, w));
             (wire.map_or_else(|| k.clone(), |w| w.to_string()), v.clone())
         })
         .collect()

@@ -28,6 +28,16 @@ impl KeyCase {
         }
     }
 
+    /// Whether `key` is `wire` spelled in this case: `key == self.key(wire)`, without allocating (this runs for
+    /// every (key, candidate) pair of every request a binding builds).
+    pub fn is_key_of(self, key: &str, wire: &str) -> bool {
+        match self {
+            KeyCase::Wire => key == wire,
+            KeyCase::Snake => snake_bytes(wire).eq(key.bytes()),
+            KeyCase::Camel => camel_bytes(wire).eq(key.bytes()),
+        }
+    }
+
     /// Rename every key of a path such as `TransferItems[0].TransferSkillGroupId`.
     pub fn path(self, wire_path: &str) -> String {
         if self == KeyCase::Wire {
@@ -83,6 +93,36 @@ fn flush(case: KeyCase, word: &mut String, out: &mut String) {
 fn looks_like_wire_path(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']'))
+}
+
+/// The bytes of `to_snake(wire)` for an ASCII wire name, produced lazily.
+fn snake_bytes(wire: &str) -> impl Iterator<Item = u8> + '_ {
+    let b = wire.as_bytes();
+    (0..b.len()).flat_map(move |i| {
+        let c = b[i];
+        let boundary = c.is_ascii_uppercase() && i > 0 && {
+            let prev = b[i - 1];
+            let next_lower = b.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower)
+        };
+        boundary.then_some(b'_').into_iter().chain(std::iter::once(c.to_ascii_lowercase()))
+    })
+}
+
+/// The bytes of `to_camel(wire)`, produced lazily.
+fn camel_bytes(wire: &str) -> impl Iterator<Item = u8> + '_ {
+    let mut upper = false;
+    snake_bytes(wire).filter_map(move |c| match (c, upper) {
+        (b'_', _) => {
+            upper = true;
+            None
+        }
+        (c, true) => {
+            upper = false;
+            Some(c.to_ascii_uppercase())
+        }
+        (c, false) => Some(c),
+    })
 }
 
 /// `LLMType` -> `llm_type`, `APIUrl` -> `api_url`, `CustomTTSConfig` -> `custom_tts_config`, `ZHToneWords` -> `zh_tone_words`.
@@ -235,6 +275,20 @@ mod tests {
         ] {
             assert_eq!(to_snake(wire), snake);
             assert_eq!(to_camel(wire), camel);
+        }
+    }
+
+    #[test]
+    fn is_key_of_agrees_with_key_for_every_name() {
+        let mut names: Vec<&str> = crate::request::PARAMETERS.to_vec();
+        names.extend(["ExtraParams", "ZHToneWords", "TTSType", "AppId", "SecretKey", "FirstSentenceTimeout", "X", "A1B"]);
+        for wire in names {
+            for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
+                assert!(case.is_key_of(&case.key(wire), wire), "{case:?} {wire}");
+                for other in ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID"] {
+                    assert_eq!(case.is_key_of(other, wire), other == case.key(wire), "{case:?} {wire} {other}");
+                }
+            }
         }
     }
 

@@ -67,10 +67,10 @@ pub const EXTRA_PARAMS: &str = "ExtraParams";
 /// caller's `case`, otherwise `Some` of the closest known name in that case, if any is close. Bindings use this to
 /// refuse unknown keywords the way their language does (a `TypeError` in Python).
 pub fn unknown_keyword(key: &str, case: KeyCase) -> Option<Option<String>> {
-    let names: Vec<String> = PARAMETERS.iter().chain([&EXTRA_PARAMS]).map(|p| case.key(p)).collect();
-    if names.iter().any(|n| n == key) {
+    if PARAMETERS.iter().chain([&EXTRA_PARAMS]).any(|p| case.is_key_of(key, p)) {
         return None;
     }
+    let names: Vec<String> = PARAMETERS.iter().chain([&EXTRA_PARAMS]).map(|p| case.key(p)).collect();
     Some(crate::field::closest(key, names.iter().map(String::as_str)).map(String::from))
 }
 

@@ -7,7 +7,7 @@ use super::{
     AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
     EXTRA_PARAMS, PARAMETERS,
 };
-use crate::field::{closest, to_camel, to_snake, FieldError, KeyCase};
+use crate::field::{closest, FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
 
@@ -25,8 +25,8 @@ impl Spelling {
         key == wire
             || match self {
                 Spelling::Caller(KeyCase::Wire) => false,
-                Spelling::Caller(case) => key == case.key(wire),
-                Spelling::Any => key == to_snake(wire) || key == to_camel(wire),
+                Spelling::Caller(case) => case.is_key_of(key, wire),
+                Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
             }
     }
 }
