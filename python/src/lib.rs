@@ -21,6 +21,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::Emulator>()?;
     campaign::register(m)?;
     testing_hooks::register(m)?;
+    let before_exit = wrap_pyfunction!(runtime::_before_exit, m)?;
+    m.py().import("atexit")?.call_method1("register", (before_exit,))?;
     m.add("PARAMETERS", client::parameter_names().to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -9,6 +9,7 @@ use pyo3_async_runtimes::TaskLocals;
 use std::cell::OnceCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::runtime::Runtime;
@@ -64,6 +65,24 @@ where
     }
 }
 
+static FINALIZING: AtomicBool = AtomicBool::new(false);
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// How long interpreter exit waits for completions already running.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// Registered with `atexit` (which runs before finalization): stop completing futures, and let the ones being
+/// completed finish, with the GIL released so they can take it.
+#[pyfunction]
+pub fn _before_exit(py: Python<'_>) {
+    FINALIZING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + EXIT_GRACE;
+        while IN_FLIGHT.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 /// `pyo3_async_runtimes`' view of [`runtime`], so awaitables run on the same, fork-aware runtime.
 pub struct Shared;
 
@@ -86,7 +105,15 @@ impl GenericRuntime for Shared {
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        // These jobs complete Python futures with the GIL. Once the interpreter is finalizing, taking the GIL
+        // from a foreign thread aborts the process, so late jobs are dropped and running ones are waited for.
+        runtime().spawn_blocking(move || {
+            IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+            if !FINALIZING.load(Ordering::SeqCst) {
+                f();
+            }
+            IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        })
     }
 }
 
