@@ -99,15 +99,17 @@ function fromPayload(p, site, signal) {
   return withStack(new cls(p.message, props), site);
 }
 
-// Frames of the user's call, captured before any await so the stack points at the caller's line.
+// Frames of the user's call, captured before any await so the stack points at the caller's line. V8 formats a
+// captured stack only when `.stack` is read, so a call that succeeds never pays for the formatting.
 function callSite(fn) {
   const holder = {};
   Error.captureStackTrace(holder, fn);
-  return holder.stack.slice(holder.stack.indexOf('\n') + 1);
+  return holder;
 }
 
 function withStack(error, site) {
-  error.stack = `${error.name}: ${error.message}\n${site}`;
+  const frames = site.stack.slice(site.stack.indexOf('\n') + 1);
+  error.stack = `${error.name}: ${error.message}\n${frames}`;
   return error;
 }
 
