@@ -79,6 +79,8 @@ class Report:
             "## Setup",
             "",
             f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, Linux {m['kernel']}.",
+            f"- Code: commit {m.get('commit', '?')}"
+            + (f", with uncommitted changes in {', '.join(m['dirty'])}/" if m.get("dirty") else "") + ".",
             f"- Versions: {m['rustc']}; Python {m['python']}; Node {m['node']}; official SDKs "
             f"tencentcloud-sdk-python-ccc/common {m['official_py']} (requests {m['requests']}, httpx {m['httpx']}) "
             f"and tencentcloud-sdk-nodejs {s['node_sdk_version']}.",

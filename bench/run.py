@@ -309,7 +309,7 @@ def profiles(emu, seconds):
     runs = {"py_seq": contender_cmd("python", "ours", "seq", emu.endpoint, seconds),
             "py_async": contender_cmd("python", "ours", "async", emu.endpoint, seconds),
             "node_seq": contender_cmd("node", "ours", "seq", emu.endpoint, seconds)}
-    runs["node_seq"][4] = pkg
+    runs["node_seq"][5] = pkg  # the unstripped addon
     if perf_works():
         for name, cmd in runs.items():
             data = STAGE / f"perf-{name}.data"
@@ -395,7 +395,14 @@ def machine():
         "rustc": version(["rustc", "--version"]),
         "official_py": metadata.version("tencentcloud-sdk-python-ccc"),
         "requests": metadata.version("requests"), "httpx": metadata.version("httpx"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": sorted({l[3:].split("/")[0] for l in git("status", "--porcelain", "--", "core", "emulator",
+                                                              "python", "node").splitlines()}),
     }
+
+
+def git(*args):
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 def load1():
@@ -417,10 +424,17 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a smoke run of the harness: 1 run of 1 s, no profile")
     ap.add_argument("--wait-idle", type=float, default=0, metavar="MINUTES",
                     help="first wait up to MINUTES for the 1-minute load average to drop below 0.8")
-    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--skip-build", action="store_true", help="use the artefacts of the last build")
+    ap.add_argument("--report-only", action="store_true",
+                    help="only write RESULTS.md again from the raw figures of the last run (after editing analysis.md)")
     ap.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     ap.add_argument("--raw", type=Path, default=STAGE / "results.json", help="where the raw figures go")
     a = ap.parse_args()
+    if a.report_only:
+        from report import write_report
+
+        a.output.write_text(write_report(json.loads(a.raw.read_text()), BODY_BYTES))
+        return
     if a.quick:
         a.runs, a.seconds, a.startup_runs = 1, 1.0, 3
     began = time.time()
