@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: test demo bench fuzz test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
+.PHONY: test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
 
 test: test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
@@ -55,6 +55,19 @@ tests/official/node_modules/.installed: tests/official/package.json tests/offici
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(PYTHON) fuzz/run.py --seconds $(FUZZ_SECONDS)
+
+# Fault matrix and leak checks in Rust, Python and Node, panic safety, then load and soak against the release
+# emulator binary (tests/reliability/run_load.py, minutes: not part of `test`), then tests/RELIABILITY.md from
+# what they measured (target/reliability/*.json, tests/fuzz-results.json). The report is written even when the
+# load checks fail, and says so.
+RELEASE_EMULATOR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/ccc-aicall-emulator
+reliability: python-dev node-deps
+	$(CARGO) build --locked --release -p ccc-aicall-emulator
+	$(CARGO) test --locked -p ccc-aicall-emulator --test fault_matrix --test fault_matrix_leaks
+	cd python && $(PY) -m pytest -q tests/test_fault_matrix.py tests/test_fault_matrix_leaks.py tests/test_panic.py
+	cd node && npm run build && node --test tests/fault_matrix.test.js tests/fault_matrix_leaks.test.js tests/panic.test.js
+	$(PY) tests/reliability/run_load.py --emulator $(RELEASE_EMULATOR) || { $(PY) tests/reliability/report.py; exit 1; }
+	$(PY) tests/reliability/report.py
 
 # --- demo ------------------------------------------------------------------------------------------
 # Builds everything, starts the bundled emulator, places one call from Python and one from Node.

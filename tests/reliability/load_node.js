@@ -5,7 +5,7 @@
 //
 // One Client, N calls in flight, the client-side rate limiter off. File descriptors and sockets are counted after
 // a first call on a throwaway client (so napi's runtime exists) and again once the load client is dropped and
-// collected; RSS at the start, after the warm-up (the first tenth of the calls) and at the end.
+// collected; RSS (after a garbage collection) at the start and after each tenth of the calls.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,8 +26,14 @@ const REQUEST = {
   voiceType: 'ZhiXi',
 };
 
+// RSS and open connections are sampled at the start and after each tenth of the calls.
+const SAMPLES = 10;
 const fds = () => fs.readdirSync('/proc/self/fd').length;
-const rssMb = () => Math.round((process.memoryUsage().rss / 1048576) * 10) / 10;
+// RSS after a full collection (with --expose-gc), so that what is measured is what is still referenced.
+const rssMb = () => {
+  global.gc?.();
+  return Math.round((process.memoryUsage().rss / 1048576) * 10) / 10;
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** ESTABLISHED TCP connections of this process to `port` (/proc/net/tcp and tcp6, matched by socket inode). */
@@ -70,7 +76,9 @@ async function drive(client, calls, inFlight, tally) {
   const worker = async () => {
     while (next++ < calls) {
       try {
-        tally.ids.push((await client.createAiCall(REQUEST)).sessionId);
+        const { sessionId } = await client.createAiCall(REQUEST);
+        if (tally.ids.write(sessionId, 16 * tally.count, 'hex') !== 16) throw new Error(`not 32 hex digits: ${sessionId}`);
+        tally.count += 1;
       } catch (e) {
         const key = `${e?.name}: ${e?.message}`.slice(0, 200);
         tally.errors.set(key, (tally.errors.get(key) ?? 0) + 1);
@@ -99,22 +107,25 @@ async function main() {
   const baseline = (await new Client(options).createAiCall(REQUEST)).sessionId;
   await settle(port);
   const fdsBefore = fds();
-  const rssStart = rssMb();
-  const tally = { ids: [], errors: new Map() };
-  const warm = Math.floor(calls / 10);
+  const samples = [rssMb()];
+  const sockets = [establishedTo(port)];
+  // Session ids, 16 bytes each in a buffer allocated up front, so that keeping them does not show in the RSS.
+  const tally = { ids: Buffer.alloc(16 * calls), count: 0, errors: new Map() };
   const started = performance.now();
   let client = new Client(options);
-  await drive(client, warm, inFlight, tally);
-  const rssWarm = rssMb();
-  await drive(client, calls - warm, inFlight, tally);
+  for (let i = 0; i < SAMPLES; i++) {
+    await drive(client, Math.floor(calls / SAMPLES) + (i < calls % SAMPLES ? 1 : 0), inFlight, tally);
+    samples.push(rssMb());
+    sockets.push(establishedTo(port));
+  }
   const duration = (performance.now() - started) / 1000;
-  const rssEnd = rssMb();
   const fdsLoaded = fds();
   const socketsLoaded = establishedTo(port);
   client = null;
   const socketsAfter = await settle(port);
   const fdsAfter = fds();
-  if (values['ids-out']) fs.writeFileSync(values['ids-out'], `${[baseline, ...tally.ids].join('\n')}\n`);
+  const ids = Array.from({ length: tally.count }, (_, i) => tally.ids.toString('hex', 16 * i, 16 * i + 16));
+  if (values['ids-out']) fs.writeFileSync(values['ids-out'], `${[baseline, ...ids].join('\n')}\n`);
   const errors = [...tally.errors.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(
     `${JSON.stringify({
@@ -123,10 +134,10 @@ async function main() {
       in_flight: inFlight,
       calls,
       baseline_calls: 1,
-      succeeded: tally.ids.length,
+      succeeded: ids.length,
       errors,
       error_kinds: Object.fromEntries([...tally.errors.entries()].slice(0, 5)),
-      distinct_session_ids: new Set(tally.ids).size,
+      distinct_session_ids: new Set(ids).size,
       duration_s: Math.round(duration * 100) / 100,
       calls_per_s: Math.round(calls / duration),
       fds_before: fdsBefore,
@@ -134,9 +145,13 @@ async function main() {
       fds_after: fdsAfter,
       sockets_loaded: socketsLoaded,
       sockets_after: socketsAfter,
-      rss_mb_start: rssStart,
-      rss_mb_warm: rssWarm,
-      rss_mb_end: rssEnd,
+      rss_mb_start: samples[0],
+      rss_mb_warm: samples[1],
+      rss_mb_half: samples[SAMPLES / 2],
+      rss_mb_end: samples[SAMPLES],
+      rss_mb_samples: samples,
+      sockets_samples: sockets,
+      rss_measure: 'process.memoryUsage().rss after global.gc()',
       gc_exposed: typeof global.gc === 'function',
     })}\n`,
   );

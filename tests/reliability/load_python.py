@@ -7,7 +7,8 @@
 sync: one Client shared by N threads. async: one AsyncClient with N calls in flight. clients: N Clients, one per
 thread (the emulator under N concurrent clients). The client-side rate limiter is off. File descriptors and
 sockets are counted after a first call on a throwaway client (so the shared runtime exists) and again once the
-load client is dropped; RSS at the start, after the warm-up (the first tenth of the calls) and at the end.
+load client is dropped; RSS (after a garbage collection and malloc_trim) and open connections at the start and after
+each tenth of the calls (the first tenth is the warm-up).
 The session ids received (the baseline call's first) are written to --ids-out for the orchestrator to compare
 with the emulator's.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import itertools
 import json
@@ -29,12 +32,17 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from procstats import established_to, fds, rss_mb  # noqa: E402
+from procstats import established_to, fds  # noqa: E402
+from procstats import rss_mb as raw_rss_mb  # noqa: E402
 
 from ccc_aicall import AsyncClient, CccError, Client  # noqa: E402
 
 TEST_SECRET_ID = "AKIDccclocalemulatortestid00000000"
 TEST_SECRET_KEY = "ccc-local-emulator-test-secret-key"
+# RSS and open connections are sampled at the start and after each tenth of the calls.
+SAMPLES = 10
+_LIBC = ctypes.util.find_library("c")
+TRIM = getattr(ctypes.CDLL(_LIBC), "malloc_trim", None) if _LIBC else None
 REQUEST: Dict[str, Any] = {
     "sdk_app_id": 1400000000,
     "callee": "008613012345678",
@@ -48,14 +56,24 @@ REQUEST: Dict[str, Any] = {
 
 
 class Tally:
-    def __init__(self) -> None:
+    """The session ids received, 16 bytes each in a buffer allocated up front, so that keeping them does not
+    show as growth in the RSS samples; and the errors."""
+
+    def __init__(self, capacity: int) -> None:
         self.lock = threading.Lock()
-        self.ids: List[str] = []
+        self.buffer = bytearray(16 * capacity)
+        self.count = 0
         self.errors: Counter[str] = Counter()
 
     def ok(self, session_id: str) -> None:
+        raw = bytes.fromhex(session_id)
+        assert len(raw) == 16, session_id
         with self.lock:
-            self.ids.append(session_id)
+            self.buffer[16 * self.count : 16 * self.count + 16] = raw
+            self.count += 1
+
+    def ids(self) -> List[str]:
+        return [self.buffer[i : i + 16].hex() for i in range(0, 16 * self.count, 16)]
 
     def failed(self, e: BaseException) -> None:
         with self.lock:
@@ -65,6 +83,15 @@ class Tally:
 def options(endpoint: str) -> Dict[str, Any]:
     """The emulator's documented test pair (not a secret), the client-side rate limiter off."""
     return {"endpoint": endpoint, "secret_id": TEST_SECRET_ID, "secret_key": TEST_SECRET_KEY, "rate_limit": 0}
+
+
+def rss_mb() -> float:
+    """RSS after a full collection and glibc's malloc_trim, so that the figure follows what is still allocated
+    rather than the allocator's high-water mark."""
+    gc.collect()
+    if TRIM is not None:
+        TRIM(0)
+    return raw_rss_mb()
 
 
 def settle(port: int, seconds: float = 15.0) -> int:
@@ -122,17 +149,24 @@ def main() -> None:
     port = urlparse(args.endpoint).port or 80
 
     # The shared runtime and the module's own state exist from here on: that is the baseline.
-    tally = Tally()
+    tally = Tally(args.calls + 1)
     tally.ok(Client(**options(args.endpoint)).create_ai_call(**REQUEST).session_id)
     settle(port)
-    fds_before, rss_start = fds(), rss_mb()
-    warm = args.calls // 10
+    fds_before = fds()
+    samples = [rss_mb()]
+    sockets = [established_to(port)]
+    sizes = [args.calls // SAMPLES + (1 if i < args.calls % SAMPLES else 0) for i in range(SAMPLES)]
     started = time.monotonic()
     if args.phase == "async":
         aclient = AsyncClient(**options(args.endpoint))
-        asyncio.run(async_run(aclient, warm, args.in_flight, tally))
-        rss_warm = rss_mb()
-        asyncio.run(async_run(aclient, args.calls - warm, args.in_flight, tally))
+
+        async def tenths() -> None:
+            for size in sizes:
+                await async_run(aclient, size, args.in_flight, tally)
+                samples.append(rss_mb())
+                sockets.append(established_to(port))
+
+        asyncio.run(tenths())
         concurrency = {"in_flight": args.in_flight}
     else:
         if args.phase == "sync":
@@ -142,11 +176,11 @@ def main() -> None:
         else:
             clients = [Client(**options(args.endpoint)) for _ in range(args.clients)]
             concurrency = {"threads": args.clients, "clients": args.clients}
-        threads_run(lambda i: clients[i], warm, len(clients), tally)
-        rss_warm = rss_mb()
-        threads_run(lambda i: clients[i], args.calls - warm, len(clients), tally)
+        for size in sizes:
+            threads_run(lambda i: clients[i], size, len(clients), tally)
+            samples.append(rss_mb())
+            sockets.append(established_to(port))
     duration = time.monotonic() - started
-    rss_end = rss_mb()
     fds_loaded, sockets_loaded = fds(), established_to(port)
     if args.phase == "async":
         del aclient
@@ -156,18 +190,19 @@ def main() -> None:
             del shared
     sockets_after = settle(port)
     fds_after = fds()
+    ids = tally.ids()
     if args.ids_out:
-        Path(args.ids_out).write_text("\n".join(tally.ids) + "\n", encoding="ascii")
+        Path(args.ids_out).write_text("\n".join(ids) + "\n", encoding="ascii")
     print(json.dumps({
         "language": "python",
         "phase": args.phase,
         **concurrency,
         "calls": args.calls,
         "baseline_calls": 1,
-        "succeeded": len(tally.ids) - 1,
+        "succeeded": len(ids) - 1,
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors.most_common(5)),
-        "distinct_session_ids": len(set(tally.ids[1:])),
+        "distinct_session_ids": len(set(ids[1:])),
         "duration_s": round(duration, 2),
         "calls_per_s": round(args.calls / duration),
         "fds_before": fds_before,
@@ -175,9 +210,13 @@ def main() -> None:
         "fds_after": fds_after,
         "sockets_loaded": sockets_loaded,
         "sockets_after": sockets_after,
-        "rss_mb_start": rss_start,
-        "rss_mb_warm": rss_warm,
-        "rss_mb_end": rss_end,
+        "rss_mb_start": samples[0],
+        "rss_mb_warm": samples[1],
+        "rss_mb_half": samples[SAMPLES // 2],
+        "rss_mb_end": samples[-1],
+        "rss_mb_samples": samples,
+        "sockets_samples": sockets,
+        "rss_measure": "VmRSS after gc.collect() and malloc_trim(0)" if TRIM else "VmRSS after gc.collect()",
     }))
 
 
