@@ -67,7 +67,7 @@ def fuzz() -> List[str]:
         f"{doc.get('engine', 'cargo-fuzz')}; {doc.get('seconds_per_target', '?')} s per target"
         f" (`{doc.get('generated_by', 'make fuzz')}`, toolchain {doc.get('toolchain', '?')}).",
         "",
-        "| target | surface | executions | exec/s | corpus | crashes found | regression inputs kept |",
+        "| target | surface | executions | exec/s | corpus | crashes found | crash inputs from earlier runs, fixed and kept |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for t in targets:
@@ -76,11 +76,11 @@ def fuzz() -> List[str]:
                      f" {num(t.get('executions_per_second', ''))} | {num(t.get('corpus_size', ''))} |"
                      f" {t.get('crashes_found', 0)} | {regressions} |")
     total = doc.get("total_executions", sum(t.get("executions", 0) for t in targets))
-    lines += ["", f"**{num(total)} executions over {len(targets)} targets; {found} crash(es) found"
-              f"{'' if found == 0 else f', {len(kept)} input(s) kept as regression tests after the fix'}.**"]
+    earlier = f" {len(kept)} crash input(s) found by earlier runs were fixed and are kept as regression tests." if kept else ""
+    lines += ["", f"**{num(total)} executions over {len(targets)} targets; {found} crash(es) found in this run.{earlier}**"]
     if doc.get("crashes_fixed") is not None:
         lines.append(f"Crashes fixed: {doc['crashes_fixed']}.")
-    return lines + ["", "Regression inputs, when there are any, are replayed by `core/tests/fuzz_regressions.rs` in `make test`.", ""]
+    return lines + ["", "The kept inputs are replayed by `core/tests/fuzz_regressions.rs` in `make test`.", ""]
 
 
 def cell(row: Optional[Dict[str, Any]], key: str) -> str:
