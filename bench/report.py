@@ -47,7 +47,7 @@ def advantage(ours, official, better):
 
 
 def fmt_adv(x):
-    return "—" if x is None else f"{x:.1f}×"
+    return "—" if x is None else f"{x:.2f}×" if x < 0.95 else f"{x:.1f}×"
 
 
 class Report:
@@ -103,7 +103,8 @@ class Report:
             "v20200210.Client` through a keep-alive `http.Agent` routed to the emulator (API.md section 8).",
             "- Figures: median over the runs, (min–max) after it. Latency is per call, measured in the client; CPU "
             "per call is the client process's user + system time (all threads) over the measured calls; peak RSS is "
-            "the client process's `ru_maxrss` / `process.resourceUsage().maxRSS`. **Advantage** is how many times "
+            "the client process's VmHWM (not `ru_maxrss`, which after vfork + exec also counts the parent). "
+            "**Advantage** is how many times "
             "better ours is (official ÷ ours where lower is better, ours ÷ official where higher is better).",
             "",
         ]
