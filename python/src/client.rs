@@ -1,7 +1,7 @@
 //! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
 
 use crate::runtime::{self, Blocked};
-use crate::{campaign, convert, errors};
+use crate::{campaign, convert, errors, logging};
 use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -95,6 +95,7 @@ impl Client {
             proxy,
             ca_file,
         };
+        logging::refresh(py)?;
         let client = ccc_aicall::Client::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Client { inner: Mutex::new((std::process::id(), client)) })
     }
@@ -110,10 +111,8 @@ impl Client {
     fn _create_ai_call_async<'py>(&self, py: Python<'py>, params: &Bound<'_, PyDict>) -> PyResult<Bound<'py, PyAny>> {
         let request = build_request(py, params)?;
         let client = self.core(py)?;
-        runtime::future_into_py(py, async move {
-            let result = client.create_ai_call(&request).await;
-            Python::attach(|py| result.map(AiCallResult::from).map_err(|e| errors::to_py(py, &e)))
-        })
+        // The answer is turned into Python objects by the completion, which holds the GIL anyway.
+        runtime::future_into_py(py, async move { Ok(Answer::Placed(client.create_ai_call(&request).await)) })
     }
 
     #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress))]
@@ -191,13 +190,7 @@ impl Client {
     fn _request_async<'py>(&self, py: Python<'py>, action: String, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
         let client = self.core(py)?;
-        runtime::future_into_py(py, async move {
-            let result = client.request(&action, params).await;
-            Python::attach(|py| match result {
-                Ok(map) => convert::dict_from_json(py, &map).map(Bound::unbind),
-                Err(e) => Err(errors::to_py(py, &e)),
-            })
-        })
+        runtime::future_into_py(py, async move { Ok(Answer::Response(client.request(&action, params).await)) })
     }
 
     /// The endpoint URL in use.
@@ -261,8 +254,30 @@ impl Client {
     }
 }
 
+/// An async call's outcome, converted to Python (result, dict or exception) where the GIL is held.
+enum Answer {
+    Placed(Result<ccc_aicall::AiCallResult, Error>),
+    Response(Result<serde_json::Map<String, serde_json::Value>, Error>),
+}
+
+impl<'py> IntoPyObject<'py> for Answer {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Answer::Placed(Ok(placed)) => Ok(Bound::new(py, AiCallResult::from(placed))?.into_any()),
+            Answer::Response(Ok(map)) => Ok(convert::dict_from_json(py, &map)?.into_any()),
+            Answer::Placed(Err(e)) | Answer::Response(Err(e)) => Err(errors::to_py(py, &e)),
+        }
+    }
+}
+
 impl Client {
+    /// The core client for a call about to start (the logging level in force is read here).
     fn core(&self, py: Python<'_>) -> PyResult<ccc_aicall::Client> {
+        logging::refresh(py)?;
         let mut slot = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let pid = std::process::id();
         if slot.0 != pid {

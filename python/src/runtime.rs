@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 use tokio::runtime::Runtime;
 
@@ -90,30 +90,99 @@ tokio::task_local! {
     static TASK_LOCALS: OnceCell<TaskLocals>;
 }
 
+/// What `spawn` and `spawn_blocking` hand back: a task, or a completion queued for the completer thread.
+pub enum Handle {
+    Task(tokio::task::JoinHandle<()>),
+    Queued,
+}
+
+impl Future for Handle {
+    type Output = Result<(), tokio::task::JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        match self.get_mut() {
+            Handle::Task(task) => Pin::new(task).poll(cx),
+            Handle::Queued => std::task::Poll::Ready(Ok(())),
+        }
+    }
+}
+
+type Completion = Box<dyn FnOnce() + Send>;
+
+/// The completer of this process: one thread that runs the completions of awaitables (each takes the GIL and
+/// calls `loop.call_soon_threadsafe`), a batch under one GIL acquisition, instead of a blocking-pool job, thread
+/// wake-up and GIL hand-off per call. Re-created after `fork()`, like the runtime.
+static COMPLETER: Mutex<Option<(u32, mpsc::Sender<Completion>)>> = Mutex::new(None);
+/// Completions taken under one GIL acquisition at most, so that the event loop gets the GIL back in between.
+const BATCH: usize = 64;
+
+fn complete_later(job: Completion) {
+    let mut slot = COMPLETER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let pid = std::process::id();
+    let job = match &*slot {
+        Some((owner, tx)) if *owner == pid => match tx.send(job) {
+            Ok(()) => return,
+            Err(mpsc::SendError(job)) => job, // the thread is gone (it only ends if it panicked): start another
+        },
+        _ => job,
+    };
+    let (tx, rx) = mpsc::channel::<Completion>();
+    let started = std::thread::Builder::new().name("ccc-aicall-completer".into()).spawn(move || complete(rx));
+    if started.is_err() {
+        // No thread to be had: complete on the blocking pool as before rather than never.
+        drop(runtime().spawn_blocking(move || run_completions(vec![job])));
+        return;
+    }
+    let _ = tx.send(job);
+    *slot = Some((pid, tx));
+}
+
+fn complete(rx: mpsc::Receiver<Completion>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        run_completions(batch);
+    }
+}
+
+/// Run completions under one GIL acquisition. Once the interpreter is finalizing, taking the GIL from a foreign
+/// thread aborts the process, so late completions are dropped and running ones are waited for (`_before_exit`).
+fn run_completions(batch: Vec<Completion>) {
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    if !FINALIZING.load(Ordering::SeqCst) {
+        Python::attach(|_py| {
+            for job in batch {
+                // A completion that panicked must not take the others (nor the thread) with it.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+        });
+    }
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+}
+
 impl GenericRuntime for Shared {
     type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
+    type JoinHandle = Handle;
 
     fn spawn<F>(fut: F) -> Self::JoinHandle
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        runtime().spawn(fut)
+        Handle::Task(runtime().spawn(fut))
     }
 
+    /// pyo3-async-runtimes calls this only to complete a Python future (with the GIL); nothing awaits it.
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        // These jobs complete Python futures with the GIL. Once the interpreter is finalizing, taking the GIL
-        // from a foreign thread aborts the process, so late jobs are dropped and running ones are waited for.
-        runtime().spawn_blocking(move || {
-            IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-            if !FINALIZING.load(Ordering::SeqCst) {
-                f();
-            }
-            IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
-        })
+        complete_later(Box::new(f));
+        Handle::Queued
     }
 }
 

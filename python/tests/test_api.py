@@ -3,6 +3,7 @@ the module-level create_ai_call, logging."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import pickle
@@ -148,6 +149,31 @@ def test_core_logs_reach_python_logging(emu: Emulator, caplog: pytest.LogCapture
     result = emu.client().create_ai_call(**VALID_REQUEST)
     records = [r for r in caplog.records if r.name == "ccc_aicall"]
     assert any("action=CreateAICall" in r.getMessage() and result.request_id in r.getMessage() for r in records)
+
+
+def test_logging_configured_after_the_client_applies_to_later_calls(emu: Emulator,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    # The level is read when a call starts (records below it never reach Python), not once per client or process.
+    client, aclient = emu.client(), emu.async_client()
+    ours = [lambda: client.create_ai_call(**VALID_REQUEST),
+            lambda: asyncio.run(aclient.create_ai_call(**VALID_REQUEST))]
+
+    def logged(place: Any) -> list[str]:
+        caplog.clear()
+        result = place()
+        return [r.getMessage() for r in caplog.records if r.name == "ccc_aicall" and result.request_id in r.getMessage()]
+
+    for place in ours:
+        caplog.set_level(logging.WARNING, logger="ccc_aicall")
+        assert logged(place) == []
+        caplog.set_level(logging.INFO, logger="ccc_aicall")
+        assert len(logged(place)) == 1
+        logging.disable(logging.INFO)
+        try:
+            assert logged(place) == []
+        finally:
+            logging.disable(logging.NOTSET)
+        assert len(logged(place)) == 1
 
 
 def test_ccc_aicall_log_prints_to_stderr(emu: Emulator) -> None:
