@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import MappingProxyType
 from typing import Any, Callable
 
 import pytest
@@ -91,7 +92,6 @@ def test_nested_values_accept_pascal_case_keys_pasted_from_the_docs(place: Calla
 
 
 def test_tuples_and_mappings_convert(place: Callable[..., Any], emu: Emulator) -> None:
-    from types import MappingProxyType
 
     place(**VALID_REQUEST, languages=("zh", "en"), tone_word=MappingProxyType({"first_sentence_timeout": 2}))
     body = emu.calls[0]["body"]
@@ -104,4 +104,9 @@ def test_values_python_cannot_send_are_type_errors(place: Callable[..., Any], em
         place(**VALID_REQUEST, transfer_items=[{"x": object()}])
     with pytest.raises(ValueError, match="not a finite number"):
         place(**VALID_REQUEST, temperature=float("nan"))
+    # The path is assembled only on failure, innermost last, through lists, tuples and mappings.
+    with pytest.raises(ValueError, match=r"^tone_word\.a\[1\]\[0\]\.b: integer 18446744073709551616 is out of range$"):
+        place(**VALID_REQUEST, tone_word={"a": (0, [MappingProxyType({"b": 2**64})])})
+    with pytest.raises(TypeError, match=r"^variables\[0\]: dict keys must be str, not int$"):
+        place(**VALID_REQUEST, variables=[{1: "x"}])
     assert emu.hits == 0
