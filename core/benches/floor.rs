@@ -2,9 +2,9 @@
 //! request as pre-signed bytes to the emulator, one call after another: the least one call can cost on this
 //! machine, which the bindings should approach. `--mode floor_mt` drives the same bare client on the multi-thread
 //! runtime the bindings use; `--mode core` runs our Rust `Client` that way (validation, fresh signature, envelope
-//! parsing per call). Together they split a binding's overhead into runtime, core and binding.
+//! parsing per call), `--mode core_ct` the same on a current-thread runtime. Together they split a binding's overhead into runtime, core and binding.
 //!
-//! `cargo bench -p ccc-aicall --bench floor -- --endpoint http://127.0.0.1:PORT [--mode floor|floor_mt|core]
+//! `cargo bench -p ccc-aicall --bench floor -- --endpoint http://127.0.0.1:PORT [--mode floor|floor_mt|core|core_ct]
 //! [--seconds S] [--warmup N]` prints one JSON object: calls, seconds, calls_per_s, p50_us, p99_us,
 //! cpu_us_per_call, all_calls (warm-up included).
 
@@ -32,7 +32,7 @@ fn args() -> Args {
         match flag.as_str() {
             "--bench" => {} // added by `cargo bench`
             "--endpoint" => a.endpoint = it.next().expect("--endpoint URL"),
-            "--mode" => a.mode = it.next().expect("--mode floor|floor_mt|core"),
+            "--mode" => a.mode = it.next().expect("--mode floor|floor_mt|core|core_ct"),
             "--seconds" => a.seconds = it.next().and_then(|s| s.parse().ok()).expect("--seconds S"),
             "--warmup" => a.warmup = it.next().and_then(|s| s.parse().ok()).expect("--warmup N"),
             other => panic!("unknown argument {other}"),
@@ -119,10 +119,15 @@ fn main() {
                 run(a.seconds, &mut latencies, || floor_call(&http, &url, &headers, body())).await
             })
         }
-        "core" => {
-            // As the bindings run it: the multi-thread runtime, and per call the loose request is parsed,
-            // validated and serialised, then signed afresh and the envelope parsed.
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        "core" | "core_ct" => {
+            // `core`: as the async bindings run it: the multi-thread runtime, and per call the loose request is
+            // parsed, validated and serialised, then signed afresh and the envelope parsed. `core_ct`: the same on a
+            // current-thread runtime, as the Python `Client` runs its blocking calls.
+            let rt = if a.mode == "core" {
+                tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+            } else {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+            };
             rt.block_on(async {
                 let client = Client::new(ClientConfig {
                     secret_id: Some(SECRET_ID.into()),

@@ -29,11 +29,13 @@ pub struct AiCallResult {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    http: reqwest::Client,
 }
 
 struct Inner {
     config: ResolvedConfig,
-    http: reqwest::Client,
+    /// The certificates of `ca_file`, read once, for every connection pool built from this configuration.
+    roots: Vec<reqwest::Certificate>,
     limiter: Option<RateLimiter>,
     /// Seconds to add to the local clock, learnt from the server's `Date` on `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
@@ -68,33 +70,27 @@ impl Client {
     }
 
     pub fn from_resolved(config: ResolvedConfig) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .user_agent(USER_AGENT)
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(50))
-            .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(proxy) = &config.proxy {
-            let p = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::Config(format!("proxy {}: {e}", crate::config::redact_url(proxy))))?;
-            builder = builder.proxy(p);
-        }
+        let mut roots = Vec::new();
         if let Some(path) = &config.ca_file {
             let pem = std::fs::read(path).map_err(|e| Error::Config(format!("ca_file {}: {e}", path.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            roots = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| Error::Config(format!("ca_file {}: not PEM certificates: {e}", path.display())))?;
-            if certs.is_empty() {
+            if roots.is_empty() {
                 return Err(Error::Config(format!("ca_file {}: no certificates in it", path.display())));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
         }
-        let http = builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let limiter = config.rate_limit.map(RateLimiter::new);
-        Ok(Client { inner: Arc::new(Inner { config, http, limiter, clock_offset: AtomicI64::new(0) }) })
+        let inner = Inner { config, roots, limiter, clock_offset: AtomicI64::new(0) };
+        let http = inner.http_client()?;
+        Ok(Client { inner: Arc::new(inner), http })
+    }
+
+    /// A client that shares this one's configuration, rate limiter and clock correction but has a connection
+    /// pool of its own. A pooled connection is driven by the runtime that opened it, so a caller that runs calls
+    /// on a runtime of its own (a current-thread runtime per thread, as the Python `Client` does for blocking
+    /// calls) needs a pool of its own too.
+    pub fn with_own_connections(&self) -> Result<Self> {
+        Ok(Client { inner: self.inner.clone(), http: self.inner.http_client()? })
     }
 
     /// The configuration in force.
@@ -243,7 +239,7 @@ impl Client {
                 timestamp,
             },
         );
-        let mut req = inner
+        let mut req = self
             .http
             .post(cfg.url.clone())
             .header("Content-Type", CONTENT_TYPE_JSON)
@@ -276,6 +272,29 @@ impl Client {
             server_date,
         })?;
         envelope::parse(status, &bytes).map_err(|error| Failure { error, server_date })
+    }
+}
+
+impl Inner {
+    fn http_client(&self) -> Result<reqwest::Client> {
+        let config = &self.config;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(USER_AGENT)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(50))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &config.proxy {
+            let p = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| Error::Config(format!("proxy {}: {e}", crate::config::redact_url(proxy))))?;
+            builder = builder.proxy(p);
+        }
+        for cert in &self.roots {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))
     }
 }
 

@@ -299,3 +299,35 @@ async fn cancel_before_sending_and_in_flight() {
     assert!(err.outcome_unknown(), "cancelled in flight: may have been placed");
     assert_eq!(emu.calls().len(), 2);
 }
+
+/// `with_own_connections` gives a client for another runtime (the Python binding runs each thread's blocking
+/// calls on a current-thread runtime of its own): separate connection pools, one rate limiter, one clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_with_own_connections_share_the_limiter_and_the_clock_correction() {
+    let emu = emulator().await; // server-side token bucket: 20/s
+    emu.set_clock_offset(600);
+    let client = Client::new(ClientConfig { max_retries: Some(0), ..config(&emu) }).unwrap();
+    client.create_ai_call(&request()).await.unwrap();
+    assert_eq!(emu.hits(), 2, "one SignatureExpire, one corrected attempt");
+    let started = Instant::now();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let own = client.with_own_connections().unwrap();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    for _ in 0..15 {
+                        own.create_ai_call(&request()).await.unwrap(); // a refusal would surface (no retries)
+                    }
+                });
+            })
+        })
+        .collect();
+    // Joined off the runtime, which serves the emulator meanwhile.
+    tokio::task::spawn_blocking(move || threads.into_iter().for_each(|t| t.join().unwrap())).await.unwrap();
+    // The correction learnt by the first client: no thread needed a SignatureExpire of its own.
+    assert_eq!(emu.hits(), 2 + 60);
+    assert_eq!(emu.calls().len(), 61);
+    // 60 calls through one 20/s limiter (the first slot was taken by the call above): about 3 s, however many pools.
+    assert!(started.elapsed() >= Duration::from_millis(2900), "{:?}", started.elapsed());
+}

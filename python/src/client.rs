@@ -3,11 +3,13 @@
 use crate::runtime::{self, Blocked};
 use crate::{campaign, convert, errors, logging};
 use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use std::path::PathBuf;
+use std::cell::RefCell;
 use std::sync::{Mutex, OnceLock};
+use thread_local::ThreadLocal;
 use std::time::Duration;
 
 /// The 44 parameters of `CreateAICall` as Python keywords, in the API's order.
@@ -58,6 +60,18 @@ pub struct Client {
     /// The process that built the core client: after `fork()` the child rebuilds it (pooled connections
     /// belong to the parent's runtime).
     inner: Mutex<(u32, ccc_aicall::Client)>,
+    /// Blocking calls run on the calling thread's own current-thread runtime, with a connection pool of its own
+    /// (same configuration, rate limiter and clock correction): no hand-off to a runtime thread and back per
+    /// wake-up, which on the shared multi-thread runtime cost about a fifth of a sequential call's time.
+    local: ThreadLocal<RefCell<Option<Local>>>,
+}
+
+struct Local {
+    /// After `fork()` the child builds its own (the inherited one is leaked, as its threads and its epoll
+    /// instance belong to the parent).
+    pid: u32,
+    runtime: tokio::runtime::Runtime,
+    client: ccc_aicall::Client,
 }
 
 #[pymethods]
@@ -97,14 +111,15 @@ impl Client {
         };
         logging::refresh(py)?;
         let client = ccc_aicall::Client::new(config).map_err(|e| errors::to_py(py, &e))?;
-        Ok(Client { inner: Mutex::new((std::process::id(), client)) })
+        Ok(Client { inner: Mutex::new((std::process::id(), client)), local: ThreadLocal::new() })
     }
 
     fn _create_ai_call(&self, py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<AiCallResult> {
         let request = build_request(py, params)?;
-        let client = self.core(py)?;
         let cancel = CancellationToken::new();
-        let outcome = runtime::block_on(py, &cancel, client.create_ai_call_cancellable(&request, &cancel));
+        let outcome = self.blocking(py, |rt, client| {
+            runtime::block_on_in(py, rt, &cancel, client.create_ai_call_cancellable(&request, &cancel))
+        })?;
         finish(py, outcome).map(AiCallResult::from)
     }
 
@@ -180,9 +195,8 @@ impl Client {
     #[pyo3(signature = (action, params=None))]
     fn _request<'py>(&self, py: Python<'py>, action: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
         let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
-        let client = self.core(py)?;
         let cancel = CancellationToken::new();
-        let outcome = runtime::block_on(py, &cancel, client.request_cancellable(action, params, &cancel));
+        let outcome = self.blocking(py, |rt, client| runtime::block_on_in(py, rt, &cancel, client.request_cancellable(action, params, &cancel)))?;
         convert::dict_from_json(py, &finish(py, outcome)?)
     }
 
@@ -275,6 +289,53 @@ impl<'py> IntoPyObject<'py> for Answer {
 }
 
 impl Client {
+    /// Run `f` with this thread's runtime and core client, made on the thread's first blocking call.
+    fn blocking<T>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&tokio::runtime::Runtime, &ccc_aicall::Client) -> Blocked<Result<T, Error>>,
+    ) -> PyResult<Blocked<Result<T, Error>>> {
+        let cell = self.local.get_or(|| RefCell::new(None));
+        // Only this thread uses its slot; it is taken already if the client is called again from inside a call
+        // on the same thread (a logging handler that places a call): tokio cannot nest runtimes, so say so.
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return Err(PyRuntimeError::new_err(
+                "a blocking call was started from inside another on the same thread (from a logging handler?); \
+                 make it from another thread or use AsyncClient",
+            ));
+        };
+        let pid = std::process::id();
+        match slot.as_ref() {
+            Some(local) if local.pid == pid => logging::refresh(py)?,
+            _ => {
+                if let Some(inherited) = slot.take() {
+                    std::mem::forget(inherited);
+                }
+                let client = self.core(py)?.with_own_connections().map_err(|e| errors::to_py(py, &e))?;
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| errors::to_py(py, &Error::Config(format!("could not start a tokio runtime: {e}"))))?;
+                *slot = Some(Local { pid, runtime, client });
+            }
+        }
+        let local = slot.as_ref().expect("set above");
+        let outcome = f(&local.runtime, &local.client);
+        // A call abandoned in flight (timed out, cancelled, broken off) leaves its connection to a task that
+        // nothing runs once the call has returned; the shared runtime would close it at once, so that a request
+        // the server has not read yet is never read. Dropping the runtime closes it now; the next call builds
+        // another.
+        let abandoned = match &outcome {
+            Blocked::Done(Err(e)) => e.outcome_unknown(),
+            Blocked::Done(Ok(_)) => false,
+            Blocked::Interrupted(..) => true,
+        };
+        if abandoned {
+            drop(slot.take());
+        }
+        Ok(outcome)
+    }
+
     /// The core client for a call about to start (the logging level in force is read here).
     fn core(&self, py: Python<'_>) -> PyResult<ccc_aicall::Client> {
         logging::refresh(py)?;

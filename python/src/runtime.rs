@@ -51,7 +51,14 @@ pub fn block_on<F: Future + Send>(py: Python<'_>, cancel: &ccc_aicall::Cancellat
 where
     F::Output: Send,
 {
-    let rt = runtime();
+    block_on_in(py, runtime(), cancel, fut)
+}
+
+/// [`block_on`] on the given runtime (a thread's own current-thread runtime).
+pub fn block_on_in<F: Future + Send>(py: Python<'_>, rt: &Runtime, cancel: &ccc_aicall::CancellationToken, fut: F) -> Blocked<F::Output>
+where
+    F::Output: Send,
+{
     let mut fut = std::pin::pin!(fut);
     loop {
         let slice = py.detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_POLL, fut.as_mut()).await.ok() }));

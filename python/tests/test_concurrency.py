@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -130,3 +131,31 @@ def test_clients_keep_working_in_a_forked_child(emu: Emulator) -> None:
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     assert len(emu.calls) == 4
     client.create_ai_call(**VALID_REQUEST)  # and in the parent too
+
+
+def test_a_logging_handler_that_calls_the_client_gets_an_error_not_a_hang(emu: Emulator) -> None:
+    # Blocking calls run on the calling thread's own runtime, which cannot be entered again from inside a call.
+    client = emu.client()
+    seen: list[BaseException] = []
+
+    class Reentrant(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if not seen:
+                try:
+                    client.create_ai_call(**VALID_REQUEST)
+                except BaseException as e:  # noqa: BLE001 - what the nested call raised is the point
+                    seen.append(e)
+
+    logger = logging.getLogger("ccc_aicall")
+    handler, level = Reentrant(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        assert client.create_ai_call(**VALID_REQUEST).session_id  # the outer call is unharmed
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(seen) == 1 and isinstance(seen[0], RuntimeError), seen
+    assert "inside another" in str(seen[0])
+    assert emu.hits == 1
+    assert client.create_ai_call(**VALID_REQUEST).session_id  # and the thread's runtime still works after it
