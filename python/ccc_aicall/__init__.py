@@ -14,6 +14,8 @@ template, never dialling anyone twice); ``read_calls_csv(path)`` reads its calls
 the work: validation, TC3 signing, the rate limiter, safe retries and error classification.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import _native
 from ._campaign import STATUSES, CallOutcome, CampaignReport
 from ._client import AsyncClient, Client, create_ai_call, create_ai_calls, read_calls_csv
@@ -35,6 +37,16 @@ from ._exceptions import (
 from ._native import AiCallResult
 
 __version__: str = _native.__version__
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        # `ccc_aicall.tts` is imported on first use, not with the package (see _client.py).
+        if name == "tts":
+            import importlib
+
+            return importlib.import_module(".tts", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PARAMETERS = tuple(_native.PARAMETERS)
 """The 44 parameters of CreateAICall as create_ai_call keywords, in the API's order."""

@@ -6,20 +6,24 @@ and error classification all happen in the Rust core.
 
 from __future__ import annotations
 
-import inspect
 import os
+import sys
 import threading
-from typing import Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Union
 
 from . import _native
 from ._campaign import CampaignReport, Progress, progress_callback
 from ._native import AiCallResult
-from .tts import TtsConfig
+
+if TYPE_CHECKING:
+    # Imported when first used rather than here: dataclasses (and inspect with it) are a third of the import
+    # time. `ccc_aicall.tts` puts TtsConfig in this module when it is imported, for typing.get_type_hints().
+    from .tts import TtsConfig
 
 __all__ = ["Client", "AsyncClient", "create_ai_call", "create_ai_calls", "read_calls_csv"]
 
 _Items = Sequence[Mapping[str, Any]]
-_TtsValue = Union[TtsConfig, Mapping[str, Any], str]
+_TtsValue = Union["TtsConfig", Mapping[str, Any], str]
 _JsonText = Union[str, Mapping[str, Any]]
 
 
@@ -28,9 +32,16 @@ def _params(keywords: Dict[str, Any]) -> Dict[str, Any]:
     # Unset keywords (None) are left out here: fewer values to cross into the native layer, same meaning.
     params = {k: v for k, v in keywords.items() if v is not None and k not in ("self", "unexpected")}
     params.update(keywords["unexpected"])
-    if isinstance(params.get("custom_tts_config"), TtsConfig):
-        params["custom_tts_config"] = params["custom_tts_config"].to_dict()
+    if "custom_tts_config" in params:
+        params["custom_tts_config"] = _tts_plain(params["custom_tts_config"])
     return params
+
+
+def _tts_plain(value: Any) -> Any:
+    """A typed TTS config as its dict; anything else as it is. No TtsConfig exists unless ccc_aicall.tts was
+    imported, so it is not imported here."""
+    tts = sys.modules.get("ccc_aicall.tts")
+    return value.to_dict() if tts is not None and isinstance(value, tts.TtsConfig) else value
 
 
 _Calls = Sequence[Mapping[str, Any]]
@@ -43,8 +54,8 @@ def _plain(call: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if call is None:
         return None
     plain = dict(call)
-    if isinstance(plain.get("custom_tts_config"), TtsConfig):
-        plain["custom_tts_config"] = plain["custom_tts_config"].to_dict()
+    if "custom_tts_config" in plain:
+        plain["custom_tts_config"] = _tts_plain(plain["custom_tts_config"])
     return plain
 
 
@@ -506,8 +517,20 @@ def read_calls_csv(path: _Path) -> List[Dict[str, Any]]:
 
 def _with_reference(summary: Optional[str]) -> str:
     """``summary`` followed by the parameter reference of Client.create_ai_call, for help()."""
-    reference = inspect.cleandoc(Client.create_ai_call.__doc__ or "").split("\n", 1)[1]
-    return f"{inspect.cleandoc(summary or '')}\n{reference}"
+    reference = _cleandoc(Client.create_ai_call.__doc__ or "").split("\n", 1)[1]
+    return f"{_cleandoc(summary or '')}\n{reference}"
+
+
+def _cleandoc(doc: str) -> str:
+    """inspect.cleandoc, without importing inspect (a sixth of `import ccc_aicall`)."""
+    lines = doc.expandtabs().split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()), default=0)
+    lines = [lines[0].lstrip()] + [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 AsyncClient.create_ai_call.__doc__ = _with_reference(AsyncClient.create_ai_call.__doc__)

@@ -167,3 +167,14 @@ class Custom(TtsConfig):
     audio_format: Optional[str] = None
     sample_rate: Optional[int] = None
     audio_channel: Optional[int] = None
+
+
+def _register() -> None:
+    # ccc_aicall._client imports this module only for type checkers (it is a third of `import ccc_aicall`), so
+    # that typing.get_type_hints() on the clients' methods finds TtsConfig once a TTS config can exist.
+    from . import _client
+
+    _client.TtsConfig = TtsConfig  # type: ignore[attr-defined]
+
+
+_register()
