@@ -30,8 +30,9 @@ _JsonText = Union[str, Mapping[str, Any]]
 def _params(keywords: Dict[str, Any]) -> Dict[str, Any]:
     """The keywords of a create_ai_call (its ``locals()``) as the native layer takes them."""
     # Unset keywords (None) are left out here: fewer values to cross into the native layer, same meaning.
-    params = {k: v for k, v in keywords.items() if v is not None and k not in ("self", "unexpected")}
-    params.update(keywords["unexpected"])
+    params = {k: v for k, v in keywords.items() if v is not None}
+    params.pop("self", None)
+    params.update(params.pop("unexpected"))
     if "custom_tts_config" in params:
         params["custom_tts_config"] = _tts_plain(params["custom_tts_config"])
     return params
