@@ -193,8 +193,9 @@ class Report:
         floor = {k: f("floor", k) for k in ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call")}
         rows = []
         for name, label in [("floor", "**floor**: bare reqwest 0.12 (rustls), pre-signed bytes, one thread"),
-                            ("floor_mt", "the same bare client on a multi-thread runtime, driven by `block_on` as the bindings do"),
-                            ("rust_core", "our Rust core `Client`, that way (validation, signing, envelope per call)"),
+                            ("floor_mt", "the same bare client on a multi-thread runtime, driven by `block_on` from the caller's thread"),
+                            ("rust_core", "our Rust core `Client`, that way, as `AsyncClient` and Node run it (validation, signing, envelope per call)"),
+                            ("rust_core_ct", "our Rust core `Client` on a current-thread runtime, as the Python `Client` runs blocking calls"),
                             ("py_seq_ours", "our Python `Client`"), ("node_seq_ours", "our Node `Client`"),
                             ("py_seq_official", "official Python SDK"), ("node_seq_official", "official Node SDK")]:
             cells = [spread(f(name, "calls_per_s"), n0), spread(f(name, "p50_us"), n0),

@@ -157,7 +157,8 @@ def check_same_request(emu):
 def throughput(emu, exes, runs, seconds):
     """Every (name -> command) run `runs` times, interleaved; name -> list of result dicts."""
     floor = lambda mode: [exes["floor"], "--endpoint", emu.endpoint, "--mode", mode, "--seconds", seconds]
-    jobs = {"floor": floor("floor"), "floor_mt": floor("floor_mt"), "rust_core": floor("core")}
+    jobs = {"floor": floor("floor"), "floor_mt": floor("floor_mt"), "rust_core": floor("core"),
+            "rust_core_ct": floor("core_ct")}
     for impl in ("ours", "official"):
         jobs[f"py_seq_{impl}"] = contender_cmd("python", impl, "seq", emu.endpoint, seconds)
         jobs[f"py_async_{impl}"] = contender_cmd("python", impl, "async", emu.endpoint, seconds)
