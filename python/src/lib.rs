@@ -13,6 +13,11 @@ mod testing_hooks;
 
 use pyo3::prelude::*;
 
+/// mimalloc: the allocations of building, signing and sending a call cost about a tenth less CPU than with the
+/// system allocator (bench/analysis.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::init(m.py())?;
