@@ -2,7 +2,8 @@
 //!
 //! The hand-written `index.js` wraps these native classes: it turns the structured error payload thrown here
 //! (see `error.rs`) into typed error classes, wires `AbortSignal` to [`CancelHandle`], and keeps the caller's
-//! stack. Async work runs on napi's single tokio runtime, never on the event loop.
+//! stack. Async work runs on napi's single tokio runtime, never on the event loop; `settle.rs` hands the
+//! outcomes back to the JavaScript thread.
 
 mod campaign;
 mod cancel;
@@ -10,6 +11,7 @@ mod client;
 mod emulator;
 mod error;
 mod options;
+mod settle;
 mod testing_hooks;
 
 pub use cancel::CancelHandle;
