@@ -67,7 +67,10 @@ pub const EXTRA_PARAMS: &str = "ExtraParams";
 /// caller's `case`, otherwise `Some` of the closest known name in that case, if any is close. Bindings use this to
 /// refuse unknown keywords the way their language does (a `TypeError` in Python).
 pub fn unknown_keyword(key: &str, case: KeyCase) -> Option<Option<String>> {
-    if PARAMETERS.iter().chain([&EXTRA_PARAMS]).any(|p| case.is_key_of(key, p)) {
+    // The table also takes wire names, which only count here in `KeyCase::Wire`. A key cannot be both a wire
+    // name (upper-case first letter) and another name's snake or camel spelling (lower-case first letter), so
+    // checking the one name found is exact.
+    if input::TOP_LEVEL.resolve(key, input::Spelling::Caller(case)).is_some_and(|wire| case.is_key_of(key, wire)) {
         return None;
     }
     let names: Vec<String> = PARAMETERS.iter().chain([&EXTRA_PARAMS]).map(|p| case.key(p)).collect();

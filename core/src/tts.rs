@@ -5,7 +5,7 @@
 //! Credentials (`SecretId`, `SecretKey`, `APIKey`, `Token`, `SubscriptionKey`) print as `***` in `Debug`.
 
 use crate::field::FieldError;
-use crate::request::input::{describe, suggest, Fields, Spelling};
+use crate::request::input::{describe, suggest, Fields, Names, Spelling};
 use crate::request::Redacted;
 use crate::validate::Checker;
 use serde::{Serialize, Serializer};
@@ -119,12 +119,22 @@ pub struct CustomHttpTts {
     pub audio_channel: Option<u64>,
 }
 
-const TENCENT: [&str; 8] =
-    ["AppId", "SecretId", "SecretKey", "VoiceType", "Speed", "Volume", "PrimaryLanguage", "FastVoiceType"];
-const MINIMAX: [&str; 6] = ["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed"];
-const VOLCENGINE: [&str; 6] = ["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType"];
-const AZURE: [&str; 5] = ["SubscriptionKey", "Region", "VoiceName", "Language", "Rate"];
-const CUSTOM: [&str; 5] = ["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel"];
+// Each vendor's fields, and `TTSType` (read first, but a key of the same object).
+pub(crate) static TENCENT: Names = Names::new(&[
+    "AppId",
+    "SecretId",
+    "SecretKey",
+    "VoiceType",
+    "Speed",
+    "Volume",
+    "PrimaryLanguage",
+    "FastVoiceType",
+    TTS_TYPE,
+]);
+pub(crate) static MINIMAX: Names = Names::new(&["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed", TTS_TYPE]);
+pub(crate) static VOLCENGINE: Names = Names::new(&["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType", TTS_TYPE]);
+pub(crate) static AZURE: Names = Names::new(&["SubscriptionKey", "Region", "VoiceName", "Language", "Rate", TTS_TYPE]);
+pub(crate) static CUSTOM: Names = Names::new(&["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel", TTS_TYPE]);
 const TTS_TYPE: &str = "TTSType";
 
 impl CustomTtsConfig {
@@ -191,16 +201,14 @@ impl CustomTtsConfig {
             }
         };
         let tts_type = read_tts_type(&map, path, errors)?;
-        let names: &[&'static str] = match tts_type {
+        let names = match tts_type {
             "tencent" => &TENCENT,
             "minimax" => &MINIMAX,
             "volcengine" => &VOLCENGINE,
             "azure" => &AZURE,
             _ => &CUSTOM,
         };
-        let mut all = names.to_vec();
-        all.push(TTS_TYPE);
-        let f = &mut Fields::new(map, path, &all, Spelling::Any, errors);
+        let f = &mut Fields::new(map, path, names, Spelling::Any, errors);
         f.take(TTS_TYPE);
         Some(match tts_type {
             "tencent" => {

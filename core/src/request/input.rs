@@ -10,6 +10,8 @@ use super::{
 use crate::field::{closest, FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Which key spellings an object accepts.
 #[derive(Clone, Copy)]
@@ -21,13 +23,53 @@ pub(crate) enum Spelling {
 }
 
 impl Spelling {
-    fn accepts(self, wire: &str, key: &str) -> bool {
-        key == wire
-            || match self {
-                Spelling::Caller(KeyCase::Wire) => false,
-                Spelling::Caller(case) => case.is_key_of(key, wire),
-                Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
+    /// Which of [`Names`]'s tables serves this spelling.
+    fn slot(self) -> usize {
+        match self {
+            Spelling::Caller(KeyCase::Wire) => 0,
+            Spelling::Caller(KeyCase::Snake) => 1,
+            Spelling::Caller(KeyCase::Camel) => 2,
+            Spelling::Any => 3,
+        }
+    }
+
+    /// Every key this spelling accepts for `wire`.
+    fn keys(self, wire: &'static str) -> Vec<String> {
+        let mut keys = vec![wire.to_string()];
+        match self {
+            Spelling::Caller(KeyCase::Wire) => {}
+            Spelling::Caller(case) => keys.push(case.key(wire)),
+            Spelling::Any => keys.extend([KeyCase::Snake.key(wire), KeyCase::Camel.key(wire)]),
+        }
+        keys
+    }
+}
+
+/// The field names of one object, with a table per [`Spelling`] from every accepted key to its wire name,
+/// built on first use: resolving a key is one probe rather than a comparison with each name.
+pub(crate) struct Names {
+    pub(crate) names: &'static [&'static str],
+    tables: [OnceLock<HashMap<String, &'static str>>; 4],
+}
+
+impl Names {
+    pub(crate) const fn new(names: &'static [&'static str]) -> Self {
+        Names { names, tables: [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()] }
+    }
+
+    /// The wire name `key` stands for under `spelling`, if any.
+    pub(crate) fn resolve(&self, key: &str, spelling: Spelling) -> Option<&'static str> {
+        let table = self.tables[spelling.slot()].get_or_init(|| {
+            let mut table = HashMap::new();
+            for &wire in self.names {
+                for key in spelling.keys(wire) {
+                    // Should two names share a spelling, the first listed wins, as a search in order would.
+                    table.entry(key).or_insert(wire);
+                }
             }
+            table
+        });
+        table.get(key).copied()
     }
 }
 
@@ -44,18 +86,18 @@ impl<'e> Fields<'e> {
     pub(crate) fn new(
         map: Map<String, Value>,
         prefix: &str,
-        names: &[&'static str],
+        names: &'static Names,
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
         let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(map.len());
         let mut unknown = 0usize;
         for (key, value) in map {
-            let Some(wire) = names.iter().copied().find(|w| spelling.accepts(w, &key)) else {
+            let Some(wire) = names.resolve(&key, spelling) else {
                 // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_LISTED {
-                    errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names)));
+                    errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names.names)));
                 }
                 continue;
             };
@@ -161,7 +203,7 @@ impl<'e> Fields<'e> {
     pub(crate) fn objects<T: Default>(
         &mut self,
         name: &str,
-        names: &[&'static str],
+        names: &'static Names,
         read: impl Fn(&mut Fields) -> T,
     ) -> Option<Vec<T>> {
         let items = self.list(name, "a list of objects")?;
@@ -185,7 +227,7 @@ impl<'e> Fields<'e> {
     pub(crate) fn object<T>(
         &mut self,
         name: &str,
-        names: &[&'static str],
+        names: &'static Names,
         read: impl Fn(&mut Fields) -> T,
     ) -> Option<T> {
         match self.take(name)? {
@@ -304,12 +346,24 @@ fn unsigned(value: &Value) -> Result<u64, String> {
     }
 }
 
-const TRANSFER_ITEM: [&str; 3] = ["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"];
-const TRANSFER_TO_AGENT_ITEM: [&str; 3] = ["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"];
-const VARIABLE: [&str; 2] = ["Key", "Value"];
-const EXTRACT_ELEMENT: [&str; 5] = ["InfoType", "InfoName", "InfoContent", "Examples", "Choices"];
-const TONE_WORD: [&str; 2] = ["FirstSentenceTimeout", "ZHToneWords"];
-const ZH_TONE_WORDS: [&str; 3] = ["Neutral", "Positive", "Negative"];
+/// The top-level parameters and `ExtraParams`.
+pub(crate) static TOP_LEVEL: Names = Names::new(&TOP_LEVEL_NAMES);
+const TOP_LEVEL_NAMES: [&str; PARAMETERS.len() + 1] = {
+    let mut names = [EXTRA_PARAMS; PARAMETERS.len() + 1];
+    let mut i = 0;
+    while i < PARAMETERS.len() {
+        names[i] = PARAMETERS[i];
+        i += 1;
+    }
+    names
+};
+static TRANSFER_ITEM: Names = Names::new(&["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"]);
+static TRANSFER_TO_AGENT_ITEM: Names =
+    Names::new(&["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"]);
+static VARIABLE: Names = Names::new(&["Key", "Value"]);
+static EXTRACT_ELEMENT: Names = Names::new(&["InfoType", "InfoName", "InfoContent", "Examples", "Choices"]);
+static TONE_WORD: Names = Names::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+static ZH_TONE_WORDS: Names = Names::new(&["Neutral", "Positive", "Negative"]);
 
 /// Read a whole request; problems go to `errors`, and what parsed is returned either way.
 pub(super) fn read_request(
@@ -317,9 +371,7 @@ pub(super) fn read_request(
     case: KeyCase,
     errors: &mut Vec<FieldError>,
 ) -> CreateAiCallRequest {
-    let mut names: Vec<&'static str> = PARAMETERS.to_vec();
-    names.push(EXTRA_PARAMS);
-    let f = &mut Fields::new(map, "", &names, Spelling::Caller(case), errors);
+    let f = &mut Fields::new(map, "", &TOP_LEVEL, Spelling::Caller(case), errors);
     CreateAiCallRequest {
         sdk_app_id: f.u64("SdkAppId").unwrap_or(0),
         callee: f.string("Callee").unwrap_or_default(),
@@ -412,6 +464,75 @@ fn read_extra(f: &mut Fields) -> Map<String, Value> {
         Some(other) => {
             f.invalid(f.path(EXTRA_PARAMS), "an object of raw wire parameters", &other);
             Map::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search the tables replace: the first name, in order, that `key` spells under `spelling`.
+    fn search(names: &[&'static str], key: &str, spelling: Spelling) -> Option<&'static str> {
+        names.iter().copied().find(|wire| {
+            key == *wire
+                || match spelling {
+                    Spelling::Caller(KeyCase::Wire) => false,
+                    Spelling::Caller(case) => case.is_key_of(key, wire),
+                    Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
+                }
+        })
+    }
+
+    #[test]
+    fn tables_resolve_as_a_search_in_order_would() {
+        let sets: [&Names; 12] = [
+            &TOP_LEVEL,
+            &TRANSFER_ITEM,
+            &TRANSFER_TO_AGENT_ITEM,
+            &VARIABLE,
+            &EXTRACT_ELEMENT,
+            &TONE_WORD,
+            &ZH_TONE_WORDS,
+            &crate::tts::TENCENT,
+            &crate::tts::MINIMAX,
+            &crate::tts::VOLCENGINE,
+            &crate::tts::AZURE,
+            &crate::tts::CUSTOM,
+        ];
+        let mut keys: Vec<String> = ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID", "extraparams"]
+            .map(String::from)
+            .to_vec();
+        for set in sets {
+            for wire in set.names {
+                for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
+                    keys.push(case.key(wire));
+                    keys.push(case.key(wire).to_ascii_uppercase());
+                }
+            }
+        }
+        for set in sets {
+            for spelling in [
+                Spelling::Caller(KeyCase::Wire),
+                Spelling::Caller(KeyCase::Snake),
+                Spelling::Caller(KeyCase::Camel),
+                Spelling::Any,
+            ] {
+                for key in &keys {
+                    assert_eq!(set.resolve(key, spelling), search(set.names, key, spelling), "{key}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_both_a_wire_name_and_a_cased_one() {
+        // `unknown_keyword` relies on it: wire names start upper-case, their snake and camel spellings lower-case.
+        for wire in TOP_LEVEL.names {
+            assert!(wire.starts_with(|c: char| c.is_ascii_uppercase()), "{wire}");
+            for case in [KeyCase::Snake, KeyCase::Camel] {
+                assert!(case.key(wire).starts_with(|c: char| c.is_ascii_lowercase()), "{wire}");
+            }
         }
     }
 }
