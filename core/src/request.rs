@@ -701,8 +701,7 @@ mod tests {
         no_extra.tone_word = Some(ToneWord::default());
         no_extra.temperature = Some(-0.0);
         assert_eq!(direct(&no_extra), through_map(&no_extra));
-        let mut only_extra = CreateAiCallRequest::default();
-        only_extra.extra = everything().extra;
+        let only_extra = CreateAiCallRequest { extra: everything().extra, ..Default::default() };
         assert_eq!(direct(&only_extra), through_map(&only_extra));
     }
 

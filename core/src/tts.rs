@@ -4,7 +4,7 @@
 //! in the documented order, so the same config always becomes the same bytes (and the same signature).
 //! Credentials (`SecretId`, `SecretKey`, `APIKey`, `Token`, `SubscriptionKey`) print as `***` in `Debug`.
 
-use crate::field::FieldError;
+use crate::field::{At, FieldError};
 use crate::request::input::{describe, suggest, Fields, Names, Spelling};
 use crate::request::Redacted;
 use crate::validate::Checker;
@@ -158,7 +158,7 @@ impl CustomTtsConfig {
     /// Shapes and types are checked here; [`CustomTtsConfig::validate`] checks the rules.
     pub fn from_value(value: Value) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        match Self::read(value, "CustomTTSConfig", &mut errors) {
+        match Self::read(value, "CustomTTSConfig".into(), &mut errors) {
             Some(config) if errors.is_empty() => Ok(config),
             _ => Err(errors),
         }
@@ -167,20 +167,20 @@ impl CustomTtsConfig {
     /// Check the vendor's required fields and ranges; paths are under `CustomTTSConfig`.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut c = Checker::default();
-        self.check("CustomTTSConfig", &mut c);
+        self.check("CustomTTSConfig".into(), &mut c);
         c.finish()
     }
 
     /// Parse from loose input; `None` when even the vendor is unknown. With a known vendor, the fields that
     /// parsed are returned (so the rules can still be checked) and the others reported.
-    pub(crate) fn read(value: Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Self> {
+    pub(crate) fn read(value: Value, path: At<'_>, errors: &mut Vec<FieldError>) -> Option<Self> {
         let map = match value {
             Value::Object(map) => map,
             Value::String(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => map,
                 Ok(other) => {
                     errors.push(FieldError::invalid(
-                        path,
+                        path.to_string(),
                         format!("expected a JSON object in the string, got {}", describe(&other)),
                     ));
                     return None;
@@ -188,7 +188,7 @@ impl CustomTtsConfig {
                 // serde_json's position is safe to show; the text itself may hold credentials.
                 Err(e) => {
                     let message = format!("is not valid JSON (line {}, column {})", e.line(), e.column());
-                    errors.push(FieldError::invalid(path, message));
+                    errors.push(FieldError::invalid(path.to_string(), message));
                     return None;
                 }
             },
@@ -263,8 +263,8 @@ impl CustomTtsConfig {
     }
 
     /// The vendor rules, collecting problems in `c` and normalising in place (closed sets to canonical case).
-    pub(crate) fn check(&self, path: &str, c: &mut Checker) -> CustomTtsConfig {
-        let at = |name: &str| format!("{path}.{name}");
+    pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> CustomTtsConfig {
+        let at = |name| path.key(name);
         let mut out = self.clone();
         match &mut out {
             CustomTtsConfig::Tencent(t) => {
@@ -341,10 +341,10 @@ impl CustomTtsConfig {
 /// The canonical `TTSType`, or `None` once the problem is reported.
 fn read_tts_type(
     map: &serde_json::Map<String, Value>,
-    path: &str,
+    path: At<'_>,
     errors: &mut Vec<FieldError>,
 ) -> Option<&'static str> {
-    let at = format!("{path}.{TTS_TYPE}");
+    let at = path.key(TTS_TYPE);
     let given = ["TTSType", "tts_type", "ttsType"].iter().find_map(|k| map.get(*k).filter(|v| !v.is_null()));
     let Some(given) = given else {
         errors.push(FieldError::missing(at, format!("required: one of {}", TTS_TYPES.join(", "))));

@@ -5,7 +5,7 @@
 //! numbers to the service's `00...` form, and closed sets of names (voices, languages, ...) to their
 //! canonical spelling, matched case-insensitively. No I/O.
 
-use crate::field::FieldError;
+use crate::field::{At, FieldError};
 use crate::request::input::suggest;
 use crate::request::{AiTransferItem, CreateAiCallRequest, TransferToAgentItem, Variable, EXTRA_PARAMS, PARAMETERS};
 use serde_json::Value;
@@ -160,9 +160,10 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
 
     check_voice(&mut c, req, &mut out);
     if let Some(callers) = &mut out.callers {
-        if c.list_len("Callers", callers.len()) {
+        let at = At::from("Callers");
+        if c.list_len(at, callers.len()) {
             for (i, number) in callers.iter_mut().enumerate() {
-                if let Some(phone) = c.phone(format!("Callers[{i}]"), number) {
+                if let Some(phone) = c.phone(at.index(i), number) {
                     *number = phone;
                 }
             }
@@ -195,7 +196,7 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
         c.at_least("NotifyMaxCount", v, 1, "the most nudges per call (leave it unset for no limit)");
     }
     if let Some(tts) = &req.custom_tts_config {
-        out.custom_tts_config = Some(tts.check("CustomTTSConfig", &mut c));
+        out.custom_tts_config = Some(tts.check("CustomTTSConfig".into(), &mut c));
     }
     check_variables(&mut c, "PromptVariables", req.prompt_variables.as_deref());
     if let Some(v) = req.vad_silence_time {
@@ -295,14 +296,16 @@ fn check_languages(c: &mut Checker, out: &mut CreateAiCallRequest) {
             return;
         }
     }
+    let list = At::from("Languages");
     for i in 0..languages.len() {
-        let path = format!("Languages[{i}]");
-        let Some(code) = languages.get_mut(i) else { continue };
-        if c.one_of(path.clone(), code, &LANGUAGES).is_none() {
+        let path = list.index(i);
+        // Earlier codes are already canonical when this one is compared with them.
+        let (earlier, rest) = languages.split_at_mut(i);
+        let Some(code) = rest.first_mut() else { continue };
+        if c.one_of(path, code, &LANGUAGES).is_none() {
             continue;
         }
-        let code = code.clone();
-        if let Some(first) = languages.iter().take(i).position(|earlier| *earlier == code) {
+        if let Some(first) = earlier.iter().position(|earlier| earlier == code) {
             c.invalid(path, format!("duplicate of `Languages[{first}]`"));
         }
     }
@@ -324,13 +327,15 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
     let transfer = req.transfer_items.as_deref().unwrap_or_default();
     check_tool_list(c, "TransferItems", "TransferFunctionEnable", req.transfer_function_enable, transfer.len());
     if transfer.len() <= MAX_LIST_LEN {
+        let list = At::from("TransferItems");
         for (i, item) in transfer.iter().enumerate() {
             let AiTransferItem {
                 transfer_function_name: name,
                 transfer_function_desc: desc,
                 transfer_skill_group_id: id,
             } = item;
-            let at = |f: &str| format!("TransferItems[{i}].{f}");
+            let here = list.index(i);
+            let at = |f| here.key(f);
             c.tool_name(at("TransferFunctionName"), name, transfer.iter().take(i).map(|t| &t.transfer_function_name));
             c.required_free_text(at("TransferFunctionDesc"), desc, "when the LLM should transfer to a human");
             if *id == 0 {
@@ -344,13 +349,15 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
     let agents = req.transfer_to_agent_items.as_deref().unwrap_or_default();
     check_tool_list(c, "TransferToAgentItems", "TransferToAgentEnable", req.transfer_to_agent_enable, agents.len());
     if agents.len() <= MAX_LIST_LEN {
+        let list = At::from("TransferToAgentItems");
         for (i, item) in agents.iter().enumerate() {
             let TransferToAgentItem {
                 transfer_to_agent_name: name,
                 transfer_to_agent_desc: desc,
                 transfer_to_agent_id: id,
             } = item;
-            let at = |f: &str| format!("TransferToAgentItems[{i}].{f}");
+            let here = list.index(i);
+            let at = |f| here.key(f);
             c.tool_name(at("TransferToAgentName"), name, agents.iter().take(i).map(|t| &t.transfer_to_agent_name));
             c.required_free_text(at("TransferToAgentDesc"), desc, "when the LLM should hand over to this agent");
             if *id == 0 {
@@ -371,35 +378,40 @@ fn check_tool_list(c: &mut Checker, list: &str, switch: &str, enabled: Option<bo
     if enabled == Some(true) && len == 0 {
         c.missing(list, format!("required when `{switch}` is true: at least one item"));
     }
-    c.list_len(list, len);
+    c.list_len(list.into(), len);
 }
 
 fn check_variables(c: &mut Checker, list: &str, variables: Option<&[Variable]>) {
     let Some(variables) = variables else { return };
-    if !c.list_len(list, variables.len()) {
+    let at = At::from(list);
+    if !c.list_len(at, variables.len()) {
         return;
     }
     for (i, var) in variables.iter().enumerate() {
-        let key_path = format!("{list}[{i}].Key");
+        let item = at.index(i);
+        let key_path = item.key("Key");
         if var.key.trim().is_empty() {
             c.missing(key_path, "required: the variable's name");
-        } else if c.text(key_path.clone(), &var.key, false) {
+        } else if c.text(key_path, &var.key, false) {
             if let Some(first) = variables.iter().take(i).position(|v| v.key == var.key) {
                 c.invalid(key_path, format!("duplicate of `{list}[{first}].Key`"));
             }
         }
-        c.text(format!("{list}[{i}].Value"), &var.value, true);
+        c.text(item.key("Value"), &var.value, true);
     }
 }
 
 fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
     let Some(elements) = &mut out.extract_config else { return };
-    if !c.list_len("ExtractConfig", elements.len()) {
+    let list = At::from("ExtractConfig");
+    if !c.list_len(list, elements.len()) {
         return;
     }
-    let names: Vec<String> = elements.iter().map(|e| e.info_name.clone()).collect();
-    for (i, element) in elements.iter_mut().enumerate() {
-        let at = |f: &str| format!("ExtractConfig[{i}].{f}");
+    for i in 0..elements.len() {
+        let (earlier, rest) = elements.split_at_mut(i);
+        let Some(element) = rest.first_mut() else { continue };
+        let item = list.index(i);
+        let at = |f| item.key(f);
         let info_type = if element.info_type.trim().is_empty() {
             c.missing(at("InfoType"), format!("required: one of {}", INFO_TYPES.join(", ")));
             None
@@ -409,7 +421,7 @@ fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
         if element.info_name.trim().is_empty() {
             c.missing(at("InfoName"), "required: the name of the information to extract, unique in the list");
         } else if c.text(at("InfoName"), &element.info_name, false) {
-            if let Some(first) = names.iter().take(i).position(|n| *n == element.info_name) {
+            if let Some(first) = earlier.iter().position(|e| e.info_name == element.info_name) {
                 c.invalid(at("InfoName"), format!("duplicate of `ExtractConfig[{first}].InfoName`"));
             }
         }
@@ -428,20 +440,23 @@ fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
 
 fn check_tone_word(c: &mut Checker, req: &CreateAiCallRequest) {
     let Some(tone) = &req.tone_word else { return };
+    let at = At::from("ToneWord");
     if let Some(timeout) = tone.first_sentence_timeout {
-        c.positive_f64("ToneWord.FirstSentenceTimeout".into(), timeout);
+        c.positive_f64(at.key("FirstSentenceTimeout"), timeout);
     }
     if let Some(words) = &tone.zh_tone_words {
+        let at = at.key("ZHToneWords");
         for (name, list) in [("Neutral", &words.neutral), ("Positive", &words.positive), ("Negative", &words.negative)]
         {
-            c.text_list(format!("ToneWord.ZHToneWords.{name}"), list.as_deref(), false);
+            c.text_list(at.key(name), list.as_deref(), false);
         }
     }
 }
 
 fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
+    let extra = At::from(EXTRA_PARAMS);
     for (key, value) in &req.extra {
-        let path = format!("ExtraParams.{key}");
+        let path = extra.key(key);
         if let Some(modelled) = PARAMETERS.iter().find(|p| p.eq_ignore_ascii_case(key)) {
             c.invalid(
                 path,
@@ -487,7 +502,7 @@ impl Checker {
     }
 
     /// Size and control characters; `free` text (prompts, descriptions) may also hold tab, CR and LF.
-    pub(crate) fn text(&mut self, path: String, s: &str, free: bool) -> bool {
+    pub(crate) fn text(&mut self, path: At<'_>, s: &str, free: bool) -> bool {
         if s.len() > MAX_STRING_BYTES {
             self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
             return false;
@@ -501,20 +516,20 @@ impl Checker {
         true
     }
 
-    pub(crate) fn optional_text(&mut self, path: String, s: Option<&str>) {
+    pub(crate) fn optional_text(&mut self, path: At<'_>, s: Option<&str>) {
         if let Some(s) = s {
             self.text(path, s, false);
         }
     }
 
-    fn optional_free_text(&mut self, path: String, s: Option<&str>) {
+    fn optional_free_text(&mut self, path: At<'_>, s: Option<&str>) {
         if let Some(s) = s {
             self.text(path, s, true);
         }
     }
 
     /// Present (not blank) and clean single-line text; `true` when present.
-    pub(crate) fn required_text(&mut self, path: String, s: &str) -> bool {
+    pub(crate) fn required_text(&mut self, path: At<'_>, s: &str) -> bool {
         if s.trim().is_empty() {
             self.missing(path, "required");
             return false;
@@ -523,7 +538,7 @@ impl Checker {
         true
     }
 
-    fn required_free_text(&mut self, path: String, s: &str, what: &str) {
+    fn required_free_text(&mut self, path: At<'_>, s: &str, what: &str) {
         if s.trim().is_empty() {
             self.missing(path, format!("required: {what}"));
         } else {
@@ -533,7 +548,7 @@ impl Checker {
 
     /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix, and
     /// the call would then connect and fail mid-conversation; catch them here. Never echoes the value.
-    pub(crate) fn secret(&mut self, path: String, s: &str) {
+    pub(crate) fn secret(&mut self, path: At<'_>, s: &str) {
         if s.trim().is_empty() {
             self.missing(path, "required");
             return;
@@ -553,7 +568,7 @@ impl Checker {
     }
 
     /// An absolute http(s) URL with a host; the text is sent as given, not as `url` would re-serialise it.
-    pub(crate) fn http_url(&mut self, path: String, s: &str) -> Option<Url> {
+    pub(crate) fn http_url(&mut self, path: At<'_>, s: &str) -> Option<Url> {
         if s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             self.invalid(path, "contains whitespace or a control character");
             return None;
@@ -576,7 +591,7 @@ impl Checker {
     }
 
     /// A phone number, normalised; `None` (and a problem) when it is not one.
-    fn phone(&mut self, path: String, raw: &str) -> Option<String> {
+    fn phone(&mut self, path: At<'_>, raw: &str) -> Option<String> {
         match normalize_phone(raw) {
             Ok(phone) => Some(phone),
             Err(problem) => {
@@ -587,7 +602,7 @@ impl Checker {
     }
 
     /// `value` must be one of `set`, matched case-insensitively and rewritten to the canonical spelling.
-    pub(crate) fn one_of(&mut self, path: String, value: &mut String, set: &[&'static str]) -> Option<&'static str> {
+    pub(crate) fn one_of(&mut self, path: At<'_>, value: &mut String, set: &[&'static str]) -> Option<&'static str> {
         if let Some(canonical) = set.iter().copied().find(|s| s.eq_ignore_ascii_case(value)) {
             canonical.clone_into(value);
             return Some(canonical);
@@ -610,7 +625,7 @@ impl Checker {
         }
     }
 
-    pub(crate) fn range_u64(&mut self, path: String, value: u64, min: u64, max: u64) {
+    pub(crate) fn range_u64(&mut self, path: At<'_>, value: u64, min: u64, max: u64) {
         if !(min..=max).contains(&value) {
             let message = if max == u64::MAX {
                 format!("must be at least {min}; got {value}")
@@ -621,20 +636,20 @@ impl Checker {
         }
     }
 
-    pub(crate) fn range_f64(&mut self, path: String, value: f64, min: f64, max: f64) {
+    pub(crate) fn range_f64(&mut self, path: At<'_>, value: f64, min: f64, max: f64) {
         if !(min..=max).contains(&value) {
             self.invalid(path, format!("must be a number between {min} and {max}; got {value}"));
         }
     }
 
-    pub(crate) fn positive_f64(&mut self, path: String, value: f64) {
+    pub(crate) fn positive_f64(&mut self, path: At<'_>, value: f64) {
         if !(value.is_finite() && value > 0.0) {
             self.invalid(path, format!("must be a finite number greater than 0; got {value}"));
         }
     }
 
     /// A list's length against [`MAX_LIST_LEN`]; `false` when too long (its entries are then not checked).
-    fn list_len(&mut self, path: &str, len: usize) -> bool {
+    fn list_len(&mut self, path: At<'_>, len: usize) -> bool {
         if len > MAX_LIST_LEN {
             self.invalid(path, format!("has {len} entries; at most {MAX_LIST_LEN} allowed"));
             return false;
@@ -643,13 +658,13 @@ impl Checker {
     }
 
     /// A list of non-empty strings.
-    fn text_list(&mut self, path: String, list: Option<&[String]>, free: bool) {
+    fn text_list(&mut self, path: At<'_>, list: Option<&[String]>, free: bool) {
         let Some(list) = list else { return };
-        if !self.list_len(&path, list.len()) {
+        if !self.list_len(path, list.len()) {
             return;
         }
         for (i, s) in list.iter().enumerate() {
-            let at = format!("{path}[{i}]");
+            let at = path.index(i);
             if s.trim().is_empty() {
                 self.invalid(at, "must not be empty");
             } else {
@@ -659,20 +674,21 @@ impl Checker {
     }
 
     /// A tool (function) name: present, clean, unique in its list.
-    fn tool_name<'a>(&mut self, path: String, name: &str, earlier: impl Iterator<Item = &'a String>) {
+    fn tool_name<'a>(&mut self, path: At<'_>, name: &str, earlier: impl Iterator<Item = &'a String>) {
         if name.trim().is_empty() {
             self.missing(path, "required: the function name the LLM calls");
-        } else if self.text(path.clone(), name, false) {
-            let list = path.split('[').next().unwrap_or_default();
-            let field = path.rsplit('.').next().unwrap_or_default();
+        } else if self.text(path, name, false) {
             if let Some(first) = earlier.into_iter().position(|n| n == name) {
-                self.invalid(path.clone(), format!("duplicate of `{list}[{first}].{field}`"));
+                let path = path.to_string();
+                let list = path.split('[').next().unwrap_or_default();
+                let field = path.rsplit('.').next().unwrap_or_default();
+                self.invalid(&path, format!("duplicate of `{list}[{first}].{field}`"));
             }
         }
     }
 
     /// Strings inside a raw `extra` value: size and control characters, and bounded nesting.
-    fn raw_value(&mut self, path: String, value: &Value, depth: usize) {
+    fn raw_value(&mut self, path: At<'_>, value: &Value, depth: usize) {
         if depth > MAX_EXTRA_DEPTH {
             self.invalid(path, format!("is nested more than {MAX_EXTRA_DEPTH} levels deep"));
             return;
@@ -683,12 +699,12 @@ impl Checker {
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.raw_value(format!("{path}[{i}]"), item, depth + 1);
+                    self.raw_value(path.index(i), item, depth + 1);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.raw_value(format!("{path}.{k}"), v, depth + 1);
+                    self.raw_value(path.key(k), v, depth + 1);
                 }
             }
             _ => {}

@@ -7,7 +7,7 @@ use super::{
     AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
     EXTRA_PARAMS, PARAMETERS,
 };
-use crate::field::{closest, FieldError, KeyCase};
+use crate::field::{closest, At, FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -74,18 +74,19 @@ impl Names {
 }
 
 /// The fields of one JSON object, resolved to wire names, taken one by one with their type checked.
-pub(crate) struct Fields<'e> {
-    prefix: String,
+pub(crate) struct Fields<'e, 'p> {
+    /// Where this object is; paths are written out only for problems.
+    prefix: At<'p>,
     values: Vec<(&'static str, Value)>,
     spelling: Spelling,
     pub(crate) errors: &'e mut Vec<FieldError>,
 }
 
-impl<'e> Fields<'e> {
+impl<'e, 'p> Fields<'e, 'p> {
     /// Resolve the keys of `map` against `names`; unknown and doubled keys are reported here.
     pub(crate) fn new(
         map: Map<String, Value>,
-        prefix: &str,
+        prefix: At<'p>,
         names: &'static Names,
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
@@ -97,12 +98,14 @@ impl<'e> Fields<'e> {
                 // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_LISTED {
-                    errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names.names)));
+                    let message = unknown_message(&key, prefix.is_root(), names.names);
+                    errors.push(FieldError::unknown(prefix.key(&key).to_string(), message));
                 }
                 continue;
             };
             if values.iter().any(|(w, _)| *w == wire) {
-                errors.push(FieldError::invalid(join(prefix, wire), "given twice under different spellings; keep one"));
+                let path = prefix.key(wire).to_string();
+                errors.push(FieldError::invalid(path, "given twice under different spellings; keep one"));
                 continue;
             }
             if !value.is_null() {
@@ -111,14 +114,19 @@ impl<'e> Fields<'e> {
         }
         if unknown > MAX_UNKNOWN_LISTED {
             let more = unknown - MAX_UNKNOWN_LISTED;
-            errors.push(FieldError::unknown(prefix, format!("and {more} more unknown keys, not listed")));
+            errors.push(FieldError::unknown(prefix.to_string(), format!("and {more} more unknown keys, not listed")));
         }
-        Fields { prefix: prefix.to_string(), values, spelling, errors }
+        Fields { prefix, values, spelling, errors }
     }
 
-    /// The wire path of one of this object's fields.
+    /// Where this object is.
+    pub(crate) fn at(&self) -> At<'p> {
+        self.prefix
+    }
+
+    /// The wire path of one of this object's fields, written out (for a problem).
     pub(crate) fn path(&self, name: &str) -> String {
-        join(&self.prefix, name)
+        self.prefix.key(name).to_string()
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {
@@ -131,17 +139,17 @@ impl<'e> Fields<'e> {
         Some(self.values.swap_remove(at).1)
     }
 
-    fn invalid(&mut self, path: String, expected: &str, got: &Value) {
+    fn invalid(&mut self, path: impl Into<String>, expected: &str, got: &Value) {
         self.errors.push(FieldError::invalid(path, format!("expected {expected}, got {}", describe(got))));
     }
 
     pub(crate) fn string(&mut self, name: &str) -> Option<String> {
         let value = self.take(name)?;
-        let path = self.path(name);
-        self.as_string(value, path)
+        let prefix = self.prefix;
+        self.as_string(value, prefix.key(name))
     }
 
-    fn as_string(&mut self, value: Value, path: String) -> Option<String> {
+    fn as_string(&mut self, value: Value, path: At<'_>) -> Option<String> {
         match value {
             Value::String(s) => Some(s),
             other => {
@@ -189,14 +197,9 @@ impl<'e> Fields<'e> {
     /// A list of strings; an element of the wrong type is reported and kept as `""` so indices stay right.
     pub(crate) fn strings(&mut self, name: &str) -> Option<Vec<String>> {
         let items = self.list(name, "a list of strings")?;
-        let base = self.path(name);
-        Some(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| self.as_string(item, format!("{base}[{i}]")).unwrap_or_default())
-                .collect(),
-        )
+        let prefix = self.prefix;
+        let base = prefix.key(name);
+        Some(items.into_iter().enumerate().map(|(i, item)| self.as_string(item, base.index(i)).unwrap_or_default()).collect())
     }
 
     /// A list of objects, each read by `read` with its own [`Fields`].
@@ -207,13 +210,14 @@ impl<'e> Fields<'e> {
         read: impl Fn(&mut Fields) -> T,
     ) -> Option<Vec<T>> {
         let items = self.list(name, "a list of objects")?;
-        let base = self.path(name);
+        let prefix = self.prefix;
+        let base = prefix.key(name);
         let spelling = self.spelling;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let path = format!("{base}[{i}]");
+            let path = base.index(i);
             match item {
-                Value::Object(map) => out.push(read(&mut Fields::new(map, &path, names, spelling, self.errors))),
+                Value::Object(map) => out.push(read(&mut Fields::new(map, path, names, spelling, self.errors))),
                 other => {
                     self.invalid(path, "an object", &other);
                     out.push(T::default());
@@ -232,8 +236,8 @@ impl<'e> Fields<'e> {
     ) -> Option<T> {
         match self.take(name)? {
             Value::Object(map) => {
-                let path = self.path(name);
-                Some(read(&mut Fields::new(map, &path, names, self.spelling, self.errors)))
+                let prefix = self.prefix;
+                Some(read(&mut Fields::new(map, prefix.key(name), names, self.spelling, self.errors)))
             }
             other => {
                 self.invalid(self.path(name), "an object", &other);
@@ -270,11 +274,11 @@ const MAX_UNKNOWN_LISTED: usize = 20;
 
 /// "unknown parameter; did you mean `LLMType`?". Names are backticked wire names, so each binding shows them
 /// in its own case; inside a nested object the short list of its fields is spelled out too.
-fn unknown_message(key: &str, prefix: &str, names: &[&'static str]) -> String {
-    let mut message = if prefix.is_empty() { "unknown parameter".to_string() } else { "unknown field".to_string() };
+fn unknown_message(key: &str, top_level: bool, names: &[&'static str]) -> String {
+    let mut message = if top_level { "unknown parameter".to_string() } else { "unknown field".to_string() };
     if let Some(hint) = suggest(key, names) {
         message.push_str(&format!("; did you mean `{hint}`?"));
-    } else if !prefix.is_empty() {
+    } else if !top_level {
         let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         message.push_str(&format!("; expected one of {}", list.join(", ")));
     }
@@ -288,15 +292,6 @@ pub(crate) fn suggest(given: &str, names: &[&'static str]) -> Option<&'static st
         return None;
     }
     closest(given, names.iter().copied())
-}
-
-/// `prefix.name`, or `name` at the top level.
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    }
 }
 
 /// " (write it without quotes)" when a string holds what was expected, e.g. `"1400000000"` for an integer.
@@ -371,7 +366,7 @@ pub(super) fn read_request(
     case: KeyCase,
     errors: &mut Vec<FieldError>,
 ) -> CreateAiCallRequest {
-    let f = &mut Fields::new(map, "", &TOP_LEVEL, Spelling::Caller(case), errors);
+    let f = &mut Fields::new(map, At::Root, &TOP_LEVEL, Spelling::Caller(case), errors);
     CreateAiCallRequest {
         sdk_app_id: f.u64("SdkAppId").unwrap_or(0),
         callee: f.string("Callee").unwrap_or_default(),
@@ -407,8 +402,8 @@ pub(super) fn read_request(
         notify_message: f.string("NotifyMessage"),
         notify_max_count: f.u64("NotifyMaxCount"),
         custom_tts_config: f.take("CustomTTSConfig").and_then(|v| {
-            let path = f.path("CustomTTSConfig");
-            CustomTtsConfig::read(v, &path, f.errors)
+            let prefix = f.at();
+            CustomTtsConfig::read(v, prefix.key("CustomTTSConfig"), f.errors)
         }),
         prompt_variables: f.objects("PromptVariables", &VARIABLE, read_variable),
         vad_silence_time: f.u64("VadSilenceTime"),
