@@ -11,6 +11,7 @@ use crate::field::{closest, At, FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// Which key spellings an object accepts.
@@ -45,11 +46,11 @@ impl Spelling {
     }
 }
 
-/// The field names of one object, with a table per [`Spelling`] from every accepted key to its wire name,
+/// The field names of one object, with a table per [`Spelling`] from every accepted key to the name's index,
 /// built on first use: resolving a key is one probe rather than a comparison with each name.
 pub(crate) struct Names {
     pub(crate) names: &'static [&'static str],
-    tables: [OnceLock<HashMap<String, &'static str>>; 4],
+    tables: [OnceLock<HashMap<String, usize, BuildHasherDefault<Fnv>>>; 4],
 }
 
 impl Names {
@@ -59,12 +60,17 @@ impl Names {
 
     /// The wire name `key` stands for under `spelling`, if any.
     pub(crate) fn resolve(&self, key: &str, spelling: Spelling) -> Option<&'static str> {
+        self.index(key, spelling).map(|i| self.names[i])
+    }
+
+    /// The index in `names` of the name `key` stands for under `spelling`, if any.
+    fn index(&self, key: &str, spelling: Spelling) -> Option<usize> {
         let table = self.tables[spelling.slot()].get_or_init(|| {
-            let mut table = HashMap::new();
-            for &wire in self.names {
+            let mut table = HashMap::default();
+            for (i, &wire) in self.names.iter().enumerate() {
                 for key in spelling.keys(wire) {
                     // Should two names share a spelling, the first listed wins, as a search in order would.
-                    table.entry(key).or_insert(wire);
+                    table.entry(key).or_insert(i);
                 }
             }
             table
@@ -73,11 +79,34 @@ impl Names {
     }
 }
 
+/// FNV-1a: keys are short, and SipHash's protection is not needed for tables that are never added to after
+/// they are built (a key given cannot make a probe longer than the table).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
 /// The fields of one JSON object, resolved to wire names, taken one by one with their type checked.
 pub(crate) struct Fields<'e, 'p> {
     /// Where this object is; paths are written out only for problems.
     prefix: At<'p>,
-    values: Vec<(&'static str, Value)>,
+    names: &'static Names,
+    /// The value given for each of `names`, by index; `null` counts as not given.
+    values: Vec<Option<Value>>,
+    /// Where the next name looked up is expected: readers take fields in the order they are listed.
+    next: usize,
     spelling: Spelling,
     pub(crate) errors: &'e mut Vec<FieldError>,
 }
@@ -91,10 +120,10 @@ impl<'e, 'p> Fields<'e, 'p> {
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
-        let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(map.len());
+        let mut values: Vec<Option<Value>> = vec![None; names.names.len()];
         let mut unknown = 0usize;
         for (key, value) in map {
-            let Some(wire) = names.resolve(&key, spelling) else {
+            let Some(i) = names.index(&key, spelling) else {
                 // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_LISTED {
@@ -103,20 +132,20 @@ impl<'e, 'p> Fields<'e, 'p> {
                 }
                 continue;
             };
-            if values.iter().any(|(w, _)| *w == wire) {
-                let path = prefix.key(wire).to_string();
+            if values[i].is_some() {
+                let path = prefix.key(names.names[i]).to_string();
                 errors.push(FieldError::invalid(path, "given twice under different spellings; keep one"));
                 continue;
             }
             if !value.is_null() {
-                values.push((wire, value));
+                values[i] = Some(value);
             }
         }
         if unknown > MAX_UNKNOWN_LISTED {
             let more = unknown - MAX_UNKNOWN_LISTED;
             errors.push(FieldError::unknown(prefix.to_string(), format!("and {more} more unknown keys, not listed")));
         }
-        Fields { prefix, values, spelling, errors }
+        Fields { prefix, names, values, next: 0, spelling, errors }
     }
 
     /// Where this object is.
@@ -129,14 +158,25 @@ impl<'e, 'p> Fields<'e, 'p> {
         self.prefix.key(name).to_string()
     }
 
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.values.iter().any(|(w, _)| *w == name)
+    /// The index of one of this object's names; the one after the last found is tried first.
+    fn slot(&mut self, name: &str) -> Option<usize> {
+        let names = self.names.names;
+        let i = match names.get(self.next) {
+            Some(expected) if *expected == name => self.next,
+            _ => names.iter().position(|n| *n == name)?,
+        };
+        self.next = i + 1;
+        Some(i)
+    }
+
+    pub(crate) fn has(&mut self, name: &str) -> bool {
+        self.slot(name).is_some_and(|i| self.values[i].is_some())
     }
 
     /// The raw value of a field, if set.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
-        let at = self.values.iter().position(|(w, _)| *w == name)?;
-        Some(self.values.swap_remove(at).1)
+        let i = self.slot(name)?;
+        self.values[i].take()
     }
 
     fn invalid(&mut self, path: impl Into<String>, expected: &str, got: &Value) {
