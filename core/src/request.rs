@@ -384,11 +384,8 @@ impl CreateAiCallRequest {
     /// printed as that map prints them (keys in byte order, `null` left out), without building the map.
     pub fn to_wire_body(&self) -> Result<String, Vec<FieldError>> {
         let normalised = self.normalised()?;
-        let mut body = Vec::with_capacity(1024);
-        match serde_json::to_writer(&mut body, &wire::Body(&normalised)).map(|()| String::from_utf8(body)) {
-            Ok(Ok(body)) => Ok(body),
-            _ => Err(vec![FieldError::invalid("", "the request could not be serialised to JSON")]),
-        }
+        serde_json::to_string(&wire::Body(&normalised))
+            .map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])
     }
 }
 
