@@ -507,6 +507,12 @@ impl Checker {
             self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
             return false;
         }
+        // Control characters (Cc) are U+0000 to U+001F, U+007F and U+0080 to U+009F (C2 80 to C2 9F in UTF-8):
+        // text without any of those bytes has none, and is not decoded.
+        let suspect = |b: u8| (b < 0x20 && !(free && matches!(b, b'\t' | b'\r' | b'\n'))) || b == 0x7F || b == 0xC2;
+        if !s.bytes().any(suspect) {
+            return true;
+        }
         let allowed = |ch: char| free && matches!(ch, '\t' | '\r' | '\n');
         if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control() && !allowed(ch)) {
             let what = if free { "only tab, CR and LF are allowed" } else { "none are allowed here" };
@@ -708,6 +714,28 @@ impl Checker {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_scan_lets_no_control_character_through() {
+        // Every Cc character, and neighbours that are not control characters, alone and inside other text.
+        for code in (0u32..0x2000).chain([0x2028, 0xFEFF, 0x1_F600]) {
+            let Some(ch) = char::from_u32(code) else { continue };
+            for free in [false, true] {
+                for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
+                    let allowed = |c: char| free && matches!(c, '\t' | '\r' | '\n');
+                    let expected = !text.chars().any(|c| c.is_control() && !allowed(c));
+                    let mut c = Checker::default();
+                    assert_eq!(c.text("X".into(), &text, free), expected, "U+{code:04X} free={free}");
+                    assert_eq!(c.errors.is_empty(), expected);
+                }
+            }
         }
     }
 }
