@@ -262,11 +262,12 @@ impl CustomTtsConfig {
         })
     }
 
-    /// The vendor rules, collecting problems in `c` and normalising in place (closed sets to canonical case).
-    pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> CustomTtsConfig {
+    /// The vendor rules, collecting problems in `c`. Returns the normalised config (closed sets in canonical
+    /// case) when that differs from this one.
+    pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> Option<CustomTtsConfig> {
         let at = |name| path.key(name);
-        let mut out = self.clone();
-        match &mut out {
+        let mut normalised = None;
+        match self {
             CustomTtsConfig::Tencent(t) => {
                 c.required_text(at("AppId"), &t.app_id);
                 c.secret(at("SecretId"), &t.secret_id);
@@ -323,8 +324,13 @@ impl CustomTtsConfig {
                 if c.required_text(at("APIUrl"), &h.api_url) {
                     c.http_url(at("APIUrl"), &h.api_url);
                 }
-                if let Some(format) = &mut h.audio_format {
-                    c.one_of(at("AudioFormat"), format, &["pcm", "wav"]);
+                if let Some(format) = &h.audio_format {
+                    if let Some(canonical) = c.one_of(at("AudioFormat"), format, &["pcm", "wav"]) {
+                        if canonical != format {
+                            let audio_format = Some(canonical.to_string());
+                            normalised = Some(CustomTtsConfig::Custom(CustomHttpTts { audio_format, ..h.clone() }));
+                        }
+                    }
                 }
                 if let Some(rate) = h.sample_rate {
                     c.range_u64(at("SampleRate"), rate, 1, u64::MAX);
@@ -334,7 +340,7 @@ impl CustomTtsConfig {
                 }
             }
         }
-        out
+        normalised
     }
 }
 

@@ -9,6 +9,7 @@ use crate::field::{At, FieldError};
 use crate::request::input::suggest;
 use crate::request::{AiTransferItem, CreateAiCallRequest, TransferToAgentItem, Variable, EXTRA_PARAMS, PARAMETERS};
 use serde_json::Value;
+use std::borrow::Cow;
 use url::Url;
 
 /// The LLM protocols the service speaks.
@@ -74,8 +75,9 @@ impl CreateAiCallRequest {
         self.normalised().map(|_| ())
     }
 
-    /// The request as it goes on the wire (phones and names normalised), or every problem.
-    pub(crate) fn normalised(&self) -> Result<CreateAiCallRequest, Vec<FieldError>> {
+    /// The request as it goes on the wire (phones and names normalised), or every problem. Borrowed when it
+    /// is already in normal form.
+    pub(crate) fn normalised(&self) -> Result<Cow<'_, CreateAiCallRequest>, Vec<FieldError>> {
         let (out, errors) = check(self);
         if errors.is_empty() {
             Ok(out)
@@ -119,10 +121,11 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
     }
 }
 
-/// Every rule, on `req`; returns the normalised request and all problems.
-pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<FieldError>) {
+/// Every rule, on `req`; returns the normalised request and all problems. The request is copied only when
+/// normalising changes something.
+pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>, Vec<FieldError>) {
     let mut c = Checker::default();
-    let mut out = req.clone();
+    let mut out = Cow::Borrowed(req);
 
     if req.sdk_app_id == 0 {
         c.missing(
@@ -133,14 +136,20 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     if req.callee.trim().is_empty() {
         c.missing("Callee", "required: the number to call, e.g. 008613012345678");
     } else if let Some(phone) = c.phone("Callee".into(), &req.callee) {
-        out.callee = phone;
+        if phone != req.callee {
+            out.to_mut().callee = phone;
+        }
     }
 
     let llm = if req.llm_type.trim().is_empty() {
         c.missing("LLMType", format!("required: one of {}", LLM_TYPES.join(", ")));
         None
     } else {
-        c.one_of("LLMType".into(), &mut out.llm_type, &LLM_TYPES)
+        let canonical = c.one_of("LLMType".into(), &req.llm_type, &LLM_TYPES);
+        if let Some(canonical) = canonical.filter(|v| *v != req.llm_type) {
+            out.to_mut().llm_type = canonical.to_string();
+        }
+        canonical
     };
     c.secret("APIKey".into(), &req.api_key);
     if req.api_url.trim().is_empty() {
@@ -159,12 +168,17 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     check_prompt_and_model(&mut c, req, llm.filter(|_| needs_prompt));
 
     check_voice(&mut c, req, &mut out);
-    if let Some(callers) = &mut out.callers {
+    if let Some(callers) = &req.callers {
         let at = At::from("Callers");
         if c.list_len(at, callers.len()) {
-            for (i, number) in callers.iter_mut().enumerate() {
-                if let Some(phone) = c.phone(at.index(i), number) {
-                    *number = phone;
+            for (i, number) in callers.iter().enumerate() {
+                match c.phone(at.index(i), number) {
+                    Some(phone) if phone != *number => {
+                        if let Some(normalised) = &mut out.to_mut().callers {
+                            normalised[i] = phone;
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -180,7 +194,7 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
         // Milliseconds of silence: a value in seconds (60) would hang up at the first pause.
         c.at_least("MaxDuration", v, 1000, "milliseconds of user silence before hanging up (default 60000)");
     }
-    check_languages(&mut c, &mut out);
+    check_languages(&mut c, req, &mut out);
     if let Some(v) = req.interrupt_mode {
         c.choice_u64("InterruptMode", v, &[0, 1], "0 (the callee can interrupt) or 1 (no interruption)");
     }
@@ -196,13 +210,15 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
         c.at_least("NotifyMaxCount", v, 1, "the most nudges per call (leave it unset for no limit)");
     }
     if let Some(tts) = &req.custom_tts_config {
-        out.custom_tts_config = Some(tts.check("CustomTTSConfig".into(), &mut c));
+        if let Some(normalised) = tts.check("CustomTTSConfig".into(), &mut c) {
+            out.to_mut().custom_tts_config = Some(normalised);
+        }
     }
     check_variables(&mut c, "PromptVariables", req.prompt_variables.as_deref());
     if let Some(v) = req.vad_silence_time {
         c.range_u64("VadSilenceTime".into(), v, 240, 2000);
     }
-    check_extract_config(&mut c, &mut out);
+    check_extract_config(&mut c, req, &mut out);
     if let Some(v) = req.temperature {
         c.range_f64("Temperature".into(), v, 0.0, 2.0);
     }
@@ -225,8 +241,12 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     if let Some(v) = req.max_ring_timeout_second {
         c.at_least("MaxRingTimeoutSecond", v, 1, "seconds of ringing before giving up");
     }
-    if let Some(sound) = &mut out.ambient_sound_type {
-        c.one_of("AmbientSoundType".into(), sound, &AMBIENT_SOUND_TYPES);
+    if let Some(sound) = &req.ambient_sound_type {
+        if let Some(canonical) = c.one_of("AmbientSoundType".into(), sound, &AMBIENT_SOUND_TYPES) {
+            if canonical != sound {
+                out.to_mut().ambient_sound_type = Some(canonical.to_string());
+            }
+        }
     }
     if let Some(v) = req.ambient_sound_volume {
         c.range_f64("AmbientSoundVolume".into(), v, 0.0, 2.0);
@@ -269,23 +289,25 @@ fn check_prompt_and_model(c: &mut Checker, req: &CreateAiCallRequest, required_f
     c.optional_text("Model".into(), req.model.as_deref());
 }
 
-fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut CreateAiCallRequest) {
+fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
     let Some(voice) = &req.voice_type else { return };
     // The original page asks callers to "leave VoiceType blank" when using CustomTTSConfig: blank means unset.
     if voice.trim().is_empty() {
-        out.voice_type = None;
+        out.to_mut().voice_type = None;
         return;
     }
-    if let Some(v) = &mut out.voice_type {
-        c.one_of("VoiceType".into(), v, &VOICE_TYPES);
+    if let Some(canonical) = c.one_of("VoiceType".into(), voice, &VOICE_TYPES) {
+        if canonical != voice {
+            out.to_mut().voice_type = Some(canonical.to_string());
+        }
     }
     if req.custom_tts_config.is_some() {
         c.invalid("VoiceType", "leave `VoiceType` unset when `CustomTTSConfig` is given: they are alternatives");
     }
 }
 
-fn check_languages(c: &mut Checker, out: &mut CreateAiCallRequest) {
-    let Some(languages) = &mut out.languages else { return };
+fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
+    let Some(languages) = &req.languages else { return };
     let n = languages.len();
     if n == 0 || n > MAX_LANGUAGES {
         c.invalid(
@@ -297,19 +319,23 @@ fn check_languages(c: &mut Checker, out: &mut CreateAiCallRequest) {
         }
     }
     let list = At::from("Languages");
-    for i in 0..languages.len() {
+    for (i, code) in languages.iter().enumerate() {
         let path = list.index(i);
-        // Earlier codes are already canonical when this one is compared with them.
-        let (earlier, rest) = languages.split_at_mut(i);
-        let Some(code) = rest.first_mut() else { continue };
-        if c.one_of(path, code, &LANGUAGES).is_none() {
-            continue;
+        let Some(canonical) = c.one_of(path, code, &LANGUAGES) else { continue };
+        if canonical != code {
+            if let Some(normalised) = &mut out.to_mut().languages {
+                canonical.clone_into(&mut normalised[i]);
+            }
         }
-        if let Some(first) = earlier.iter().position(|earlier| earlier == code) {
+        // A duplicate is an earlier code with the same canonical spelling.
+        let same =
+            |earlier: &String| earlier.eq_ignore_ascii_case(canonical) && canonical_of(earlier, &LANGUAGES) == Some(canonical);
+        if let Some(first) = languages[..i].iter().position(same) {
             c.invalid(path, format!("duplicate of `Languages[{first}]`"));
         }
     }
-    if languages.first().is_some_and(|l| l == "zh-dialect") && n > 1 {
+    let primary = out.languages.as_ref().and_then(|l| l.first());
+    if primary.is_some_and(|l| l == "zh-dialect") && n > 1 {
         c.invalid(
             "Languages",
             "with zh-dialect as the primary language no other language may be listed (the service ignores them)",
@@ -401,27 +427,31 @@ fn check_variables(c: &mut Checker, list: &str, variables: Option<&[Variable]>) 
     }
 }
 
-fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
-    let Some(elements) = &mut out.extract_config else { return };
+fn check_extract_config(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
+    let Some(elements) = &req.extract_config else { return };
     let list = At::from("ExtractConfig");
     if !c.list_len(list, elements.len()) {
         return;
     }
-    for i in 0..elements.len() {
-        let (earlier, rest) = elements.split_at_mut(i);
-        let Some(element) = rest.first_mut() else { continue };
+    for (i, element) in elements.iter().enumerate() {
         let item = list.index(i);
         let at = |f| item.key(f);
         let info_type = if element.info_type.trim().is_empty() {
             c.missing(at("InfoType"), format!("required: one of {}", INFO_TYPES.join(", ")));
             None
         } else {
-            c.one_of(at("InfoType"), &mut element.info_type, &INFO_TYPES)
+            let canonical = c.one_of(at("InfoType"), &element.info_type, &INFO_TYPES);
+            if let Some(canonical) = canonical.filter(|v| *v != element.info_type) {
+                if let Some(normalised) = &mut out.to_mut().extract_config {
+                    canonical.clone_into(&mut normalised[i].info_type);
+                }
+            }
+            canonical
         };
         if element.info_name.trim().is_empty() {
             c.missing(at("InfoName"), "required: the name of the information to extract, unique in the list");
         } else if c.text(at("InfoName"), &element.info_name, false) {
-            if let Some(first) = earlier.iter().position(|e| e.info_name == element.info_name) {
+            if let Some(first) = elements[..i].iter().position(|e| e.info_name == element.info_name) {
                 c.invalid(at("InfoName"), format!("duplicate of `ExtractConfig[{first}].InfoName`"));
             }
         }
@@ -476,6 +506,11 @@ fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
         }
         c.raw_value(path, value, 0);
     }
+}
+
+/// The member of `set` that `value` spells, ignoring ASCII case.
+fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
+    set.iter().copied().find(|s| s.eq_ignore_ascii_case(value))
 }
 
 /// Collects problems; each helper reports at most one problem per path it is given.
@@ -607,10 +642,9 @@ impl Checker {
         }
     }
 
-    /// `value` must be one of `set`, matched case-insensitively and rewritten to the canonical spelling.
-    pub(crate) fn one_of(&mut self, path: At<'_>, value: &mut String, set: &[&'static str]) -> Option<&'static str> {
-        if let Some(canonical) = set.iter().copied().find(|s| s.eq_ignore_ascii_case(value)) {
-            canonical.clone_into(value);
+    /// `value` must be one of `set`, matched case-insensitively; returns the canonical spelling.
+    pub(crate) fn one_of(&mut self, path: At<'_>, value: &str, set: &[&'static str]) -> Option<&'static str> {
+        if let Some(canonical) = canonical_of(value, set) {
             return Some(canonical);
         }
         // Values are quoted, not backticked: backticks mark field names, which the bindings rename.
