@@ -391,7 +391,9 @@ impl CreateAiCallRequest {
 
 /// The wire body written straight from the typed request. `to_wire` goes through a `serde_json::Map`, which
 /// orders keys bytewise at every level; the same order is spelled out here, field by field, and `extra` (also
-/// in that order) is merged in. A test checks the bytes against the map's for every shared case.
+/// in that order) is merged in. A test checks the bytes against the map's for every shared case. A field added
+/// to the request must be added here too: the test's `everything()` names every field, so it does not compile
+/// until the new one is set there, and then fails until it is written here.
 mod wire {
     use super::{
         AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
