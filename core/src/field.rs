@@ -160,6 +160,57 @@ pub fn to_camel(wire: &str) -> String {
     out
 }
 
+/// A wire path, written out only when a problem is reported there, so checking a valid field formats nothing:
+/// `At::from("TransferItems")` then `.index(0)` then `.key("TransferSkillGroupId")` displays as
+/// `TransferItems[0].TransferSkillGroupId`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At<'a> {
+    /// The request itself: the empty path.
+    Root,
+    /// `parent.name`, or `name` under the root.
+    Key(&'a At<'a>, &'a str),
+    /// `parent[index]`.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    pub(crate) fn key(&'a self, name: &'a str) -> At<'a> {
+        At::Key(self, name)
+    }
+
+    pub(crate) fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    pub(crate) fn is_root(&self) -> bool {
+        matches!(self, At::Root)
+    }
+}
+
+/// A top-level name, or a whole path already written out.
+impl<'a> From<&'a str> for At<'a> {
+    fn from(name: &'a str) -> Self {
+        At::Key(&At::Root, name)
+    }
+}
+
+impl From<At<'_>> for String {
+    fn from(at: At<'_>) -> String {
+        at.to_string()
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            At::Root => Ok(()),
+            At::Key(At::Root, name) => f.write_str(name),
+            At::Key(parent, name) => write!(f, "{parent}.{name}"),
+            At::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
 /// What kind of problem a field has; the emulator maps these to the service's error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldErrorKind {

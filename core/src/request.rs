@@ -67,7 +67,10 @@ pub const EXTRA_PARAMS: &str = "ExtraParams";
 /// caller's `case`, otherwise `Some` of the closest known name in that case, if any is close. Bindings use this to
 /// refuse unknown keywords the way their language does (a `TypeError` in Python).
 pub fn unknown_keyword(key: &str, case: KeyCase) -> Option<Option<String>> {
-    if PARAMETERS.iter().chain([&EXTRA_PARAMS]).any(|p| case.is_key_of(key, p)) {
+    // The table also takes wire names, which only count here in `KeyCase::Wire`. A key cannot be both a wire
+    // name (upper-case first letter) and another name's snake or camel spelling (lower-case first letter), so
+    // checking the one name found is exact.
+    if input::TOP_LEVEL.resolve(key, input::Spelling::Caller(case)).is_some_and(|wire| case.is_key_of(key, wire)) {
         return None;
     }
     let names: Vec<String> = PARAMETERS.iter().chain([&EXTRA_PARAMS]).map(|p| case.key(p)).collect();
@@ -377,10 +380,185 @@ impl CreateAiCallRequest {
         }
     }
 
-    /// The exact compact JSON body that is signed and sent.
+    /// The exact compact JSON body that is signed and sent: the parameters of [`CreateAiCallRequest::to_wire`],
+    /// printed as that map prints them (keys in byte order, `null` left out), without building the map.
     pub fn to_wire_body(&self) -> Result<String, Vec<FieldError>> {
-        Ok(Value::Object(self.to_wire()?).to_string())
+        let normalised = self.normalised()?;
+        serde_json::to_string(&wire::Body(&normalised))
+            .map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])
     }
+}
+
+/// The wire body written straight from the typed request. `to_wire` goes through a `serde_json::Map`, which
+/// orders keys bytewise at every level; the same order is spelled out here, field by field, and `extra` (also
+/// in that order) is merged in. A test checks the bytes against the map's for every shared case. A field added
+/// to the request must be added here too: the test's `everything()` names every field, so it does not compile
+/// until the new one is set there, and then fails until it is written here.
+mod wire {
+    use super::{
+        AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
+    };
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    use std::iter::Peekable;
+
+    pub(super) struct Body<'a>(pub(super) &'a CreateAiCallRequest);
+
+    /// A map whose entries are given in key order, with `extra`'s entries merged in at their places. As in the
+    /// map `to_wire` builds, an `extra` key equal to a field's replaces it, and `null` entries are left out.
+    struct Merged<'a, M> {
+        map: M,
+        extra: Peekable<serde_json::map::Iter<'a>>,
+    }
+
+    impl<'a, M: SerializeMap> Merged<'a, M> {
+        fn field<T: Serialize>(&mut self, key: &'static str, value: Option<T>) -> Result<(), M::Error> {
+            while let Some((k, v)) = self.extra.next_if(|(k, _)| k.as_str() <= key) {
+                if !v.is_null() {
+                    self.map.serialize_entry(k, v)?;
+                }
+                if k == key {
+                    return Ok(());
+                }
+            }
+            match value {
+                Some(value) => self.map.serialize_entry(key, &value),
+                None => Ok(()),
+            }
+        }
+
+        fn end(mut self) -> Result<M::Ok, M::Error> {
+            for (k, v) in self.extra {
+                if !v.is_null() {
+                    self.map.serialize_entry(k, v)?;
+                }
+            }
+            self.map.end()
+        }
+    }
+
+    fn text(s: &str) -> Option<&str> {
+        Some(s).filter(|s| !s.is_empty())
+    }
+
+    /// A float that is not finite becomes `null` in a map, and so is left out at the top level.
+    fn finite(n: Option<f64>) -> Option<f64> {
+        n.filter(|n| n.is_finite())
+    }
+
+    impl Serialize for Body<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let r = self.0;
+            let tts = r.custom_tts_config.as_ref().map(|c| c.to_json_string());
+            let mut m = Merged { map: s.serialize_map(None)?, extra: r.extra.iter().peekable() };
+            m.field("APIKey", text(&r.api_key))?;
+            m.field("APIUrl", text(&r.api_url))?;
+            m.field("AcquireTimeoutSecond", r.acquire_timeout_second.as_ref())?;
+            m.field("AmbientSoundType", r.ambient_sound_type.as_ref())?;
+            m.field("AmbientSoundVolume", finite(r.ambient_sound_volume))?;
+            m.field("Callee", text(&r.callee))?;
+            m.field("Callers", r.callers.as_ref())?;
+            m.field("CustomSTTConfig", r.custom_stt_config.as_ref())?;
+            m.field("CustomTTSConfig", tts.as_ref())?;
+            m.field("EnableComplianceAudio", r.enable_compliance_audio.as_ref())?;
+            m.field("EnableVoicemailDetection", r.enable_voicemail_detection.as_ref())?;
+            m.field("EndFunctionDesc", r.end_function_desc.as_ref())?;
+            m.field("EndFunctionEnable", r.end_function_enable.as_ref())?;
+            m.field("ExtractConfig", r.extract_config.as_deref().map(List))?;
+            m.field("InterruptMode", r.interrupt_mode.as_ref())?;
+            m.field("InterruptSpeechDuration", r.interrupt_speech_duration.as_ref())?;
+            m.field("LLMExtraBody", r.llm_extra_body.as_ref())?;
+            m.field("LLMType", text(&r.llm_type))?;
+            m.field("Languages", r.languages.as_ref())?;
+            m.field("MaxCallDurationMs", r.max_call_duration_ms.as_ref())?;
+            m.field("MaxDuration", r.max_duration.as_ref())?;
+            m.field("MaxRingTimeoutSecond", r.max_ring_timeout_second.as_ref())?;
+            m.field("Model", r.model.as_ref())?;
+            m.field("NotifyDuration", r.notify_duration.as_ref())?;
+            m.field("NotifyMaxCount", r.notify_max_count.as_ref())?;
+            m.field("NotifyMessage", r.notify_message.as_ref())?;
+            m.field("PromptVariables", r.prompt_variables.as_deref().map(List))?;
+            m.field("SdkAppId", Some(r.sdk_app_id).filter(|id| *id != 0))?;
+            m.field("SystemPrompt", r.system_prompt.as_ref())?;
+            m.field("Temperature", finite(r.temperature))?;
+            m.field("ToneWord", r.tone_word.as_ref().map(Sorted))?;
+            m.field("TopP", finite(r.top_p))?;
+            m.field("TransferFunctionEnable", r.transfer_function_enable.as_ref())?;
+            m.field("TransferItems", r.transfer_items.as_deref().map(List))?;
+            m.field("TransferToAgentEnable", r.transfer_to_agent_enable.as_ref())?;
+            m.field("TransferToAgentItems", r.transfer_to_agent_items.as_deref().map(List))?;
+            m.field("VadLevel", r.vad_level.as_ref())?;
+            m.field("VadSilenceTime", r.vad_silence_time.as_ref())?;
+            m.field("Variables", r.variables.as_deref().map(List))?;
+            m.field("VoiceType", r.voice_type.as_ref())?;
+            m.field("VoicemailAction", r.voicemail_action.as_ref())?;
+            m.field("WelcomeMessage", r.welcome_message.as_ref())?;
+            m.field("WelcomeMessagePriority", r.welcome_message_priority.as_ref())?;
+            m.field("WelcomeType", r.welcome_type.as_ref())?;
+            m.end()
+        }
+    }
+
+    /// A nested object with its keys in byte order.
+    struct Sorted<'a, T>(&'a T);
+
+    /// A list of nested objects, each with its keys in byte order.
+    struct List<'a, T>(&'a [T]);
+
+    impl<'a, T> Serialize for List<'a, T>
+    where
+        Sorted<'a, T>: Serialize,
+    {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(Sorted))
+        }
+    }
+
+    /// Serialises the fields of one nested object, given in key order; `None` is left out.
+    macro_rules! sorted {
+        ($ty:ty, |$it:ident| [$($key:literal => $value:expr),+ $(,)?]) => {
+            impl Serialize for Sorted<'_, $ty> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    let $it = self.0;
+                    let mut map = s.serialize_map(None)?;
+                    $(
+                        if let Some(value) = $value {
+                            map.serialize_entry($key, &value)?;
+                        }
+                    )+
+                    map.end()
+                }
+            }
+        };
+    }
+
+    sorted!(AiTransferItem, |t| [
+        "TransferFunctionDesc" => Some(&t.transfer_function_desc),
+        "TransferFunctionName" => Some(&t.transfer_function_name),
+        "TransferSkillGroupId" => Some(&t.transfer_skill_group_id),
+    ]);
+    sorted!(TransferToAgentItem, |t| [
+        "TransferToAgentDesc" => Some(&t.transfer_to_agent_desc),
+        "TransferToAgentId" => Some(&t.transfer_to_agent_id),
+        "TransferToAgentName" => Some(&t.transfer_to_agent_name),
+    ]);
+    sorted!(Variable, |v| ["Key" => Some(&v.key), "Value" => Some(&v.value)]);
+    sorted!(ExtractConfigElement, |e| [
+        "Choices" => e.choices.as_ref(),
+        "Examples" => e.examples.as_ref(),
+        "InfoContent" => e.info_content.as_ref(),
+        "InfoName" => Some(&e.info_name),
+        "InfoType" => Some(&e.info_type),
+    ]);
+    // Inside a nested object a float that is not finite stays, as `null`.
+    sorted!(ToneWord, |t| [
+        "FirstSentenceTimeout" => t.first_sentence_timeout.as_ref(),
+        "ZHToneWords" => t.zh_tone_words.as_ref().map(Sorted),
+    ]);
+    sorted!(ZhToneWords, |w| [
+        "Negative" => w.negative.as_ref(),
+        "Neutral" => w.neutral.as_ref(),
+        "Positive" => w.positive.as_ref(),
+    ]);
 }
 
 /// A rule broken only because a field failed to parse (and so was left unset) would be noise: drop rule errors
@@ -398,5 +576,152 @@ fn is_at_or_under(path: &str, ancestor: &str) -> bool {
     match path.strip_prefix(ancestor) {
         Some(rest) => rest.is_empty() || rest.starts_with('.') || rest.starts_with('['),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tts::TencentTts;
+
+    /// What `to_wire_body` printed before it wrote the body directly: the map `to_wire` builds.
+    fn through_map(request: &CreateAiCallRequest) -> String {
+        let Ok(Value::Object(mut wire)) = serde_json::to_value(request) else { panic!("serialisable") };
+        wire.retain(|_, v| !v.is_null());
+        Value::Object(wire).to_string()
+    }
+
+    fn direct(request: &CreateAiCallRequest) -> String {
+        serde_json::to_string(&wire::Body(request)).expect("serialisable")
+    }
+
+    /// Every field set, nested objects full, and `extra` keys before, between, after and on top of the fields.
+    fn everything() -> CreateAiCallRequest {
+        let words = |w: &str| Some(vec![w.to_string(), format!("{w} \"2\"")]);
+        let mut extra = Map::new();
+        for (k, v) in [
+            ("AAA", Value::from(1)),
+            ("APIKeyX", Value::from("between")),
+            ("Callee", Value::from("replaces the field")),
+            ("Model", Value::Null),
+            ("NewThing", serde_json::json!({"b": [1, {"z": null, "a": "é"}], "a": 1.5})),
+            ("Nothing", Value::Null),
+            ("Zebra", Value::from(true)),
+            ("a_lower", Value::from("after every upper-case key")),
+        ] {
+            extra.insert(k.to_string(), v);
+        }
+        CreateAiCallRequest {
+            sdk_app_id: 1400000000,
+            callee: "+86 130 1234 5678".into(),
+            llm_type: "OpenAI".into(),
+            api_key: "sk-\u{1}\"key\"".into(),
+            api_url: "https://api.openai.com/v1/".into(),
+            system_prompt: Some("多行\n提示 \u{2028} </script>".into()),
+            model: Some("gpt-4o-mini".into()),
+            voice_type: Some("zhimei".into()),
+            callers: Some(vec!["0086123".into(), String::new()]),
+            welcome_message: Some("你好".into()),
+            welcome_type: Some(1),
+            welcome_message_priority: Some(2),
+            max_duration: Some(60000),
+            languages: Some(vec!["zh".into(), "en".into()]),
+            interrupt_mode: Some(0),
+            interrupt_speech_duration: Some(500),
+            end_function_enable: Some(true),
+            end_function_desc: Some("end".into()),
+            transfer_function_enable: Some(false),
+            transfer_items: Some(vec![
+                AiTransferItem {
+                    transfer_function_name: "n".into(),
+                    transfer_function_desc: "d".into(),
+                    transfer_skill_group_id: 7,
+                },
+                AiTransferItem::default(),
+            ]),
+            transfer_to_agent_enable: Some(true),
+            transfer_to_agent_items: Some(vec![TransferToAgentItem {
+                transfer_to_agent_name: "a".into(),
+                transfer_to_agent_desc: "b".into(),
+                transfer_to_agent_id: u64::MAX,
+            }]),
+            notify_duration: Some(10),
+            notify_message: Some("hello?".into()),
+            notify_max_count: Some(3),
+            custom_tts_config: Some(CustomTtsConfig::Tencent(TencentTts {
+                app_id: "1".into(),
+                secret_id: "id".into(),
+                secret_key: "key".into(),
+                voice_type: 101001,
+                speed: Some(1.25),
+                ..Default::default()
+            })),
+            prompt_variables: Some(vec![Variable { key: "k".into(), value: String::new() }]),
+            vad_silence_time: Some(1000),
+            extract_config: Some(vec![
+                ExtractConfigElement {
+                    info_type: "Selector".into(),
+                    info_name: "n".into(),
+                    info_content: Some("c".into()),
+                    examples: Some(vec![]),
+                    choices: Some(vec!["x".into()]),
+                },
+                ExtractConfigElement::default(),
+            ]),
+            temperature: Some(0.7),
+            variables: Some(vec![Variable { key: "a".into(), value: "b".into() }]),
+            top_p: Some(1e-7),
+            vad_level: Some(3),
+            tone_word: Some(ToneWord {
+                first_sentence_timeout: Some(f64::NAN),
+                zh_tone_words: Some(ZhToneWords { neutral: words("嗯"), positive: None, negative: words("唉") }),
+            }),
+            enable_compliance_audio: Some(false),
+            enable_voicemail_detection: Some(true),
+            voicemail_action: Some(0),
+            llm_extra_body: Some("{\"max_tokens\": 256}".into()),
+            max_call_duration_ms: Some(3_600_000),
+            max_ring_timeout_second: Some(30),
+            ambient_sound_type: Some("coffee_shops".into()),
+            ambient_sound_volume: Some(f64::INFINITY),
+            acquire_timeout_second: Some(5),
+            custom_stt_config: Some("{}".into()),
+            extra,
+        }
+    }
+
+    #[test]
+    fn the_body_is_written_as_the_map_printed_it() {
+        let full = everything();
+        assert_eq!(direct(&full), through_map(&full));
+        assert_eq!(direct(&CreateAiCallRequest::default()), through_map(&CreateAiCallRequest::default()));
+        let mut no_extra = everything();
+        no_extra.extra.clear();
+        no_extra.tone_word = Some(ToneWord::default());
+        no_extra.temperature = Some(-0.0);
+        assert_eq!(direct(&no_extra), through_map(&no_extra));
+        let only_extra = CreateAiCallRequest { extra: everything().extra, ..Default::default() };
+        assert_eq!(direct(&only_extra), through_map(&only_extra));
+    }
+
+    #[test]
+    fn the_body_of_every_shared_case_is_unchanged() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/cases/requests.json");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("read cases")).expect("parse");
+        let mut checked = 0;
+        for kind in ["valid", "invalid"] {
+            for case in doc[kind].as_array().expect("cases") {
+                for case_keys in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
+                    let Ok(request) = CreateAiCallRequest::from_value(case["input"].clone(), case_keys) else { continue };
+                    // Unvalidated, as given, and normalised when it is valid.
+                    assert_eq!(direct(&request), through_map(&request), "{}", case["name"]);
+                    if let Ok(normalised) = request.normalised() {
+                        assert_eq!(request.to_wire_body().expect("valid"), through_map(&normalised));
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked >= 22, "{checked}");
     }
 }

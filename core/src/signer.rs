@@ -50,7 +50,18 @@ impl std::fmt::Debug for Signed {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    lower_hex(&Sha256::digest(data))
+}
+
+/// Lower-case hex, as `hex::encode` writes it, without collecting char by char (three per signature).
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
@@ -112,7 +123,7 @@ pub fn sign(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> Sign
         sha256_hex(canonical_request.as_bytes())
     );
     let key = signing_key(secret_key, &date, input.service);
-    let signature = hex::encode(hmac(&key, string_to_sign.as_bytes()));
+    let signature = lower_hex(&hmac(&key, string_to_sign.as_bytes()));
     let authorization = format!(
         "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={signed_headers}, Signature={signature}"
     );
@@ -166,6 +177,13 @@ pub fn signatures_match(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_what_hex_encode_writes() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(lower_hex(&bytes), hex::encode(&bytes));
+        assert_eq!(lower_hex(&[]), "");
+    }
 
     #[test]
     fn date_is_utc_day() {

@@ -4,8 +4,8 @@
 //! in the documented order, so the same config always becomes the same bytes (and the same signature).
 //! Credentials (`SecretId`, `SecretKey`, `APIKey`, `Token`, `SubscriptionKey`) print as `***` in `Debug`.
 
-use crate::field::FieldError;
-use crate::request::input::{describe, suggest, Fields, Spelling};
+use crate::field::{At, FieldError};
+use crate::request::input::{describe, suggest, Fields, Names, Spelling};
 use crate::request::Redacted;
 use crate::validate::Checker;
 use serde::{Serialize, Serializer};
@@ -119,12 +119,22 @@ pub struct CustomHttpTts {
     pub audio_channel: Option<u64>,
 }
 
-const TENCENT: [&str; 8] =
-    ["AppId", "SecretId", "SecretKey", "VoiceType", "Speed", "Volume", "PrimaryLanguage", "FastVoiceType"];
-const MINIMAX: [&str; 6] = ["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed"];
-const VOLCENGINE: [&str; 6] = ["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType"];
-const AZURE: [&str; 5] = ["SubscriptionKey", "Region", "VoiceName", "Language", "Rate"];
-const CUSTOM: [&str; 5] = ["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel"];
+// Each vendor's fields, and `TTSType` (read first, but a key of the same object).
+pub(crate) static TENCENT: Names = Names::new(&[
+    "AppId",
+    "SecretId",
+    "SecretKey",
+    "VoiceType",
+    "Speed",
+    "Volume",
+    "PrimaryLanguage",
+    "FastVoiceType",
+    TTS_TYPE,
+]);
+pub(crate) static MINIMAX: Names = Names::new(&["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed", TTS_TYPE]);
+pub(crate) static VOLCENGINE: Names = Names::new(&["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType", TTS_TYPE]);
+pub(crate) static AZURE: Names = Names::new(&["SubscriptionKey", "Region", "VoiceName", "Language", "Rate", TTS_TYPE]);
+pub(crate) static CUSTOM: Names = Names::new(&["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel", TTS_TYPE]);
 const TTS_TYPE: &str = "TTSType";
 
 impl CustomTtsConfig {
@@ -148,7 +158,7 @@ impl CustomTtsConfig {
     /// Shapes and types are checked here; [`CustomTtsConfig::validate`] checks the rules.
     pub fn from_value(value: Value) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        match Self::read(value, "CustomTTSConfig", &mut errors) {
+        match Self::read(value, "CustomTTSConfig".into(), &mut errors) {
             Some(config) if errors.is_empty() => Ok(config),
             _ => Err(errors),
         }
@@ -157,20 +167,20 @@ impl CustomTtsConfig {
     /// Check the vendor's required fields and ranges; paths are under `CustomTTSConfig`.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut c = Checker::default();
-        self.check("CustomTTSConfig", &mut c);
+        self.check("CustomTTSConfig".into(), &mut c);
         c.finish()
     }
 
     /// Parse from loose input; `None` when even the vendor is unknown. With a known vendor, the fields that
     /// parsed are returned (so the rules can still be checked) and the others reported.
-    pub(crate) fn read(value: Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Self> {
+    pub(crate) fn read(value: Value, path: At<'_>, errors: &mut Vec<FieldError>) -> Option<Self> {
         let map = match value {
             Value::Object(map) => map,
             Value::String(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => map,
                 Ok(other) => {
                     errors.push(FieldError::invalid(
-                        path,
+                        path.to_string(),
                         format!("expected a JSON object in the string, got {}", describe(&other)),
                     ));
                     return None;
@@ -178,7 +188,7 @@ impl CustomTtsConfig {
                 // serde_json's position is safe to show; the text itself may hold credentials.
                 Err(e) => {
                     let message = format!("is not valid JSON (line {}, column {})", e.line(), e.column());
-                    errors.push(FieldError::invalid(path, message));
+                    errors.push(FieldError::invalid(path.to_string(), message));
                     return None;
                 }
             },
@@ -191,16 +201,14 @@ impl CustomTtsConfig {
             }
         };
         let tts_type = read_tts_type(&map, path, errors)?;
-        let names: &[&'static str] = match tts_type {
+        let names = match tts_type {
             "tencent" => &TENCENT,
             "minimax" => &MINIMAX,
             "volcengine" => &VOLCENGINE,
             "azure" => &AZURE,
             _ => &CUSTOM,
         };
-        let mut all = names.to_vec();
-        all.push(TTS_TYPE);
-        let f = &mut Fields::new(map, path, &all, Spelling::Any, errors);
+        let f = &mut Fields::new(map, path, names, Spelling::Any, errors);
         f.take(TTS_TYPE);
         Some(match tts_type {
             "tencent" => {
@@ -254,11 +262,12 @@ impl CustomTtsConfig {
         })
     }
 
-    /// The vendor rules, collecting problems in `c` and normalising in place (closed sets to canonical case).
-    pub(crate) fn check(&self, path: &str, c: &mut Checker) -> CustomTtsConfig {
-        let at = |name: &str| format!("{path}.{name}");
-        let mut out = self.clone();
-        match &mut out {
+    /// The vendor rules, collecting problems in `c`. Returns the normalised config (closed sets in canonical
+    /// case) when that differs from this one.
+    pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> Option<CustomTtsConfig> {
+        let at = |name| path.key(name);
+        let mut normalised = None;
+        match self {
             CustomTtsConfig::Tencent(t) => {
                 c.required_text(at("AppId"), &t.app_id);
                 c.secret(at("SecretId"), &t.secret_id);
@@ -315,8 +324,13 @@ impl CustomTtsConfig {
                 if c.required_text(at("APIUrl"), &h.api_url) {
                     c.http_url(at("APIUrl"), &h.api_url);
                 }
-                if let Some(format) = &mut h.audio_format {
-                    c.one_of(at("AudioFormat"), format, &["pcm", "wav"]);
+                if let Some(format) = &h.audio_format {
+                    if let Some(canonical) = c.one_of(at("AudioFormat"), format, &["pcm", "wav"]) {
+                        if canonical != format {
+                            let audio_format = Some(canonical.to_string());
+                            normalised = Some(CustomTtsConfig::Custom(CustomHttpTts { audio_format, ..h.clone() }));
+                        }
+                    }
                 }
                 if let Some(rate) = h.sample_rate {
                     c.range_u64(at("SampleRate"), rate, 1, u64::MAX);
@@ -326,17 +340,17 @@ impl CustomTtsConfig {
                 }
             }
         }
-        out
+        normalised
     }
 }
 
 /// The canonical `TTSType`, or `None` once the problem is reported.
 fn read_tts_type(
     map: &serde_json::Map<String, Value>,
-    path: &str,
+    path: At<'_>,
     errors: &mut Vec<FieldError>,
 ) -> Option<&'static str> {
-    let at = format!("{path}.{TTS_TYPE}");
+    let at = path.key(TTS_TYPE);
     let given = ["TTSType", "tts_type", "ttsType"].iter().find_map(|k| map.get(*k).filter(|v| !v.is_null()));
     let Some(given) = given else {
         errors.push(FieldError::missing(at, format!("required: one of {}", TTS_TYPES.join(", "))));

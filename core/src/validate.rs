@@ -5,10 +5,11 @@
 //! numbers to the service's `00...` form, and closed sets of names (voices, languages, ...) to their
 //! canonical spelling, matched case-insensitively. No I/O.
 
-use crate::field::FieldError;
+use crate::field::{At, FieldError};
 use crate::request::input::suggest;
 use crate::request::{AiTransferItem, CreateAiCallRequest, TransferToAgentItem, Variable, EXTRA_PARAMS, PARAMETERS};
 use serde_json::Value;
+use std::borrow::Cow;
 use url::Url;
 
 /// The LLM protocols the service speaks.
@@ -74,8 +75,9 @@ impl CreateAiCallRequest {
         self.normalised().map(|_| ())
     }
 
-    /// The request as it goes on the wire (phones and names normalised), or every problem.
-    pub(crate) fn normalised(&self) -> Result<CreateAiCallRequest, Vec<FieldError>> {
+    /// The request as it goes on the wire (phones and names normalised), or every problem. Borrowed when it
+    /// is already in normal form.
+    pub(crate) fn normalised(&self) -> Result<Cow<'_, CreateAiCallRequest>, Vec<FieldError>> {
         let (out, errors) = check(self);
         if errors.is_empty() {
             Ok(out)
@@ -119,10 +121,11 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
     }
 }
 
-/// Every rule, on `req`; returns the normalised request and all problems.
-pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<FieldError>) {
+/// Every rule, on `req`; returns the normalised request and all problems. The request is copied only when
+/// normalising changes something.
+pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>, Vec<FieldError>) {
     let mut c = Checker::default();
-    let mut out = req.clone();
+    let mut out = Cow::Borrowed(req);
 
     if req.sdk_app_id == 0 {
         c.missing(
@@ -133,14 +136,20 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     if req.callee.trim().is_empty() {
         c.missing("Callee", "required: the number to call, e.g. 008613012345678");
     } else if let Some(phone) = c.phone("Callee".into(), &req.callee) {
-        out.callee = phone;
+        if phone != req.callee {
+            out.to_mut().callee = phone;
+        }
     }
 
     let llm = if req.llm_type.trim().is_empty() {
         c.missing("LLMType", format!("required: one of {}", LLM_TYPES.join(", ")));
         None
     } else {
-        c.one_of("LLMType".into(), &mut out.llm_type, &LLM_TYPES)
+        let canonical = c.one_of("LLMType".into(), &req.llm_type, &LLM_TYPES);
+        if let Some(canonical) = canonical.filter(|v| *v != req.llm_type) {
+            out.to_mut().llm_type = canonical.to_string();
+        }
+        canonical
     };
     c.secret("APIKey".into(), &req.api_key);
     if req.api_url.trim().is_empty() {
@@ -159,11 +168,17 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     check_prompt_and_model(&mut c, req, llm.filter(|_| needs_prompt));
 
     check_voice(&mut c, req, &mut out);
-    if let Some(callers) = &mut out.callers {
-        if c.list_len("Callers", callers.len()) {
-            for (i, number) in callers.iter_mut().enumerate() {
-                if let Some(phone) = c.phone(format!("Callers[{i}]"), number) {
-                    *number = phone;
+    if let Some(callers) = &req.callers {
+        let at = At::from("Callers");
+        if c.list_len(at, callers.len()) {
+            for (i, number) in callers.iter().enumerate() {
+                match c.phone(at.index(i), number) {
+                    Some(phone) if phone != *number => {
+                        if let Some(normalised) = &mut out.to_mut().callers {
+                            normalised[i] = phone;
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -179,7 +194,7 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
         // Milliseconds of silence: a value in seconds (60) would hang up at the first pause.
         c.at_least("MaxDuration", v, 1000, "milliseconds of user silence before hanging up (default 60000)");
     }
-    check_languages(&mut c, &mut out);
+    check_languages(&mut c, req, &mut out);
     if let Some(v) = req.interrupt_mode {
         c.choice_u64("InterruptMode", v, &[0, 1], "0 (the callee can interrupt) or 1 (no interruption)");
     }
@@ -195,13 +210,15 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
         c.at_least("NotifyMaxCount", v, 1, "the most nudges per call (leave it unset for no limit)");
     }
     if let Some(tts) = &req.custom_tts_config {
-        out.custom_tts_config = Some(tts.check("CustomTTSConfig", &mut c));
+        if let Some(normalised) = tts.check("CustomTTSConfig".into(), &mut c) {
+            out.to_mut().custom_tts_config = Some(normalised);
+        }
     }
     check_variables(&mut c, "PromptVariables", req.prompt_variables.as_deref());
     if let Some(v) = req.vad_silence_time {
         c.range_u64("VadSilenceTime".into(), v, 240, 2000);
     }
-    check_extract_config(&mut c, &mut out);
+    check_extract_config(&mut c, req, &mut out);
     if let Some(v) = req.temperature {
         c.range_f64("Temperature".into(), v, 0.0, 2.0);
     }
@@ -224,8 +241,12 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (CreateAiCallRequest, Vec<Fiel
     if let Some(v) = req.max_ring_timeout_second {
         c.at_least("MaxRingTimeoutSecond", v, 1, "seconds of ringing before giving up");
     }
-    if let Some(sound) = &mut out.ambient_sound_type {
-        c.one_of("AmbientSoundType".into(), sound, &AMBIENT_SOUND_TYPES);
+    if let Some(sound) = &req.ambient_sound_type {
+        if let Some(canonical) = c.one_of("AmbientSoundType".into(), sound, &AMBIENT_SOUND_TYPES) {
+            if canonical != sound {
+                out.to_mut().ambient_sound_type = Some(canonical.to_string());
+            }
+        }
     }
     if let Some(v) = req.ambient_sound_volume {
         c.range_f64("AmbientSoundVolume".into(), v, 0.0, 2.0);
@@ -268,23 +289,25 @@ fn check_prompt_and_model(c: &mut Checker, req: &CreateAiCallRequest, required_f
     c.optional_text("Model".into(), req.model.as_deref());
 }
 
-fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut CreateAiCallRequest) {
+fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
     let Some(voice) = &req.voice_type else { return };
     // The original page asks callers to "leave VoiceType blank" when using CustomTTSConfig: blank means unset.
     if voice.trim().is_empty() {
-        out.voice_type = None;
+        out.to_mut().voice_type = None;
         return;
     }
-    if let Some(v) = &mut out.voice_type {
-        c.one_of("VoiceType".into(), v, &VOICE_TYPES);
+    if let Some(canonical) = c.one_of("VoiceType".into(), voice, &VOICE_TYPES) {
+        if canonical != voice {
+            out.to_mut().voice_type = Some(canonical.to_string());
+        }
     }
     if req.custom_tts_config.is_some() {
         c.invalid("VoiceType", "leave `VoiceType` unset when `CustomTTSConfig` is given: they are alternatives");
     }
 }
 
-fn check_languages(c: &mut Checker, out: &mut CreateAiCallRequest) {
-    let Some(languages) = &mut out.languages else { return };
+fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
+    let Some(languages) = &req.languages else { return };
     let n = languages.len();
     if n == 0 || n > MAX_LANGUAGES {
         c.invalid(
@@ -295,18 +318,24 @@ fn check_languages(c: &mut Checker, out: &mut CreateAiCallRequest) {
             return;
         }
     }
-    for i in 0..languages.len() {
-        let path = format!("Languages[{i}]");
-        let Some(code) = languages.get_mut(i) else { continue };
-        if c.one_of(path.clone(), code, &LANGUAGES).is_none() {
-            continue;
+    let list = At::from("Languages");
+    for (i, code) in languages.iter().enumerate() {
+        let path = list.index(i);
+        let Some(canonical) = c.one_of(path, code, &LANGUAGES) else { continue };
+        if canonical != code {
+            if let Some(normalised) = &mut out.to_mut().languages {
+                canonical.clone_into(&mut normalised[i]);
+            }
         }
-        let code = code.clone();
-        if let Some(first) = languages.iter().take(i).position(|earlier| *earlier == code) {
+        // A duplicate is an earlier code with the same canonical spelling.
+        let same =
+            |earlier: &String| earlier.eq_ignore_ascii_case(canonical) && canonical_of(earlier, &LANGUAGES) == Some(canonical);
+        if let Some(first) = languages[..i].iter().position(same) {
             c.invalid(path, format!("duplicate of `Languages[{first}]`"));
         }
     }
-    if languages.first().is_some_and(|l| l == "zh-dialect") && n > 1 {
+    let primary = out.languages.as_ref().and_then(|l| l.first());
+    if primary.is_some_and(|l| l == "zh-dialect") && n > 1 {
         c.invalid(
             "Languages",
             "with zh-dialect as the primary language no other language may be listed (the service ignores them)",
@@ -324,13 +353,15 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
     let transfer = req.transfer_items.as_deref().unwrap_or_default();
     check_tool_list(c, "TransferItems", "TransferFunctionEnable", req.transfer_function_enable, transfer.len());
     if transfer.len() <= MAX_LIST_LEN {
+        let list = At::from("TransferItems");
         for (i, item) in transfer.iter().enumerate() {
             let AiTransferItem {
                 transfer_function_name: name,
                 transfer_function_desc: desc,
                 transfer_skill_group_id: id,
             } = item;
-            let at = |f: &str| format!("TransferItems[{i}].{f}");
+            let here = list.index(i);
+            let at = |f| here.key(f);
             c.tool_name(at("TransferFunctionName"), name, transfer.iter().take(i).map(|t| &t.transfer_function_name));
             c.required_free_text(at("TransferFunctionDesc"), desc, "when the LLM should transfer to a human");
             if *id == 0 {
@@ -344,13 +375,15 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
     let agents = req.transfer_to_agent_items.as_deref().unwrap_or_default();
     check_tool_list(c, "TransferToAgentItems", "TransferToAgentEnable", req.transfer_to_agent_enable, agents.len());
     if agents.len() <= MAX_LIST_LEN {
+        let list = At::from("TransferToAgentItems");
         for (i, item) in agents.iter().enumerate() {
             let TransferToAgentItem {
                 transfer_to_agent_name: name,
                 transfer_to_agent_desc: desc,
                 transfer_to_agent_id: id,
             } = item;
-            let at = |f: &str| format!("TransferToAgentItems[{i}].{f}");
+            let here = list.index(i);
+            let at = |f| here.key(f);
             c.tool_name(at("TransferToAgentName"), name, agents.iter().take(i).map(|t| &t.transfer_to_agent_name));
             c.required_free_text(at("TransferToAgentDesc"), desc, "when the LLM should hand over to this agent");
             if *id == 0 {
@@ -371,45 +404,54 @@ fn check_tool_list(c: &mut Checker, list: &str, switch: &str, enabled: Option<bo
     if enabled == Some(true) && len == 0 {
         c.missing(list, format!("required when `{switch}` is true: at least one item"));
     }
-    c.list_len(list, len);
+    c.list_len(list.into(), len);
 }
 
 fn check_variables(c: &mut Checker, list: &str, variables: Option<&[Variable]>) {
     let Some(variables) = variables else { return };
-    if !c.list_len(list, variables.len()) {
+    let at = At::from(list);
+    if !c.list_len(at, variables.len()) {
         return;
     }
     for (i, var) in variables.iter().enumerate() {
-        let key_path = format!("{list}[{i}].Key");
+        let item = at.index(i);
+        let key_path = item.key("Key");
         if var.key.trim().is_empty() {
             c.missing(key_path, "required: the variable's name");
-        } else if c.text(key_path.clone(), &var.key, false) {
+        } else if c.text(key_path, &var.key, false) {
             if let Some(first) = variables.iter().take(i).position(|v| v.key == var.key) {
                 c.invalid(key_path, format!("duplicate of `{list}[{first}].Key`"));
             }
         }
-        c.text(format!("{list}[{i}].Value"), &var.value, true);
+        c.text(item.key("Value"), &var.value, true);
     }
 }
 
-fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
-    let Some(elements) = &mut out.extract_config else { return };
-    if !c.list_len("ExtractConfig", elements.len()) {
+fn check_extract_config(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
+    let Some(elements) = &req.extract_config else { return };
+    let list = At::from("ExtractConfig");
+    if !c.list_len(list, elements.len()) {
         return;
     }
-    let names: Vec<String> = elements.iter().map(|e| e.info_name.clone()).collect();
-    for (i, element) in elements.iter_mut().enumerate() {
-        let at = |f: &str| format!("ExtractConfig[{i}].{f}");
+    for (i, element) in elements.iter().enumerate() {
+        let item = list.index(i);
+        let at = |f| item.key(f);
         let info_type = if element.info_type.trim().is_empty() {
             c.missing(at("InfoType"), format!("required: one of {}", INFO_TYPES.join(", ")));
             None
         } else {
-            c.one_of(at("InfoType"), &mut element.info_type, &INFO_TYPES)
+            let canonical = c.one_of(at("InfoType"), &element.info_type, &INFO_TYPES);
+            if let Some(canonical) = canonical.filter(|v| *v != element.info_type) {
+                if let Some(normalised) = &mut out.to_mut().extract_config {
+                    canonical.clone_into(&mut normalised[i].info_type);
+                }
+            }
+            canonical
         };
         if element.info_name.trim().is_empty() {
             c.missing(at("InfoName"), "required: the name of the information to extract, unique in the list");
         } else if c.text(at("InfoName"), &element.info_name, false) {
-            if let Some(first) = names.iter().take(i).position(|n| *n == element.info_name) {
+            if let Some(first) = elements[..i].iter().position(|e| e.info_name == element.info_name) {
                 c.invalid(at("InfoName"), format!("duplicate of `ExtractConfig[{first}].InfoName`"));
             }
         }
@@ -428,20 +470,23 @@ fn check_extract_config(c: &mut Checker, out: &mut CreateAiCallRequest) {
 
 fn check_tone_word(c: &mut Checker, req: &CreateAiCallRequest) {
     let Some(tone) = &req.tone_word else { return };
+    let at = At::from("ToneWord");
     if let Some(timeout) = tone.first_sentence_timeout {
-        c.positive_f64("ToneWord.FirstSentenceTimeout".into(), timeout);
+        c.positive_f64(at.key("FirstSentenceTimeout"), timeout);
     }
     if let Some(words) = &tone.zh_tone_words {
+        let at = at.key("ZHToneWords");
         for (name, list) in [("Neutral", &words.neutral), ("Positive", &words.positive), ("Negative", &words.negative)]
         {
-            c.text_list(format!("ToneWord.ZHToneWords.{name}"), list.as_deref(), false);
+            c.text_list(at.key(name), list.as_deref(), false);
         }
     }
 }
 
 fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
+    let extra = At::from(EXTRA_PARAMS);
     for (key, value) in &req.extra {
-        let path = format!("ExtraParams.{key}");
+        let path = extra.key(key);
         if let Some(modelled) = PARAMETERS.iter().find(|p| p.eq_ignore_ascii_case(key)) {
             c.invalid(
                 path,
@@ -461,6 +506,11 @@ fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
         }
         c.raw_value(path, value, 0);
     }
+}
+
+/// The member of `set` that `value` spells, ignoring ASCII case.
+fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
+    set.iter().copied().find(|s| s.eq_ignore_ascii_case(value))
 }
 
 /// Collects problems; each helper reports at most one problem per path it is given.
@@ -487,10 +537,16 @@ impl Checker {
     }
 
     /// Size and control characters; `free` text (prompts, descriptions) may also hold tab, CR and LF.
-    pub(crate) fn text(&mut self, path: String, s: &str, free: bool) -> bool {
+    pub(crate) fn text(&mut self, path: At<'_>, s: &str, free: bool) -> bool {
         if s.len() > MAX_STRING_BYTES {
             self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
             return false;
+        }
+        // Control characters (Cc) are U+0000 to U+001F, U+007F and U+0080 to U+009F (C2 80 to C2 9F in UTF-8):
+        // text without any of those bytes has none, and is not decoded.
+        let suspect = |b: u8| (b < 0x20 && !(free && matches!(b, b'\t' | b'\r' | b'\n'))) || b == 0x7F || b == 0xC2;
+        if !s.bytes().any(suspect) {
+            return true;
         }
         let allowed = |ch: char| free && matches!(ch, '\t' | '\r' | '\n');
         if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control() && !allowed(ch)) {
@@ -501,20 +557,20 @@ impl Checker {
         true
     }
 
-    pub(crate) fn optional_text(&mut self, path: String, s: Option<&str>) {
+    pub(crate) fn optional_text(&mut self, path: At<'_>, s: Option<&str>) {
         if let Some(s) = s {
             self.text(path, s, false);
         }
     }
 
-    fn optional_free_text(&mut self, path: String, s: Option<&str>) {
+    fn optional_free_text(&mut self, path: At<'_>, s: Option<&str>) {
         if let Some(s) = s {
             self.text(path, s, true);
         }
     }
 
     /// Present (not blank) and clean single-line text; `true` when present.
-    pub(crate) fn required_text(&mut self, path: String, s: &str) -> bool {
+    pub(crate) fn required_text(&mut self, path: At<'_>, s: &str) -> bool {
         if s.trim().is_empty() {
             self.missing(path, "required");
             return false;
@@ -523,7 +579,7 @@ impl Checker {
         true
     }
 
-    fn required_free_text(&mut self, path: String, s: &str, what: &str) {
+    fn required_free_text(&mut self, path: At<'_>, s: &str, what: &str) {
         if s.trim().is_empty() {
             self.missing(path, format!("required: {what}"));
         } else {
@@ -533,7 +589,7 @@ impl Checker {
 
     /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix, and
     /// the call would then connect and fail mid-conversation; catch them here. Never echoes the value.
-    pub(crate) fn secret(&mut self, path: String, s: &str) {
+    pub(crate) fn secret(&mut self, path: At<'_>, s: &str) {
         if s.trim().is_empty() {
             self.missing(path, "required");
             return;
@@ -553,7 +609,7 @@ impl Checker {
     }
 
     /// An absolute http(s) URL with a host; the text is sent as given, not as `url` would re-serialise it.
-    pub(crate) fn http_url(&mut self, path: String, s: &str) -> Option<Url> {
+    pub(crate) fn http_url(&mut self, path: At<'_>, s: &str) -> Option<Url> {
         if s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             self.invalid(path, "contains whitespace or a control character");
             return None;
@@ -576,7 +632,7 @@ impl Checker {
     }
 
     /// A phone number, normalised; `None` (and a problem) when it is not one.
-    fn phone(&mut self, path: String, raw: &str) -> Option<String> {
+    fn phone(&mut self, path: At<'_>, raw: &str) -> Option<String> {
         match normalize_phone(raw) {
             Ok(phone) => Some(phone),
             Err(problem) => {
@@ -586,10 +642,9 @@ impl Checker {
         }
     }
 
-    /// `value` must be one of `set`, matched case-insensitively and rewritten to the canonical spelling.
-    pub(crate) fn one_of(&mut self, path: String, value: &mut String, set: &[&'static str]) -> Option<&'static str> {
-        if let Some(canonical) = set.iter().copied().find(|s| s.eq_ignore_ascii_case(value)) {
-            canonical.clone_into(value);
+    /// `value` must be one of `set`, matched case-insensitively; returns the canonical spelling.
+    pub(crate) fn one_of(&mut self, path: At<'_>, value: &str, set: &[&'static str]) -> Option<&'static str> {
+        if let Some(canonical) = canonical_of(value, set) {
             return Some(canonical);
         }
         // Values are quoted, not backticked: backticks mark field names, which the bindings rename.
@@ -610,7 +665,7 @@ impl Checker {
         }
     }
 
-    pub(crate) fn range_u64(&mut self, path: String, value: u64, min: u64, max: u64) {
+    pub(crate) fn range_u64(&mut self, path: At<'_>, value: u64, min: u64, max: u64) {
         if !(min..=max).contains(&value) {
             let message = if max == u64::MAX {
                 format!("must be at least {min}; got {value}")
@@ -621,20 +676,20 @@ impl Checker {
         }
     }
 
-    pub(crate) fn range_f64(&mut self, path: String, value: f64, min: f64, max: f64) {
+    pub(crate) fn range_f64(&mut self, path: At<'_>, value: f64, min: f64, max: f64) {
         if !(min..=max).contains(&value) {
             self.invalid(path, format!("must be a number between {min} and {max}; got {value}"));
         }
     }
 
-    pub(crate) fn positive_f64(&mut self, path: String, value: f64) {
+    pub(crate) fn positive_f64(&mut self, path: At<'_>, value: f64) {
         if !(value.is_finite() && value > 0.0) {
             self.invalid(path, format!("must be a finite number greater than 0; got {value}"));
         }
     }
 
     /// A list's length against [`MAX_LIST_LEN`]; `false` when too long (its entries are then not checked).
-    fn list_len(&mut self, path: &str, len: usize) -> bool {
+    fn list_len(&mut self, path: At<'_>, len: usize) -> bool {
         if len > MAX_LIST_LEN {
             self.invalid(path, format!("has {len} entries; at most {MAX_LIST_LEN} allowed"));
             return false;
@@ -643,13 +698,13 @@ impl Checker {
     }
 
     /// A list of non-empty strings.
-    fn text_list(&mut self, path: String, list: Option<&[String]>, free: bool) {
+    fn text_list(&mut self, path: At<'_>, list: Option<&[String]>, free: bool) {
         let Some(list) = list else { return };
-        if !self.list_len(&path, list.len()) {
+        if !self.list_len(path, list.len()) {
             return;
         }
         for (i, s) in list.iter().enumerate() {
-            let at = format!("{path}[{i}]");
+            let at = path.index(i);
             if s.trim().is_empty() {
                 self.invalid(at, "must not be empty");
             } else {
@@ -659,20 +714,21 @@ impl Checker {
     }
 
     /// A tool (function) name: present, clean, unique in its list.
-    fn tool_name<'a>(&mut self, path: String, name: &str, earlier: impl Iterator<Item = &'a String>) {
+    fn tool_name<'a>(&mut self, path: At<'_>, name: &str, earlier: impl Iterator<Item = &'a String>) {
         if name.trim().is_empty() {
             self.missing(path, "required: the function name the LLM calls");
-        } else if self.text(path.clone(), name, false) {
-            let list = path.split('[').next().unwrap_or_default();
-            let field = path.rsplit('.').next().unwrap_or_default();
+        } else if self.text(path, name, false) {
             if let Some(first) = earlier.into_iter().position(|n| n == name) {
-                self.invalid(path.clone(), format!("duplicate of `{list}[{first}].{field}`"));
+                let path = path.to_string();
+                let list = path.split('[').next().unwrap_or_default();
+                let field = path.rsplit('.').next().unwrap_or_default();
+                self.invalid(&path, format!("duplicate of `{list}[{first}].{field}`"));
             }
         }
     }
 
     /// Strings inside a raw `extra` value: size and control characters, and bounded nesting.
-    fn raw_value(&mut self, path: String, value: &Value, depth: usize) {
+    fn raw_value(&mut self, path: At<'_>, value: &Value, depth: usize) {
         if depth > MAX_EXTRA_DEPTH {
             self.invalid(path, format!("is nested more than {MAX_EXTRA_DEPTH} levels deep"));
             return;
@@ -683,15 +739,37 @@ impl Checker {
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.raw_value(format!("{path}[{i}]"), item, depth + 1);
+                    self.raw_value(path.index(i), item, depth + 1);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.raw_value(format!("{path}.{k}"), v, depth + 1);
+                    self.raw_value(path.key(k), v, depth + 1);
                 }
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_scan_lets_no_control_character_through() {
+        // Every Cc character, and neighbours that are not control characters, alone and inside other text.
+        for code in (0u32..0x2000).chain([0x2028, 0xFEFF, 0x1_F600]) {
+            let Some(ch) = char::from_u32(code) else { continue };
+            for free in [false, true] {
+                for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
+                    let allowed = |c: char| free && matches!(c, '\t' | '\r' | '\n');
+                    let expected = !text.chars().any(|c| c.is_control() && !allowed(c));
+                    let mut c = Checker::default();
+                    assert_eq!(c.text("X".into(), &text, free), expected, "U+{code:04X} free={free}");
+                    assert_eq!(c.errors.is_empty(), expected);
+                }
+            }
         }
     }
 }

@@ -7,9 +7,12 @@ use super::{
     AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
     EXTRA_PARAMS, PARAMETERS,
 };
-use crate::field::{closest, FieldError, KeyCase};
+use crate::field::{closest, At, FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// Which key spellings an object accepts.
 #[derive(Clone, Copy)]
@@ -21,85 +24,175 @@ pub(crate) enum Spelling {
 }
 
 impl Spelling {
-    fn accepts(self, wire: &str, key: &str) -> bool {
-        key == wire
-            || match self {
-                Spelling::Caller(KeyCase::Wire) => false,
-                Spelling::Caller(case) => case.is_key_of(key, wire),
-                Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
+    /// Which of [`Names`]'s tables serves this spelling.
+    fn slot(self) -> usize {
+        match self {
+            Spelling::Caller(KeyCase::Wire) => 0,
+            Spelling::Caller(KeyCase::Snake) => 1,
+            Spelling::Caller(KeyCase::Camel) => 2,
+            Spelling::Any => 3,
+        }
+    }
+
+    /// Every key this spelling accepts for `wire`.
+    fn keys(self, wire: &'static str) -> Vec<String> {
+        let mut keys = vec![wire.to_string()];
+        match self {
+            Spelling::Caller(KeyCase::Wire) => {}
+            Spelling::Caller(case) => keys.push(case.key(wire)),
+            Spelling::Any => keys.extend([KeyCase::Snake.key(wire), KeyCase::Camel.key(wire)]),
+        }
+        keys
+    }
+}
+
+/// The field names of one object, with a table per [`Spelling`] from every accepted key to the name's index,
+/// built on first use: resolving a key is one probe rather than a comparison with each name.
+pub(crate) struct Names {
+    pub(crate) names: &'static [&'static str],
+    tables: [OnceLock<HashMap<String, usize, BuildHasherDefault<Fnv>>>; 4],
+}
+
+impl Names {
+    pub(crate) const fn new(names: &'static [&'static str]) -> Self {
+        Names { names, tables: [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()] }
+    }
+
+    /// The wire name `key` stands for under `spelling`, if any.
+    pub(crate) fn resolve(&self, key: &str, spelling: Spelling) -> Option<&'static str> {
+        self.index(key, spelling).map(|i| self.names[i])
+    }
+
+    /// The index in `names` of the name `key` stands for under `spelling`, if any.
+    fn index(&self, key: &str, spelling: Spelling) -> Option<usize> {
+        let table = self.tables[spelling.slot()].get_or_init(|| {
+            let mut table = HashMap::default();
+            for (i, &wire) in self.names.iter().enumerate() {
+                for key in spelling.keys(wire) {
+                    // Should two names share a spelling, the first listed wins, as a search in order would.
+                    table.entry(key).or_insert(i);
+                }
             }
+            table
+        });
+        table.get(key).copied()
+    }
+}
+
+/// FNV-1a: keys are short, and SipHash's protection is not needed for tables that are never added to after
+/// they are built (a key given cannot make a probe longer than the table).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
 /// The fields of one JSON object, resolved to wire names, taken one by one with their type checked.
-pub(crate) struct Fields<'e> {
-    prefix: String,
-    values: Vec<(&'static str, Value)>,
+pub(crate) struct Fields<'e, 'p> {
+    /// Where this object is; paths are written out only for problems.
+    prefix: At<'p>,
+    names: &'static Names,
+    /// The value given for each of `names`, by index; `null` counts as not given.
+    values: Vec<Option<Value>>,
+    /// Where the next name looked up is expected: readers take fields in the order they are listed.
+    next: usize,
     spelling: Spelling,
     pub(crate) errors: &'e mut Vec<FieldError>,
 }
 
-impl<'e> Fields<'e> {
+impl<'e, 'p> Fields<'e, 'p> {
     /// Resolve the keys of `map` against `names`; unknown and doubled keys are reported here.
     pub(crate) fn new(
         map: Map<String, Value>,
-        prefix: &str,
-        names: &[&'static str],
+        prefix: At<'p>,
+        names: &'static Names,
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
-        let mut values: Vec<(&'static str, Value)> = Vec::with_capacity(map.len());
+        let mut values: Vec<Option<Value>> = vec![None; names.names.len()];
         let mut unknown = 0usize;
         for (key, value) in map {
-            let Some(wire) = names.iter().copied().find(|w| spelling.accepts(w, &key)) else {
+            let Some(i) = names.index(&key, spelling) else {
                 // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_LISTED {
-                    errors.push(FieldError::unknown(join(prefix, &key), unknown_message(&key, prefix, names)));
+                    let message = unknown_message(&key, prefix.is_root(), names.names);
+                    errors.push(FieldError::unknown(prefix.key(&key).to_string(), message));
                 }
                 continue;
             };
-            if values.iter().any(|(w, _)| *w == wire) {
-                errors.push(FieldError::invalid(join(prefix, wire), "given twice under different spellings; keep one"));
+            if values[i].is_some() {
+                let path = prefix.key(names.names[i]).to_string();
+                errors.push(FieldError::invalid(path, "given twice under different spellings; keep one"));
                 continue;
             }
             if !value.is_null() {
-                values.push((wire, value));
+                values[i] = Some(value);
             }
         }
         if unknown > MAX_UNKNOWN_LISTED {
             let more = unknown - MAX_UNKNOWN_LISTED;
-            errors.push(FieldError::unknown(prefix, format!("and {more} more unknown keys, not listed")));
+            errors.push(FieldError::unknown(prefix.to_string(), format!("and {more} more unknown keys, not listed")));
         }
-        Fields { prefix: prefix.to_string(), values, spelling, errors }
+        Fields { prefix, names, values, next: 0, spelling, errors }
     }
 
-    /// The wire path of one of this object's fields.
+    /// Where this object is.
+    pub(crate) fn at(&self) -> At<'p> {
+        self.prefix
+    }
+
+    /// The wire path of one of this object's fields, written out (for a problem).
     pub(crate) fn path(&self, name: &str) -> String {
-        join(&self.prefix, name)
+        self.prefix.key(name).to_string()
     }
 
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.values.iter().any(|(w, _)| *w == name)
+    /// The index of one of this object's names; the one after the last found is tried first.
+    fn slot(&mut self, name: &str) -> Option<usize> {
+        let names = self.names.names;
+        let i = match names.get(self.next) {
+            Some(expected) if *expected == name => self.next,
+            _ => names.iter().position(|n| *n == name)?,
+        };
+        self.next = i + 1;
+        Some(i)
+    }
+
+    pub(crate) fn has(&mut self, name: &str) -> bool {
+        self.slot(name).is_some_and(|i| self.values[i].is_some())
     }
 
     /// The raw value of a field, if set.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
-        let at = self.values.iter().position(|(w, _)| *w == name)?;
-        Some(self.values.swap_remove(at).1)
+        let i = self.slot(name)?;
+        self.values[i].take()
     }
 
-    fn invalid(&mut self, path: String, expected: &str, got: &Value) {
+    fn invalid(&mut self, path: impl Into<String>, expected: &str, got: &Value) {
         self.errors.push(FieldError::invalid(path, format!("expected {expected}, got {}", describe(got))));
     }
 
     pub(crate) fn string(&mut self, name: &str) -> Option<String> {
         let value = self.take(name)?;
-        let path = self.path(name);
-        self.as_string(value, path)
+        let prefix = self.prefix;
+        self.as_string(value, prefix.key(name))
     }
 
-    fn as_string(&mut self, value: Value, path: String) -> Option<String> {
+    fn as_string(&mut self, value: Value, path: At<'_>) -> Option<String> {
         match value {
             Value::String(s) => Some(s),
             other => {
@@ -147,31 +240,27 @@ impl<'e> Fields<'e> {
     /// A list of strings; an element of the wrong type is reported and kept as `""` so indices stay right.
     pub(crate) fn strings(&mut self, name: &str) -> Option<Vec<String>> {
         let items = self.list(name, "a list of strings")?;
-        let base = self.path(name);
-        Some(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| self.as_string(item, format!("{base}[{i}]")).unwrap_or_default())
-                .collect(),
-        )
+        let prefix = self.prefix;
+        let base = prefix.key(name);
+        Some(items.into_iter().enumerate().map(|(i, item)| self.as_string(item, base.index(i)).unwrap_or_default()).collect())
     }
 
     /// A list of objects, each read by `read` with its own [`Fields`].
     pub(crate) fn objects<T: Default>(
         &mut self,
         name: &str,
-        names: &[&'static str],
+        names: &'static Names,
         read: impl Fn(&mut Fields) -> T,
     ) -> Option<Vec<T>> {
         let items = self.list(name, "a list of objects")?;
-        let base = self.path(name);
+        let prefix = self.prefix;
+        let base = prefix.key(name);
         let spelling = self.spelling;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let path = format!("{base}[{i}]");
+            let path = base.index(i);
             match item {
-                Value::Object(map) => out.push(read(&mut Fields::new(map, &path, names, spelling, self.errors))),
+                Value::Object(map) => out.push(read(&mut Fields::new(map, path, names, spelling, self.errors))),
                 other => {
                     self.invalid(path, "an object", &other);
                     out.push(T::default());
@@ -185,13 +274,13 @@ impl<'e> Fields<'e> {
     pub(crate) fn object<T>(
         &mut self,
         name: &str,
-        names: &[&'static str],
+        names: &'static Names,
         read: impl Fn(&mut Fields) -> T,
     ) -> Option<T> {
         match self.take(name)? {
             Value::Object(map) => {
-                let path = self.path(name);
-                Some(read(&mut Fields::new(map, &path, names, self.spelling, self.errors)))
+                let prefix = self.prefix;
+                Some(read(&mut Fields::new(map, prefix.key(name), names, self.spelling, self.errors)))
             }
             other => {
                 self.invalid(self.path(name), "an object", &other);
@@ -228,11 +317,11 @@ const MAX_UNKNOWN_LISTED: usize = 20;
 
 /// "unknown parameter; did you mean `LLMType`?". Names are backticked wire names, so each binding shows them
 /// in its own case; inside a nested object the short list of its fields is spelled out too.
-fn unknown_message(key: &str, prefix: &str, names: &[&'static str]) -> String {
-    let mut message = if prefix.is_empty() { "unknown parameter".to_string() } else { "unknown field".to_string() };
+fn unknown_message(key: &str, top_level: bool, names: &[&'static str]) -> String {
+    let mut message = if top_level { "unknown parameter".to_string() } else { "unknown field".to_string() };
     if let Some(hint) = suggest(key, names) {
         message.push_str(&format!("; did you mean `{hint}`?"));
-    } else if !prefix.is_empty() {
+    } else if !top_level {
         let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         message.push_str(&format!("; expected one of {}", list.join(", ")));
     }
@@ -246,15 +335,6 @@ pub(crate) fn suggest(given: &str, names: &[&'static str]) -> Option<&'static st
         return None;
     }
     closest(given, names.iter().copied())
-}
-
-/// `prefix.name`, or `name` at the top level.
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    }
 }
 
 /// " (write it without quotes)" when a string holds what was expected, e.g. `"1400000000"` for an integer.
@@ -304,12 +384,24 @@ fn unsigned(value: &Value) -> Result<u64, String> {
     }
 }
 
-const TRANSFER_ITEM: [&str; 3] = ["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"];
-const TRANSFER_TO_AGENT_ITEM: [&str; 3] = ["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"];
-const VARIABLE: [&str; 2] = ["Key", "Value"];
-const EXTRACT_ELEMENT: [&str; 5] = ["InfoType", "InfoName", "InfoContent", "Examples", "Choices"];
-const TONE_WORD: [&str; 2] = ["FirstSentenceTimeout", "ZHToneWords"];
-const ZH_TONE_WORDS: [&str; 3] = ["Neutral", "Positive", "Negative"];
+/// The top-level parameters and `ExtraParams`.
+pub(crate) static TOP_LEVEL: Names = Names::new(&TOP_LEVEL_NAMES);
+const TOP_LEVEL_NAMES: [&str; PARAMETERS.len() + 1] = {
+    let mut names = [EXTRA_PARAMS; PARAMETERS.len() + 1];
+    let mut i = 0;
+    while i < PARAMETERS.len() {
+        names[i] = PARAMETERS[i];
+        i += 1;
+    }
+    names
+};
+static TRANSFER_ITEM: Names = Names::new(&["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"]);
+static TRANSFER_TO_AGENT_ITEM: Names =
+    Names::new(&["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"]);
+static VARIABLE: Names = Names::new(&["Key", "Value"]);
+static EXTRACT_ELEMENT: Names = Names::new(&["InfoType", "InfoName", "InfoContent", "Examples", "Choices"]);
+static TONE_WORD: Names = Names::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+static ZH_TONE_WORDS: Names = Names::new(&["Neutral", "Positive", "Negative"]);
 
 /// Read a whole request; problems go to `errors`, and what parsed is returned either way.
 pub(super) fn read_request(
@@ -317,9 +409,7 @@ pub(super) fn read_request(
     case: KeyCase,
     errors: &mut Vec<FieldError>,
 ) -> CreateAiCallRequest {
-    let mut names: Vec<&'static str> = PARAMETERS.to_vec();
-    names.push(EXTRA_PARAMS);
-    let f = &mut Fields::new(map, "", &names, Spelling::Caller(case), errors);
+    let f = &mut Fields::new(map, At::Root, &TOP_LEVEL, Spelling::Caller(case), errors);
     CreateAiCallRequest {
         sdk_app_id: f.u64("SdkAppId").unwrap_or(0),
         callee: f.string("Callee").unwrap_or_default(),
@@ -355,8 +445,8 @@ pub(super) fn read_request(
         notify_message: f.string("NotifyMessage"),
         notify_max_count: f.u64("NotifyMaxCount"),
         custom_tts_config: f.take("CustomTTSConfig").and_then(|v| {
-            let path = f.path("CustomTTSConfig");
-            CustomTtsConfig::read(v, &path, f.errors)
+            let prefix = f.at();
+            CustomTtsConfig::read(v, prefix.key("CustomTTSConfig"), f.errors)
         }),
         prompt_variables: f.objects("PromptVariables", &VARIABLE, read_variable),
         vad_silence_time: f.u64("VadSilenceTime"),
@@ -412,6 +502,75 @@ fn read_extra(f: &mut Fields) -> Map<String, Value> {
         Some(other) => {
             f.invalid(f.path(EXTRA_PARAMS), "an object of raw wire parameters", &other);
             Map::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search the tables replace: the first name, in order, that `key` spells under `spelling`.
+    fn search(names: &[&'static str], key: &str, spelling: Spelling) -> Option<&'static str> {
+        names.iter().copied().find(|wire| {
+            key == *wire
+                || match spelling {
+                    Spelling::Caller(KeyCase::Wire) => false,
+                    Spelling::Caller(case) => case.is_key_of(key, wire),
+                    Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
+                }
+        })
+    }
+
+    #[test]
+    fn tables_resolve_as_a_search_in_order_would() {
+        let sets: [&Names; 12] = [
+            &TOP_LEVEL,
+            &TRANSFER_ITEM,
+            &TRANSFER_TO_AGENT_ITEM,
+            &VARIABLE,
+            &EXTRACT_ELEMENT,
+            &TONE_WORD,
+            &ZH_TONE_WORDS,
+            &crate::tts::TENCENT,
+            &crate::tts::MINIMAX,
+            &crate::tts::VOLCENGINE,
+            &crate::tts::AZURE,
+            &crate::tts::CUSTOM,
+        ];
+        let mut keys: Vec<String> = ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID", "extraparams"]
+            .map(String::from)
+            .to_vec();
+        for set in sets {
+            for wire in set.names {
+                for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
+                    keys.push(case.key(wire));
+                    keys.push(case.key(wire).to_ascii_uppercase());
+                }
+            }
+        }
+        for set in sets {
+            for spelling in [
+                Spelling::Caller(KeyCase::Wire),
+                Spelling::Caller(KeyCase::Snake),
+                Spelling::Caller(KeyCase::Camel),
+                Spelling::Any,
+            ] {
+                for key in &keys {
+                    assert_eq!(set.resolve(key, spelling), search(set.names, key, spelling), "{key}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_both_a_wire_name_and_a_cased_one() {
+        // `unknown_keyword` relies on it: wire names start upper-case, their snake and camel spellings lower-case.
+        for wire in TOP_LEVEL.names {
+            assert!(wire.starts_with(|c: char| c.is_ascii_uppercase()), "{wire}");
+            for case in [KeyCase::Snake, KeyCase::Camel] {
+                assert!(case.key(wire).starts_with(|c: char| c.is_ascii_lowercase()), "{wire}");
+            }
         }
     }
 }
