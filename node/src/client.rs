@@ -7,7 +7,6 @@
 use crate::cancel::{token_of, CancelHandle};
 use crate::error::{from_json, to_napi};
 use crate::options::client_config;
-use crate::settle;
 use ccc_aicall::{config::redact_url, Client, CreateAiCallRequest, Error, KeyCase};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
@@ -59,7 +58,7 @@ impl NativeClient {
         cancel: Option<&CancelHandle>,
     ) -> napi::Result<PromiseRaw<'env, AiCallResult>> {
         let (client, token) = (self.inner.clone(), token_of(cancel));
-        spawn(env, async move {
+        env.spawn_future(async move {
             let params = from_json(Some(params_json))?.unwrap_or(Value::Null);
             let request = CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
             let placed = client.create_ai_call_cancellable(&request, &token).await.map_err(to_napi)?;
@@ -77,19 +76,10 @@ impl NativeClient {
         cancel: Option<&CancelHandle>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let (client, token) = (self.inner.clone(), token_of(cancel));
-        spawn(env, async move {
+        env.spawn_future(async move {
             let params = from_json(params_json)?.unwrap_or(Value::Null);
             let response = client.request_cancellable(&action, params, &token).await.map_err(to_napi)?;
             Ok(Value::Object(response))
         })
     }
-}
-
-/// `settle::spawn`, typed for the generated glue.
-fn spawn<'env, T, F>(env: &'env Env, fut: F) -> napi::Result<PromiseRaw<'env, T>>
-where
-    T: napi::bindgen_prelude::ToNapiValue + Send + 'static,
-    F: std::future::Future<Output = napi::Result<T>> + Send + 'static,
-{
-    settle::spawn(env, fut).map(|promise| PromiseRaw::new(env.raw(), promise))
 }

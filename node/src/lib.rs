@@ -2,8 +2,7 @@
 //!
 //! The hand-written `index.js` wraps these native classes: it turns the structured error payload thrown here
 //! (see `error.rs`) into typed error classes, wires `AbortSignal` to [`CancelHandle`], and keeps the caller's
-//! stack. Async work runs on napi's single tokio runtime, never on the event loop; `settle.rs` hands the
-//! outcomes back to the JavaScript thread.
+//! stack. Async work runs on napi's single tokio runtime, never on the event loop.
 
 mod campaign;
 mod cancel;
@@ -11,7 +10,6 @@ mod client;
 mod emulator;
 mod error;
 mod options;
-mod settle;
 mod testing_hooks;
 
 pub use cancel::CancelHandle;

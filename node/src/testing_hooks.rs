@@ -2,10 +2,9 @@
 //! future on napi's tokio runtime behind a Promise), to show that a panic reaches JavaScript as an `Error`
 //! (a thrown one, a rejected Promise) and never aborts the process. Not exported by `index.js`.
 //!
-//! `settle::spawn`, which every call's Promise goes through, catches a panicking future (the Promise rejects).
-//! A synchronous function is only guarded with `#[napi(catch_unwind)]`: without it a panic unwinds into the
-//! `extern "C"` callback and the process aborts. Every synchronous entry point of the binding carries that
-//! attribute.
+//! napi-rs catches a panicking future itself (the Promise rejects). A synchronous function is only guarded
+//! with `#[napi(catch_unwind)]`: without it a panic unwinds into the `extern "C"` callback and the process
+//! aborts. Every synchronous entry point of the binding carries that attribute.
 
 use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
@@ -24,5 +23,5 @@ pub fn panic_for_test() -> napi::Result<()> {
 /// Panic inside a future on the runtime; the Promise rejects.
 #[napi(catch_unwind, ts_return_type = "Promise<void>")]
 pub fn panic_for_test_async(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
-    crate::settle::spawn(env, async { boom() }).map(|promise| PromiseRaw::new(env.raw(), promise))
+    env.spawn_future(async { boom() })
 }
