@@ -8,6 +8,8 @@ use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
 use crate::signer::{self, SigningInput, CONTENT_TYPE_JSON};
 use serde_json::{Map, Value};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -36,6 +38,8 @@ struct Inner {
     config: ResolvedConfig,
     /// The certificates of `ca_file`, read once, for every connection pool built from this configuration.
     roots: Vec<reqwest::Certificate>,
+    /// The headers every request carries (Content-Type, Host, version, language, region, token), checked once.
+    base_headers: HeaderMap,
     limiter: Option<RateLimiter>,
     /// Seconds to add to the local clock, learnt from the server's `Date` on `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
@@ -80,7 +84,8 @@ impl Client {
             }
         }
         let limiter = config.rate_limit.map(RateLimiter::new);
-        let inner = Inner { config, roots, limiter, clock_offset: AtomicI64::new(0) };
+        let base_headers = base_headers(&config)?;
+        let inner = Inner { config, roots, base_headers, limiter, clock_offset: AtomicI64::new(0) };
         let http = inner.http_client()?;
         Ok(Client { inner: Arc::new(inner), http })
     }
@@ -152,6 +157,7 @@ impl Client {
 
     async fn send(&self, action: &str, body: String, cancel: &CancellationToken, before_send: BeforeSend<'_>) -> Result<Answer> {
         let inner = &*self.inner;
+        let body = Bytes::from(body);
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
         let mut clock_corrected = false;
@@ -221,7 +227,7 @@ impl Client {
     }
 
     /// One signed HTTP exchange. Errors say whether the request can have reached the service.
-    async fn attempt(&self, action: &str, body: &str) -> std::result::Result<Answer, Failure> {
+    async fn attempt(&self, action: &str, body: &Bytes) -> std::result::Result<Answer, Failure> {
         let inner = &*self.inner;
         let cfg = &inner.config;
         let timestamp = signed_secs(SystemTime::now()) + inner.clock_offset.load(Ordering::Relaxed);
@@ -234,28 +240,22 @@ impl Client {
                 path: "/",
                 query: "",
                 headers: &headers,
-                payload: body.as_bytes(),
+                payload: body,
                 service: crate::SERVICE,
                 timestamp,
             },
         );
-        let mut req = self
-            .http
-            .post(cfg.url.clone())
-            .header("Content-Type", CONTENT_TYPE_JSON)
-            .header("Host", cfg.host.as_str())
-            .header("X-TC-Action", action)
-            .header("X-TC-Version", crate::API_VERSION)
-            .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-Language", cfg.language.as_str())
-            .header("Authorization", signed.authorization);
-        if let Some(region) = &cfg.region {
-            req = req.header("X-TC-Region", region.as_str());
-        }
-        if let Some(token) = &cfg.credentials.token {
-            req = req.header("X-TC-Token", token.expose());
-        }
-        let resp = req.body(body.to_owned()).send().await.map_err(|e| Failure { error: classify_send_error(&e), server_date: None })?;
+        // The headers that do not change between calls were checked and built with the client.
+        let mut headers = inner.base_headers.clone();
+        let unsendable = |what: &str| Failure { error: Error::Config(format!("{what} cannot be sent as an HTTP header value")), server_date: None };
+        headers.insert(X_TC_ACTION, HeaderValue::from_str(action).map_err(|_| unsendable("the action"))?);
+        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+        let mut authorization = HeaderValue::try_from(signed.authorization).map_err(|_| unsendable("the signature"))?;
+        authorization.set_sensitive(true);
+        headers.insert(AUTHORIZATION, authorization);
+        // `Bytes` clones share the buffer: a retry re-sends the same body without copying it.
+        let req = self.http.post(cfg.url.clone()).headers(headers).body(body.clone());
+        let resp = req.send().await.map_err(|e| Failure { error: classify_send_error(&e), server_date: None })?;
         let status = resp.status().as_u16();
         let server_date = resp
             .headers()
@@ -296,6 +296,35 @@ impl Inner {
         }
         builder.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))
     }
+}
+
+const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+
+/// The headers of every request that do not depend on the call. A value that cannot be a header (a control
+/// character in the region or token) is a configuration error now rather than on every call.
+fn base_headers(cfg: &ResolvedConfig) -> Result<HeaderMap> {
+    let value = |what: &str, v: &str| {
+        HeaderValue::from_str(v).map_err(|_| Error::Config(format!("{what} cannot be sent as an HTTP header value (control characters?)")))
+    };
+    let mut h = HeaderMap::with_capacity(10);
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+    h.insert(HOST, value("the endpoint's host", &cfg.host)?);
+    h.insert(X_TC_VERSION, HeaderValue::from_static(crate::API_VERSION));
+    h.insert(X_TC_LANGUAGE, value("language", &cfg.language)?);
+    if let Some(region) = &cfg.region {
+        h.insert(X_TC_REGION, value("region", region)?);
+    }
+    if let Some(token) = &cfg.credentials.token {
+        let mut token = value("token", token.expose())?;
+        token.set_sensitive(true);
+        h.insert(X_TC_TOKEN, token);
+    }
+    Ok(h)
 }
 
 fn signed_secs(t: SystemTime) -> i64 {

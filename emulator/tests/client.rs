@@ -331,3 +331,15 @@ async fn clients_with_own_connections_share_the_limiter_and_the_clock_correction
     // 60 calls through one 20/s limiter (the first slot was taken by the call above): about 3 s, however many pools.
     assert!(started.elapsed() >= Duration::from_millis(2900), "{:?}", started.elapsed());
 }
+
+/// Headers that cannot be sent are a configuration error when the client is built, and never echo the value.
+#[test]
+fn a_region_or_token_that_cannot_be_a_header_is_a_config_error() {
+    let base = ClientConfig { secret_id: Some(TEST_SECRET_ID.into()), secret_key: Some(TEST_SECRET_KEY.into()), ..Default::default() };
+    let err = Client::new(ClientConfig { region: Some("ap-\nguangzhou".into()), ..base.clone() }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("region"), "{err}");
+    let err = Client::new(ClientConfig { token: Some("tok\r\nen-secret-XYZ".into()), ..base }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("token") && !err.to_string().contains("secret-XYZ"), "{err}");
+}
