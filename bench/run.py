@@ -321,9 +321,16 @@ def profiles(emu, seconds):
             out[f"perf_{name}"] = summarise_perf(text)
             data.unlink()
     spy = STAGE / "py-spy-seq.txt"
+    spy.unlink(missing_ok=True)
     emu.admin("reset", {})
-    sh([Path(PY).parent / "py-spy", "record", "--native", "--format", "raw", "--rate", "500", "--output", spy, "--",
-        *runs["py_seq"]], cwd=BENCH, env=env)
+    # py-spy sometimes exits with "No child process" after writing its samples (a race in its wait for the
+    # profiled process): the samples count, the exit status does not.
+    cmd = [Path(PY).parent / "py-spy", "record", "--native", "--format", "raw", "--rate", "500", "--output", spy,
+           "--", *runs["py_seq"]]
+    log(" ".join(str(c) for c in cmd))
+    subprocess.run([str(c) for c in cmd], cwd=BENCH, env=env)
+    if not spy.exists() or spy.stat().st_size == 0:
+        raise SystemExit("py-spy recorded nothing")
     out["pyspy_py_seq"] = summarise_collapsed(spy.read_text())
     return out
 
@@ -453,11 +460,14 @@ def main():
         data["micro"] = micro(exes)
         data["sizes"] = sizes(wheel)
         data["load_after"] = os.getloadavg()
+        # The figures are kept before profiling, so that a failing profiler never costs the run
+        # (`--report-only` writes RESULTS.md from them).
+        a.raw.parent.mkdir(parents=True, exist_ok=True)
+        a.raw.write_text(json.dumps(data, indent=1))
         data["profile"] = None if a.quick else profiles(emu, min(a.seconds, 2.0))
     finally:
         emu.stop()
     data["elapsed_s"] = time.time() - began
-    a.raw.parent.mkdir(parents=True, exist_ok=True)
     a.raw.write_text(json.dumps(data, indent=1))
     from report import write_report  # bench/report.py: the figures -> RESULTS.md
 
