@@ -358,7 +358,7 @@ def summarise_perf(text, top=14):
         for f in {f for f, _ in frames}:
             incl[f] += 1
     ranked = lambda d, n=top: [(f, c, c / total) for f, c in sorted(d.items(), key=lambda kv: -kv[1])[:n]]
-    ours = {f: c for f, c in incl.items() if re.search(r"ccc_aicall|_native|pyo3|napi", f)}
+    ours = {f: c for f, c in incl.items() if re.search(r"ccc_aicall|_native|pyo3|(?<!__)napi", f)}
     return {"samples": total, "threads": ranked(threads, 6), "dsos": ranked(dsos, 6), "own": ranked(own),
             "inclusive_ours": ranked(ours)}
 
