@@ -124,7 +124,7 @@ fn merge(base: &Map<String, Value>, overrides: &Map<String, Value>, case: KeyCas
 
 fn merge_by_key(base: &[Value], overrides: &[Value], case: KeyCase) -> Vec<Value> {
     let key_of = |v: &Value| v.get("Key").or_else(|| v.get(case.key("Key"))).and_then(Value::as_str).map(String::from);
-    let mut out: Vec<Value> = base.iter().filter(|b| key_of(b).is_none_or(|k| !overrides.iter().any(|o| key_of(o).as_deref() == Some(k.as_str())))).cloned().collect();
+    let mut out: Vec<Value> = base.iter().filter(|b| key_of(b).map_or(true, |k| !overrides.iter().any(|o| key_of(o).as_deref() == Some(k.as_str())))).cloned().collect();
     out.extend(overrides.iter().cloned());
     out
 }

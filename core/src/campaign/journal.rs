@@ -6,6 +6,7 @@
 //! - `sending` with nothing after (a crash or kill mid-call) -> skipped and listed for reconciliation;
 //! - `failed` with `outcome_unknown` -> skipped and listed for reconciliation;
 //! - `failed` definitively (the service refused without acting, or nothing was sent) -> run again.
+//!
 //! A torn last line (the process died while writing it) is ignored: a torn `sending` line means the call was not
 //! sent yet, because sending waits for that line to reach the disk.
 //! The journal never holds secrets: item key, index, callee, ids, error kind/code/message and times only.
