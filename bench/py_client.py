@@ -104,8 +104,14 @@ def sequential(call, seconds):
     wall, cpu = now - start, cpu_seconds() - cpu0
     latencies.sort()
     pick = lambda p: latencies[round((len(latencies) - 1) * p)] * 1e6
-    return {"calls": len(latencies), "seconds": wall, "cpu": cpu, "p50_us": pick(0.50), "p99_us": pick(0.99),
-            "all_calls": warm + len(latencies)}
+    return {
+        "calls": len(latencies),
+        "seconds": wall,
+        "cpu": cpu,
+        "p50_us": pick(0.50),
+        "p99_us": pick(0.99),
+        "all_calls": warm + len(latencies),
+    }
 
 
 async def concurrent(call, seconds, concurrency):
@@ -119,8 +125,12 @@ async def concurrent(call, seconds, concurrency):
     done = [0]
     cpu0, start = cpu_seconds(), time.perf_counter()
     await asyncio.gather(*(worker(start + seconds, done) for _ in range(concurrency)))
-    return {"calls": done[0], "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu0,
-            "all_calls": warm[0] + done[0]}
+    return {
+        "calls": done[0],
+        "seconds": time.perf_counter() - start,
+        "cpu": cpu_seconds() - cpu0,
+        "all_calls": warm[0] + done[0],
+    }
 
 
 def main():

@@ -80,7 +80,8 @@ class Report:
             "",
             f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']:.0f} GB RAM, Linux {m['kernel']}.",
             f"- Code: commit {m.get('commit', '?')}"
-            + (f", with uncommitted changes in {', '.join(m['dirty'])}/" if m.get("dirty") else "") + ".",
+            + (f", with uncommitted changes in {', '.join(m['dirty'])}/" if m.get("dirty") else "")
+            + ".",
             f"- Versions: {m['rustc']}; Python {m['python']}; Node {m['node']}; official SDKs "
             f"tencentcloud-sdk-python-ccc/common {m['official_py']} (requests {m['requests']}, httpx {m['httpx']}) "
             f"and tencentcloud-sdk-nodejs {s['node_sdk_version']}.",
@@ -120,87 +121,240 @@ class Report:
         st, f = self.d["startup"], self.figures
         rows, adv = [], {}
         for key, label, unit, ours, off, better, fmt in [
-            ("import", "import (`import ccc_aicall` vs `from tencentcloud.ccc.v20200210 import ccc_client, models`)",
-             "ms", st["py_import_ours"], st["py_import_official"], LOWER, ms),
-            ("seq", "sequential calls", "calls/s", f("py_seq_ours", "calls_per_s"), f("py_seq_official", "calls_per_s"),
-             HIGHER, n0),
-            ("p50", "sequential latency p50", "µs", f("py_seq_ours", "p50_us"), f("py_seq_official", "p50_us"), LOWER, n0),
-            ("p99", "sequential latency p99", "µs", f("py_seq_ours", "p99_us"), f("py_seq_official", "p99_us"), LOWER, n0),
-            ("async", "asyncio, 64 in flight (`AsyncClient` vs `ccc_client_async`)", "calls/s",
-             f("py_async_ours", "calls_per_s"), f("py_async_official", "calls_per_s"), HIGHER, n0),
-            ("cpu_seq", "client CPU per call, sequential", "µs", f("py_seq_ours", "cpu_us_per_call"),
-             f("py_seq_official", "cpu_us_per_call"), LOWER, n0),
-            ("cpu_async", "client CPU per call, asyncio", "µs", f("py_async_ours", "cpu_us_per_call"),
-             f("py_async_official", "cpu_us_per_call"), LOWER, n0),
-            ("rss_seq", "peak RSS, sequential", "MB", kb_to_b(f("py_seq_ours", "max_rss_kb")),
-             kb_to_b(f("py_seq_official", "max_rss_kb")), LOWER, mb),
-            ("rss_async", "peak RSS, asyncio", "MB", kb_to_b(f("py_async_ours", "max_rss_kb")),
-             kb_to_b(f("py_async_official", "max_rss_kb")), LOWER, mb),
+            (
+                "import",
+                "import (`import ccc_aicall` vs `from tencentcloud.ccc.v20200210 import ccc_client, models`)",
+                "ms",
+                st["py_import_ours"],
+                st["py_import_official"],
+                LOWER,
+                ms,
+            ),
+            (
+                "seq",
+                "sequential calls",
+                "calls/s",
+                f("py_seq_ours", "calls_per_s"),
+                f("py_seq_official", "calls_per_s"),
+                HIGHER,
+                n0,
+            ),
+            (
+                "p50",
+                "sequential latency p50",
+                "µs",
+                f("py_seq_ours", "p50_us"),
+                f("py_seq_official", "p50_us"),
+                LOWER,
+                n0,
+            ),
+            (
+                "p99",
+                "sequential latency p99",
+                "µs",
+                f("py_seq_ours", "p99_us"),
+                f("py_seq_official", "p99_us"),
+                LOWER,
+                n0,
+            ),
+            (
+                "async",
+                "asyncio, 64 in flight (`AsyncClient` vs `ccc_client_async`)",
+                "calls/s",
+                f("py_async_ours", "calls_per_s"),
+                f("py_async_official", "calls_per_s"),
+                HIGHER,
+                n0,
+            ),
+            (
+                "cpu_seq",
+                "client CPU per call, sequential",
+                "µs",
+                f("py_seq_ours", "cpu_us_per_call"),
+                f("py_seq_official", "cpu_us_per_call"),
+                LOWER,
+                n0,
+            ),
+            (
+                "cpu_async",
+                "client CPU per call, asyncio",
+                "µs",
+                f("py_async_ours", "cpu_us_per_call"),
+                f("py_async_official", "cpu_us_per_call"),
+                LOWER,
+                n0,
+            ),
+            (
+                "rss_seq",
+                "peak RSS, sequential",
+                "MB",
+                kb_to_b(f("py_seq_ours", "max_rss_kb")),
+                kb_to_b(f("py_seq_official", "max_rss_kb")),
+                LOWER,
+                mb,
+            ),
+            (
+                "rss_async",
+                "peak RSS, asyncio",
+                "MB",
+                kb_to_b(f("py_async_ours", "max_rss_kb")),
+                kb_to_b(f("py_async_official", "max_rss_kb")),
+                LOWER,
+                mb,
+            ),
         ]:
             line, adv[key] = self.row(label, unit, ours, off, better, fmt)
             rows.append(line)
         floor_p50 = med(f("floor", "p50_us"))
         ours_p50 = med(f("py_seq_ours", "p50_us"))
         self.check("Python sequential calls/s ≥ 8× the official SDK", adv["seq"] >= 8, f"{fmt_adv(adv['seq'])}")
-        self.check("Python sequential latency within 1.5× of the Rust floor (p50)", ours_p50 <= 1.5 * floor_p50,
-                   f"{ours_p50:.0f} µs vs floor {floor_p50:.0f} µs = {ours_p50 / floor_p50:.2f}×")
-        self.check("Python async throughput ≥ 10× the official async client", adv["async"] >= 10,
-                   f"{fmt_adv(adv['async'])}")
+        self.check(
+            "Python sequential latency within 1.5× of the Rust floor (p50)",
+            ours_p50 <= 1.5 * floor_p50,
+            f"{ours_p50:.0f} µs vs floor {floor_p50:.0f} µs = {ours_p50 / floor_p50:.2f}×",
+        )
+        self.check(
+            "Python async throughput ≥ 10× the official async client", adv["async"] >= 10, f"{fmt_adv(adv['async'])}"
+        )
         imp = med(st["py_import_ours"])
         self.check("Python import < 25 ms", imp < 25, f"{imp:.1f} ms")
         for key, what in (("cpu_seq", "sequential"), ("cpu_async", "asyncio")):
-            self.check(f"Python client CPU per call < 1/10 of the official SDK's ({what})", adv[key] >= 10,
-                       f"1/{adv[key]:.1f}")
+            self.check(
+                f"Python client CPU per call < 1/10 of the official SDK's ({what})", adv[key] >= 10, f"1/{adv[key]:.1f}"
+            )
         return ["## Python", "", TABLE_HEAD, TABLE_RULE, *rows, ""]
 
     def node_table(self):
         st, f = self.d["startup"], self.figures
         rows, adv = [], {}
         for key, label, unit, ours, off, better, fmt in [
-            ("require", "require (`ccc-aicall` vs `tencentcloud-sdk-nodejs`)", "ms", st["node_require_ours"],
-             st["node_require_official"], LOWER, ms),
-            ("seq", "sequential calls", "calls/s", f("node_seq_ours", "calls_per_s"),
-             f("node_seq_official", "calls_per_s"), HIGHER, n0),
-            ("p50", "sequential latency p50", "µs", f("node_seq_ours", "p50_us"), f("node_seq_official", "p50_us"),
-             LOWER, n0),
-            ("p99", "sequential latency p99", "µs", f("node_seq_ours", "p99_us"), f("node_seq_official", "p99_us"),
-             LOWER, n0),
-            ("conc", "concurrent, 64 in flight", "calls/s", f("node_conc_ours", "calls_per_s"),
-             f("node_conc_official", "calls_per_s"), HIGHER, n0),
-            ("cpu_seq", "client CPU per call, sequential", "µs", f("node_seq_ours", "cpu_us_per_call"),
-             f("node_seq_official", "cpu_us_per_call"), LOWER, n0),
-            ("cpu_conc", "client CPU per call, concurrent", "µs", f("node_conc_ours", "cpu_us_per_call"),
-             f("node_conc_official", "cpu_us_per_call"), LOWER, n0),
-            ("rss_seq", "peak RSS, sequential", "MB", kb_to_b(f("node_seq_ours", "max_rss_kb")),
-             kb_to_b(f("node_seq_official", "max_rss_kb")), LOWER, mb),
-            ("rss_conc", "peak RSS, concurrent", "MB", kb_to_b(f("node_conc_ours", "max_rss_kb")),
-             kb_to_b(f("node_conc_official", "max_rss_kb")), LOWER, mb),
+            (
+                "require",
+                "require (`ccc-aicall` vs `tencentcloud-sdk-nodejs`)",
+                "ms",
+                st["node_require_ours"],
+                st["node_require_official"],
+                LOWER,
+                ms,
+            ),
+            (
+                "seq",
+                "sequential calls",
+                "calls/s",
+                f("node_seq_ours", "calls_per_s"),
+                f("node_seq_official", "calls_per_s"),
+                HIGHER,
+                n0,
+            ),
+            (
+                "p50",
+                "sequential latency p50",
+                "µs",
+                f("node_seq_ours", "p50_us"),
+                f("node_seq_official", "p50_us"),
+                LOWER,
+                n0,
+            ),
+            (
+                "p99",
+                "sequential latency p99",
+                "µs",
+                f("node_seq_ours", "p99_us"),
+                f("node_seq_official", "p99_us"),
+                LOWER,
+                n0,
+            ),
+            (
+                "conc",
+                "concurrent, 64 in flight",
+                "calls/s",
+                f("node_conc_ours", "calls_per_s"),
+                f("node_conc_official", "calls_per_s"),
+                HIGHER,
+                n0,
+            ),
+            (
+                "cpu_seq",
+                "client CPU per call, sequential",
+                "µs",
+                f("node_seq_ours", "cpu_us_per_call"),
+                f("node_seq_official", "cpu_us_per_call"),
+                LOWER,
+                n0,
+            ),
+            (
+                "cpu_conc",
+                "client CPU per call, concurrent",
+                "µs",
+                f("node_conc_ours", "cpu_us_per_call"),
+                f("node_conc_official", "cpu_us_per_call"),
+                LOWER,
+                n0,
+            ),
+            (
+                "rss_seq",
+                "peak RSS, sequential",
+                "MB",
+                kb_to_b(f("node_seq_ours", "max_rss_kb")),
+                kb_to_b(f("node_seq_official", "max_rss_kb")),
+                LOWER,
+                mb,
+            ),
+            (
+                "rss_conc",
+                "peak RSS, concurrent",
+                "MB",
+                kb_to_b(f("node_conc_ours", "max_rss_kb")),
+                kb_to_b(f("node_conc_official", "max_rss_kb")),
+                LOWER,
+                mb,
+            ),
         ]:
             line, adv[key] = self.row(label, unit, ours, off, better, fmt)
             rows.append(line)
         self.check("Node sequential calls/s ≥ 5× the official SDK", adv["seq"] >= 5, fmt_adv(adv["seq"]))
-        self.check("Node concurrent (64 in flight) calls/s ≥ 5× the official SDK", adv["conc"] >= 5,
-                   fmt_adv(adv["conc"]))
+        self.check(
+            "Node concurrent (64 in flight) calls/s ≥ 5× the official SDK", adv["conc"] >= 5, fmt_adv(adv["conc"])
+        )
         req = med(st["node_require_ours"])
         self.check("Node require < 25 ms", req < 25, f"{req:.1f} ms")
         for key, what in (("cpu_seq", "sequential"), ("cpu_conc", "concurrent")):
-            self.check(f"Node client CPU per call < 1/10 of the official SDK's ({what})", adv[key] >= 10,
-                       f"1/{adv[key]:.1f}")
+            self.check(
+                f"Node client CPU per call < 1/10 of the official SDK's ({what})", adv[key] >= 10, f"1/{adv[key]:.1f}"
+            )
         return ["## Node", "", TABLE_HEAD, TABLE_RULE, *rows, ""]
 
     def floor_table(self):
         f = self.figures
         floor = {k: f("floor", k) for k in ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call")}
         rows = []
-        for name, label in [("floor", "**floor**: bare reqwest 0.12 (rustls), pre-signed bytes, one thread"),
-                            ("floor_mt", "the same bare client on a multi-thread runtime, driven by `block_on` from the caller's thread"),
-                            ("rust_core", "our Rust core `Client`, that way, as `AsyncClient` and Node run it (validation, signing, envelope per call)"),
-                            ("rust_core_ct", "our Rust core `Client` on a current-thread runtime, as the Python `Client` runs blocking calls"),
-                            ("py_seq_ours", "our Python `Client`"), ("node_seq_ours", "our Node `Client`"),
-                            ("py_seq_official", "official Python SDK"), ("node_seq_official", "official Node SDK")]:
-            cells = [spread(f(name, "calls_per_s"), n0), spread(f(name, "p50_us"), n0),
-                     f"{med(f(name, 'p50_us')) / med(floor['p50_us']):.2f}×", spread(f(name, "p99_us"), n0),
-                     spread(f(name, "cpu_us_per_call"), n0), spread(f(name, "server_cpu_us_per_call"), n0)]
+        for name, label in [
+            ("floor", "**floor**: bare reqwest 0.12 (rustls), pre-signed bytes, one thread"),
+            (
+                "floor_mt",
+                "the same bare client on a multi-thread runtime, driven by `block_on` from the caller's thread",
+            ),
+            (
+                "rust_core",
+                "our Rust core `Client`, that way, as `AsyncClient` and Node run it (validation, signing, envelope per call)",
+            ),
+            (
+                "rust_core_ct",
+                "our Rust core `Client` on a current-thread runtime, as the Python `Client` runs blocking calls",
+            ),
+            ("py_seq_ours", "our Python `Client`"),
+            ("node_seq_ours", "our Node `Client`"),
+            ("py_seq_official", "official Python SDK"),
+            ("node_seq_official", "official Node SDK"),
+        ]:
+            cells = [
+                spread(f(name, "calls_per_s"), n0),
+                spread(f(name, "p50_us"), n0),
+                f"{med(f(name, 'p50_us')) / med(floor['p50_us']):.2f}×",
+                spread(f(name, "p99_us"), n0),
+                spread(f(name, "cpu_us_per_call"), n0),
+                spread(f(name, "server_cpu_us_per_call"), n0),
+            ]
             rows.append(f"| {label} | " + " | ".join(cells) + " |")
         return [
             "## The floor: one call at a time, against the same emulator",
@@ -214,11 +368,17 @@ class Report:
     def micro_table(self):
         mi = self.d["micro"]
         rows = []
-        for name, label in [("sign", "TC3 signature of the body"),
-                            ("build_request", "request building: loose JSON → validated wire body"),
-                            ("build_and_sign", "both")]:
+        for name, label in [
+            ("sign", "TC3 signature of the body"),
+            ("build_request", "request building: loose JSON → validated wire body"),
+            ("build_and_sign", "both"),
+        ]:
             ours, py, node = mi["ours"][name], mi["official_py"].get(name), mi["official_node"].get(name)
-            cell = lambda r: "—" if r is None else f"{us_from_ns(r['median_ns'])} ({us_from_ns(r['min_ns'])}–{us_from_ns(r['max_ns'])})"
+            cell = lambda r: (
+                "—"
+                if r is None
+                else f"{us_from_ns(r['median_ns'])} ({us_from_ns(r['min_ns'])}–{us_from_ns(r['max_ns'])})"
+            )
             ratio = lambda r: "—" if r is None else fmt_adv(r["median_ns"] / ours["median_ns"])
             rows.append(f"| {label} | {cell(ours)} | {cell(py)} | {ratio(py)} | {cell(node)} | {ratio(node)} |")
         return [
@@ -241,22 +401,37 @@ class Report:
         rows = []
         for label, ours, official in [
             ("Python wheel (download; official: the ccc + common wheels)", s["wheel_ours"], s["wheel_official"]),
-            ("Python installed (package + dependencies; official: ccc + common + requests and its dependencies)",
-             s["py_installed_ours"], s["py_installed_official"]),
-            ("Python installed, with the official async extra (httpx and its dependencies)", s["py_installed_ours"],
-             s["py_installed_official_async"]),
+            (
+                "Python installed (package + dependencies; official: ccc + common + requests and its dependencies)",
+                s["py_installed_ours"],
+                s["py_installed_official"],
+            ),
+            (
+                "Python installed, with the official async extra (httpx and its dependencies)",
+                s["py_installed_ours"],
+                s["py_installed_official_async"],
+            ),
             ("npm package, packed (official: not packed here — its installed size is below)", s["npm_pack_ours"], None),
-            ("npm package, installed (ours: unpacked, `.node` + js; official: node_modules/tencentcloud-sdk-nodejs)",
-             s["npm_unpacked_ours"], s["node_sdk_dir_official"]),
-            ("npm, installed with dependencies (official: all of node_modules)", s["npm_unpacked_ours"],
-             s["node_modules_official"]),
+            (
+                "npm package, installed (ours: unpacked, `.node` + js; official: node_modules/tencentcloud-sdk-nodejs)",
+                s["npm_unpacked_ours"],
+                s["node_sdk_dir_official"],
+            ),
+            (
+                "npm, installed with dependencies (official: all of node_modules)",
+                s["npm_unpacked_ours"],
+                s["node_modules_official"],
+            ),
         ]:
             adv = advantage(ours, official, LOWER)
             rows.append(f"| {label} | {mb(ours)} | {'—' if official is None else mb(official)} | {fmt_adv(adv)} |")
         self.check("wheel < 6 MB (release, stripped)", s["wheel_ours"] < 6 * MB, f"{mb(s['wheel_ours'])} MB")
-        self.check("npm package < 8 MB (packed and unpacked)", max(s["npm_pack_ours"], s["npm_unpacked_ours"]) < 8 * MB,
-                   f"{mb(s['npm_pack_ours'])} MB packed, {mb(s['npm_unpacked_ours'])} MB unpacked "
-                   f"(the addon alone {mb(s['addon_ours'])} MB)")
+        self.check(
+            "npm package < 8 MB (packed and unpacked)",
+            max(s["npm_pack_ours"], s["npm_unpacked_ours"]) < 8 * MB,
+            f"{mb(s['npm_pack_ours'])} MB packed, {mb(s['npm_unpacked_ours'])} MB unpacked "
+            f"(the addon alone {mb(s['addon_ours'])} MB)",
+        )
         return ["## Size", "", "| what | ours MB | official MB | advantage |", "|---|---|---|---|", *rows, ""]
 
     def ceilings(self):
@@ -280,29 +455,40 @@ class Report:
             else:
                 per_call = med(f(server, "server_cpu_us_per_call")) + med(f("floor", "cpu_us_per_call"))
                 ceiling = cores * 1e6 / per_call
-                how = (f"{cores} cores ÷ (the emulator's {med(f(server, 'server_cpu_us_per_call')):.0f} µs + the "
-                       f"floor client's {med(f('floor', 'cpu_us_per_call')):.0f} µs of CPU per call) = "
-                       f"{ceiling:,.0f} calls/s")
-            lines.append(f"- {label}: at most {ceiling / off:.1f}× the official SDK's {off:,.0f} calls/s on this "
-                         f"machine ({how}); target {target}×.")
-        return ["What this machine allows: the best ratio any client could reach against the official SDK here, "
-                "since no client can beat the floor (one call at a time) or use more CPU than the two cores left "
-                "after the emulator's share (many in flight):", "", *lines, ""]
+                how = (
+                    f"{cores} cores ÷ (the emulator's {med(f(server, 'server_cpu_us_per_call')):.0f} µs + the "
+                    f"floor client's {med(f('floor', 'cpu_us_per_call')):.0f} µs of CPU per call) = "
+                    f"{ceiling:,.0f} calls/s"
+                )
+            lines.append(
+                f"- {label}: at most {ceiling / off:.1f}× the official SDK's {off:,.0f} calls/s on this "
+                f"machine ({how}); target {target}×."
+            )
+        return [
+            "What this machine allows: the best ratio any client could reach against the official SDK here, "
+            "since no client can beat the floor (one call at a time) or use more CPU than the two cores left "
+            "after the emulator's share (many in flight):",
+            "",
+            *lines,
+            "",
+        ]
 
     def crashes(self):
         hits = [(name, r["exit_crash"]) for name, runs in self.t.items() for r in runs if r.get("exit_crash")]
         if not hits:
             return []
         lines = [f"- {name}: exit code {c['code']}: {' '.join(c['stderr'])}" for name, c in hits]
-        return ["Processes that printed their figures and then crashed at exit (the figures are kept):", "",
-                *lines, ""]
+        return ["Processes that printed their figures and then crashed at exit (the figures are kept):", "", *lines, ""]
 
     def profile_section(self):
         p = self.d.get("profile")
         if not p:
             return []
-        table = lambda rows: ["| frame | samples | share |", "|---|---|---|",
-                              *[f"| `{f.replace('|', '/')}` | {n} | {share:.0%} |" for f, n, share in rows]]
+        table = lambda rows: [
+            "| frame | samples | share |",
+            "|---|---|---|",
+            *[f"| `{f.replace('|', '/')}` | {n} | {share:.0%} |" for f, n, share in rows],
+        ]
         out = [
             "## Profiles",
             "",
@@ -313,21 +499,46 @@ class Report:
             "time. py-spy samples the Python thread only, with Python and native frames.",
             "",
         ]
-        titles = {"perf_py_seq": "our Python `Client`, sequential", "perf_py_async": "our Python `AsyncClient`, 64 "
-                  "in flight", "perf_node_seq": "our Node `Client`, sequential"}
+        titles = {
+            "perf_py_seq": "our Python `Client`, sequential",
+            "perf_py_async": "our Python `AsyncClient`, 64 in flight",
+            "perf_node_seq": "our Node `Client`, sequential",
+        }
         for key, title in titles.items():
             r = p.get(key)
             if not r:
                 continue
             split = lambda rows: ", ".join(f"{name} {share:.0%}" for name, _, share in rows)
-            out += [f"### perf: {title}", "", f"{r['samples']} samples. By thread: {split(r['threads'])}. By "
-                    f"library: {split(r['dsos'])}.", "", "Our frames (and pyo3 / napi), inclusive:", "",
-                    *table(r["inclusive_ours"]), "", "Top frames by own samples:", "", *table(r["own"]), ""]
+            out += [
+                f"### perf: {title}",
+                "",
+                f"{r['samples']} samples. By thread: {split(r['threads'])}. By library: {split(r['dsos'])}.",
+                "",
+                "Our frames (and pyo3 / napi), inclusive:",
+                "",
+                *table(r["inclusive_ours"]),
+                "",
+                "Top frames by own samples:",
+                "",
+                *table(r["own"]),
+                "",
+            ]
         r = p.get("pyspy_py_seq")
         if r:
-            out += ["### py-spy: our Python `Client`, sequential (the Python thread)", "",
-                    f"{r['samples']} samples (`py-spy record --native`, 500 Hz; idle time left out).", "",
-                    "Inclusive:", "", *table(r["inclusive"]), "", "Own:", "", *table(r["own"]), ""]
+            out += [
+                "### py-spy: our Python `Client`, sequential (the Python thread)",
+                "",
+                f"{r['samples']} samples (`py-spy record --native`, 500 Hz; idle time left out).",
+                "",
+                "Inclusive:",
+                "",
+                *table(r["inclusive"]),
+                "",
+                "Own:",
+                "",
+                *table(r["own"]),
+                "",
+            ]
         return out
 
 

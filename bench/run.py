@@ -47,16 +47,23 @@ def log(msg):
 
 def sh(cmd, cwd=ROOT, capture=False, env=None):
     log(" ".join(str(c) for c in cmd))
-    out = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env or ENV, check=True, text=True,
-                         stdout=subprocess.PIPE if capture else None)
+    out = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env or ENV,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
     return out.stdout if capture else None
 
 
 def run_json(cmd, cwd=BENCH):
     """Run a contender; its last stdout line is its JSON result. A process that printed its result and then died
     at exit (a crash during interpreter shutdown) keeps its figures, and the crash is recorded with them."""
-    out = subprocess.run([str(c) for c in cmd], cwd=cwd, env=ENV, text=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    out = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     lines = out.stdout.strip().splitlines()
     if not lines or not lines[-1].startswith("{"):
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({out.returncode}):\n{out.stderr}")
@@ -69,12 +76,24 @@ def run_json(cmd, cwd=BENCH):
 
 # --- build -----------------------------------------------------------------------------------------------------
 
+
 def build():
     sh(["cargo", "build", "--release", "--locked", "-p", "ccc-aicall-emulator", "-p", "ccc-aicall-node"])
     wheels = STAGE / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
-    sh([Path(PY).parent / "maturin", "build", "--release", "--strip", "--locked", "-m", "python/Cargo.toml",
-        "--out", wheels])
+    sh(
+        [
+            Path(PY).parent / "maturin",
+            "build",
+            "--release",
+            "--strip",
+            "--locked",
+            "-m",
+            "python/Cargo.toml",
+            "--out",
+            wheels,
+        ]
+    )
     [wheel] = wheels.glob("*.whl")
     sh([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--force-reinstall", "--no-deps", wheel])
     # Our npm package exactly as `npm pack` would ship it (node/package.json "files"), with the release addon;
@@ -93,8 +112,23 @@ def build():
 def bench_executables():
     """Build core/benches/{signing,floor}.rs and return their executables: run directly, never through cargo,
     so that a colleague's build holding cargo's lock cannot stall a measurement."""
-    out = sh(["cargo", "bench", "--locked", "-q", "-p", "ccc-aicall", "--bench", "signing", "--bench", "floor",
-              "--no-run", "--message-format=json"], capture=True)
+    out = sh(
+        [
+            "cargo",
+            "bench",
+            "--locked",
+            "-q",
+            "-p",
+            "ccc-aicall",
+            "--bench",
+            "signing",
+            "--bench",
+            "floor",
+            "--no-run",
+            "--message-format=json",
+        ],
+        capture=True,
+    )
     exes = {}
     for line in out.splitlines():
         msg = json.loads(line)
@@ -105,10 +139,15 @@ def bench_executables():
 
 # --- the emulator ----------------------------------------------------------------------------------------------
 
+
 class Emulator:
     def __init__(self):
-        self.proc = subprocess.Popen([TARGET / "release/ccc-aicall-emulator", "--port", "0", "--rate-limit", "0"],
-                                     stdout=subprocess.PIPE, text=True, env=ENV)
+        self.proc = subprocess.Popen(
+            [TARGET / "release/ccc-aicall-emulator", "--port", "0", "--rate-limit", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
         line = self.proc.stdout.readline().strip()
         match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", line)
         if not match:
@@ -118,8 +157,9 @@ class Emulator:
 
     def admin(self, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(f"{self.endpoint}/__emulator/{path}", data=data,
-                                     method="GET" if body is None else "POST")
+        req = urllib.request.Request(
+            f"{self.endpoint}/__emulator/{path}", data=data, method="GET" if body is None else "POST"
+        )
         with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=30) as resp:
             return json.loads(resp.read())
 
@@ -133,6 +173,7 @@ class Emulator:
 
 
 # --- contenders ------------------------------------------------------------------------------------------------
+
 
 def contender_cmd(lang, impl, mode, endpoint, seconds):
     if lang == "python":
@@ -157,8 +198,12 @@ def check_same_request(emu):
 def throughput(emu, exes, runs, seconds):
     """Every (name -> command) run `runs` times, interleaved; name -> list of result dicts."""
     floor = lambda mode: [exes["floor"], "--endpoint", emu.endpoint, "--mode", mode, "--seconds", seconds]
-    jobs = {"floor": floor("floor"), "floor_mt": floor("floor_mt"), "rust_core": floor("core"),
-            "rust_core_ct": floor("core_ct")}
+    jobs = {
+        "floor": floor("floor"),
+        "floor_mt": floor("floor_mt"),
+        "rust_core": floor("core"),
+        "rust_core_ct": floor("core_ct"),
+    }
     for impl in ("ours", "official"):
         jobs[f"py_seq_{impl}"] = contender_cmd("python", impl, "seq", emu.endpoint, seconds)
         jobs[f"py_async_{impl}"] = contender_cmd("python", impl, "async", emu.endpoint, seconds)
@@ -182,8 +227,11 @@ def startup(runs):
     timed_require = "const t = process.hrtime.bigint(); {}; console.log(Number(process.hrtime.bigint() - t) / 1e6)"
     jobs = {
         "py_import_ours": [PY, "-c", timed_import.format("import ccc_aicall")],
-        "py_import_official": [PY, "-c", timed_import.format(
-            "from tencentcloud.ccc.v20200210 import ccc_client, models")],
+        "py_import_official": [
+            PY,
+            "-c",
+            timed_import.format("from tencentcloud.ccc.v20200210 import ccc_client, models"),
+        ],
         "node_require_ours": ["node", "-e", timed_require.format(f"require({json.dumps(str(NODE_PKG))})")],
         "node_require_official": ["node", "-e", timed_require.format("require('tencentcloud-sdk-nodejs')")],
     }
@@ -197,6 +245,7 @@ def startup(runs):
 
 # --- micro-benchmarks ------------------------------------------------------------------------------------------
 
+
 def micro(exes):
     home = STAGE / "criterion"
     shutil.rmtree(home, ignore_errors=True)
@@ -206,11 +255,15 @@ def micro(exes):
         est = json.loads((home / name / "new/estimates.json").read_text())["median"]
         ci = est["confidence_interval"]
         ours[name] = {"median_ns": est["point_estimate"], "min_ns": ci["lower_bound"], "max_ns": ci["upper_bound"]}
-    return {"ours": ours, "official_py": run_json([PY, BENCH / "sign_official.py"]),
-            "official_node": run_json(["node", BENCH / "sign_official.js"])}
+    return {
+        "ours": ours,
+        "official_py": run_json([PY, BENCH / "sign_official.py"]),
+        "official_node": run_json(["node", BENCH / "sign_official.js"]),
+    }
 
 
 # --- sizes -----------------------------------------------------------------------------------------------------
+
 
 def dist_closure(names, extras=()):
     """Installed distributions `names` and everything they require (with `extras`), as metadata.Distribution."""
@@ -250,8 +303,21 @@ def tree_bytes(path):
 def sizes(wheel):
     official_wheels = STAGE / "official-wheels"
     shutil.rmtree(official_wheels, ignore_errors=True)
-    sh([PY, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps", "-d", official_wheels,
-        "-r", BENCH / "requirements.txt"])
+    sh(
+        [
+            PY,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "-d",
+            official_wheels,
+            "-r",
+            BENCH / "requirements.txt",
+        ]
+    )
     official_wheel_bytes = sum(p.stat().st_size for p in official_wheels.glob("tencentcloud_sdk_python_*.whl"))
     pack = json.loads(sh(["npm", "pack", "--dry-run", "--json"], cwd=NODE_PKG, capture=True))[0]
     sdk_dir = BENCH / "node_modules/tencentcloud-sdk-nodejs"
@@ -260,10 +326,12 @@ def sizes(wheel):
         "wheel_ours": wheel.stat().st_size,
         "wheel_official": official_wheel_bytes,
         "py_installed_ours": installed_bytes(dist_closure(["ccc-aicall"])),
-        "py_installed_official": installed_bytes(dist_closure(
-            ["tencentcloud-sdk-python-ccc", "tencentcloud-sdk-python-common"])),
-        "py_installed_official_async": installed_bytes(dist_closure(
-            ["tencentcloud-sdk-python-ccc", "tencentcloud-sdk-python-common"], extras=("async",))),
+        "py_installed_official": installed_bytes(
+            dist_closure(["tencentcloud-sdk-python-ccc", "tencentcloud-sdk-python-common"])
+        ),
+        "py_installed_official_async": installed_bytes(
+            dist_closure(["tencentcloud-sdk-python-ccc", "tencentcloud-sdk-python-common"], extras=("async",))
+        ),
         "npm_pack_ours": pack["size"],
         "npm_unpacked_ours": pack["unpackedSize"],
         "addon_ours": (NODE_PKG / "ccc-aicall.node").stat().st_size,
@@ -277,15 +345,20 @@ def sizes(wheel):
 # Symbols need an unstripped build: the same release profile with strip off and line tables on, in its own target
 # directory (target/bench/prof), used only here and never measured for speed or size.
 
-PROF_ENV = ENV | {"CARGO_TARGET_DIR": str(STAGE / "prof"), "CARGO_PROFILE_RELEASE_STRIP": "false",
-                  "CARGO_PROFILE_RELEASE_DEBUG": "line-tables-only"}
+PROF_ENV = ENV | {
+    "CARGO_TARGET_DIR": str(STAGE / "prof"),
+    "CARGO_PROFILE_RELEASE_STRIP": "false",
+    "CARGO_PROFILE_RELEASE_DEBUG": "line-tables-only",
+}
 
 
 def build_profiling():
     wheels, site, pkg = STAGE / "prof/wheels", STAGE / "prof/site", STAGE / "prof/node-pkg"
     shutil.rmtree(wheels, ignore_errors=True)
-    sh([Path(PY).parent / "maturin", "build", "--release", "--locked", "-m", "python/Cargo.toml", "--out", wheels],
-       env=PROF_ENV)
+    sh(
+        [Path(PY).parent / "maturin", "build", "--release", "--locked", "-m", "python/Cargo.toml", "--out", wheels],
+        env=PROF_ENV,
+    )
     sh(["cargo", "build", "--release", "--locked", "-p", "ccc-aicall-node"], env=PROF_ENV)
     shutil.rmtree(site, ignore_errors=True)
     shutil.unpack_archive(next(wheels.glob("*.whl")), site, "zip")
@@ -307,16 +380,35 @@ def profiles(emu, seconds):
     site, pkg = build_profiling()
     env = ENV | {"PYTHONPATH": str(site)}
     out = {}
-    runs = {"py_seq": contender_cmd("python", "ours", "seq", emu.endpoint, seconds),
-            "py_async": contender_cmd("python", "ours", "async", emu.endpoint, seconds),
-            "node_seq": contender_cmd("node", "ours", "seq", emu.endpoint, seconds)}
+    runs = {
+        "py_seq": contender_cmd("python", "ours", "seq", emu.endpoint, seconds),
+        "py_async": contender_cmd("python", "ours", "async", emu.endpoint, seconds),
+        "node_seq": contender_cmd("node", "ours", "seq", emu.endpoint, seconds),
+    }
     runs["node_seq"][5] = pkg  # the unstripped addon
     if perf_works():
         for name, cmd in runs.items():
             data = STAGE / f"perf-{name}.data"
             emu.admin("reset", {})
-            sh(["perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "--call-graph", "dwarf,32768", "-o", data,
-                "--", *cmd], cwd=BENCH, env=env)
+            sh(
+                [
+                    "perf",
+                    "record",
+                    "-q",
+                    "-e",
+                    "cpu-clock",
+                    "-F",
+                    "1999",
+                    "--call-graph",
+                    "dwarf,32768",
+                    "-o",
+                    data,
+                    "--",
+                    *cmd,
+                ],
+                cwd=BENCH,
+                env=env,
+            )
             text = subprocess.run(["perf", "script", "-i", str(data)], capture_output=True, text=True).stdout
             out[f"perf_{name}"] = summarise_perf(text)
             data.unlink()
@@ -325,8 +417,19 @@ def profiles(emu, seconds):
     emu.admin("reset", {})
     # py-spy sometimes exits with "No child process" after writing its samples (a race in its wait for the
     # profiled process): the samples count, the exit status does not.
-    cmd = [Path(PY).parent / "py-spy", "record", "--native", "--format", "raw", "--rate", "500", "--output", spy,
-           "--", *runs["py_seq"]]
+    cmd = [
+        Path(PY).parent / "py-spy",
+        "record",
+        "--native",
+        "--format",
+        "raw",
+        "--rate",
+        "500",
+        "--output",
+        spy,
+        "--",
+        *runs["py_seq"],
+    ]
     log(" ".join(str(c) for c in cmd))
     subprocess.run([str(c) for c in cmd], cwd=BENCH, env=env)
     if not spy.exists() or spy.stat().st_size == 0:
@@ -359,8 +462,13 @@ def summarise_perf(text, top=14):
             incl[f] += 1
     ranked = lambda d, n=top: [(f, c, c / total) for f, c in sorted(d.items(), key=lambda kv: -kv[1])[:n]]
     ours = {f: c for f, c in incl.items() if re.search(r"ccc_aicall|_native|pyo3|(?<!__)napi", f)}
-    return {"samples": total, "threads": ranked(threads, 6), "dsos": ranked(dsos, 6), "own": ranked(own),
-            "inclusive_ours": ranked(ours)}
+    return {
+        "samples": total,
+        "threads": ranked(threads, 6),
+        "dsos": ranked(dsos, 6),
+        "own": ranked(own),
+        "inclusive_ours": ranked(ours),
+    }
 
 
 def summarise_collapsed(text, top=14):
@@ -392,20 +500,36 @@ def clean_frame(frame):
 
 # --- the machine -----------------------------------------------------------------------------------------------
 
+
 def machine():
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            l.split(":", 1)[1].strip()
+            for l in Path("/proc/cpuinfo").read_text().splitlines()
+            if l.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     version = lambda cmd: subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": mem_kb / 1024 / 1024,
-        "kernel": platform.release(), "python": platform.python_version(), "node": version(["node", "--version"]),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": mem_kb / 1024 / 1024,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "node": version(["node", "--version"]),
         "rustc": version(["rustc", "--version"]),
         "official_py": metadata.version("tencentcloud-sdk-python-ccc"),
-        "requests": metadata.version("requests"), "httpx": metadata.version("httpx"),
+        "requests": metadata.version("requests"),
+        "httpx": metadata.version("httpx"),
         "commit": git("rev-parse", "--short", "HEAD"),
-        "dirty": sorted({l[3:].split("/")[0] for l in git("status", "--porcelain", "--", "core", "emulator",
-                                                              "python", "node").splitlines()}),
+        "dirty": sorted(
+            {
+                l[3:].split("/")[0]
+                for l in git("status", "--porcelain", "--", "core", "emulator", "python", "node").splitlines()
+            }
+        ),
     }
 
 
@@ -430,11 +554,19 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0, help="measured seconds per run")
     ap.add_argument("--startup-runs", type=int, default=15, help="fresh processes per import/require figure")
     ap.add_argument("--quick", action="store_true", help="a smoke run of the harness: 1 run of 1 s, no profile")
-    ap.add_argument("--wait-idle", type=float, default=0, metavar="MINUTES",
-                    help="first wait up to MINUTES for the 1-minute load average to drop below 0.8")
+    ap.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="MINUTES",
+        help="first wait up to MINUTES for the 1-minute load average to drop below 0.8",
+    )
     ap.add_argument("--skip-build", action="store_true", help="use the artefacts of the last build")
-    ap.add_argument("--report-only", action="store_true",
-                    help="only write RESULTS.md again from the raw figures of the last run (after editing analysis.md)")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only write RESULTS.md again from the raw figures of the last run (after editing analysis.md)",
+    )
     ap.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     ap.add_argument("--raw", type=Path, default=STAGE / "results.json", help="where the raw figures go")
     a = ap.parse_args()
@@ -450,8 +582,12 @@ def main():
     exes = bench_executables()
     if a.wait_idle:
         wait_idle(a.wait_idle)
-    data = {"machine": machine(), "args": vars(a) | {"output": str(a.output), "raw": str(a.raw)},
-            "load_before": os.getloadavg(), "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    data = {
+        "machine": machine(),
+        "args": vars(a) | {"output": str(a.output), "raw": str(a.raw)},
+        "load_before": os.getloadavg(),
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     emu = Emulator()
     try:
         check_same_request(emu)

@@ -82,7 +82,11 @@ def run_target(cmd, env, target, seconds, logs: Path):
     corpora = [str(corpus)] + ([str(kept)] if kept.is_dir() else [])
     proc = subprocess.run(
         cmd + ["run", "--sanitizer", SANITIZER, target] + corpora + ["--"] + args,
-        cwd=ROOT, env=env, capture_output=True, text=True, errors="replace",
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
     )
     elapsed = time.monotonic() - started
     (logs / f"{target}.log").write_text(proc.stdout + proc.stderr)
@@ -131,8 +135,11 @@ def main():
         print(f"fuzzing {target} for {opts.seconds}s ...", flush=True)
         result = run_target(cmd, env, target, opts.seconds, logs)
         results.append(result)
-        print(f"  {result['executions']} executions, corpus {result['corpus_size']}, "
-              f"crashes {result['crashes_found']} {' '.join(result['crash_artifacts'])}", flush=True)
+        print(
+            f"  {result['executions']} executions, corpus {result['corpus_size']}, "
+            f"crashes {result['crashes_found']} {' '.join(result['crash_artifacts'])}",
+            flush=True,
+        )
 
     report = {
         "generated_by": f"make fuzz FUZZ_SECONDS={opts.seconds}",
@@ -144,8 +151,10 @@ def main():
         "targets": results,
     }
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}: {report['total_executions']} executions, "
-          f"{report['total_crashes_found']} crashes")
+    print(
+        f"wrote {RESULTS.relative_to(ROOT)}: {report['total_executions']} executions, "
+        f"{report['total_crashes_found']} crashes"
+    )
     if report["total_crashes_found"] or any("error" in r for r in results):
         sys.exit("fuzzing found crashes or failed: see tests/fuzz-results.json and fuzz/target/logs/")
 

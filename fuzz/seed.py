@@ -102,8 +102,28 @@ def main():
     words = set()
     for k in wire_keys:
         words |= {k, to_snake(k), to_camel(k)}
-    words |= {"openai", "azure", "minimax", "dify", "tencent", "volcengine", "custom", "pcm", "wav", "Text",
-              "Selector", "Boolean", "Number", "https://", "http://", "+86", "0086", "null", "true", "1e308"}
+    words |= {
+        "openai",
+        "azure",
+        "minimax",
+        "dify",
+        "tencent",
+        "volcengine",
+        "custom",
+        "pcm",
+        "wav",
+        "Text",
+        "Selector",
+        "Boolean",
+        "Number",
+        "https://",
+        "http://",
+        "+86",
+        "0086",
+        "null",
+        "true",
+        "1e308",
+    }
     seeds.dictionary("request", words)
     seeds.dictionary("csv", words | {",", "\"", "\r\n", "var.", "prompt_var.", "variables.", ";"})
 
@@ -125,9 +145,18 @@ def main():
 
     envelope(200, '{"Response":{"SessionId":"0f4e3c2b1a","RequestId":"6fe9a8c4-3b0e-4c25-9b5f-1f2e3d4c5b6a"}}')
     envelope(200, '{"Response":{"Error":{"Code":"FailedOperation.CalleeIsBlackUser","Message":"no"},"RequestId":"r2"}}')
-    for code in ["AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "RequestLimitExceeded",
-                 "InvalidParameterValue", "MissingParameter", "UnknownParameter", "InternalError",
-                 "LimitExceeded", "ResourceNotFound", "UnauthorizedOperation"]:
+    for code in [
+        "AuthFailure.SignatureFailure",
+        "AuthFailure.SignatureExpire",
+        "RequestLimitExceeded",
+        "InvalidParameterValue",
+        "MissingParameter",
+        "UnknownParameter",
+        "InternalError",
+        "LimitExceeded",
+        "ResourceNotFound",
+        "UnauthorizedOperation",
+    ]:
         envelope(200, json.dumps({"Response": {"Error": {"Code": code, "Message": "m\u00e9"}, "RequestId": "r"}}))
     envelope(500, '{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow"},"RequestId":"r"}}')
     envelope(502, "<html><body>Bad Gateway</body></html>")
@@ -155,10 +184,26 @@ def main():
         {"event": "sending", "key": "k0", "index": 0, "callee": "008613000000001", "attempt": 1, "at": 1},
         {"event": "placed", "key": "k0", "index": 0, "session_id": "s0", "request_id": "r0", "at": 2},
         {"event": "sending", "key": "k1", "index": 1, "callee": "008613000000002", "attempt": 1, "at": 3},
-        {"event": "failed", "key": "k1", "index": 1, "outcome_unknown": True, "kind": "outcome_unknown",
-         "message": "timed out", "at": 4},
-        {"event": "failed", "key": "k2", "index": 2, "outcome_unknown": False, "kind": "call_rejected",
-         "code": "FailedOperation", "request_id": "r2", "message": "no", "at": 5},
+        {
+            "event": "failed",
+            "key": "k1",
+            "index": 1,
+            "outcome_unknown": True,
+            "kind": "outcome_unknown",
+            "message": "timed out",
+            "at": 4,
+        },
+        {
+            "event": "failed",
+            "key": "k2",
+            "index": 2,
+            "outcome_unknown": False,
+            "kind": "call_rejected",
+            "code": "FailedOperation",
+            "request_id": "r2",
+            "message": "no",
+            "at": 5,
+        },
         {"event": "sending", "key": "k3", "index": 3, "callee": "008613000000004", "attempt": 2, "at": 6},
     ]
     lines = [json.dumps(e, separators=(",", ":")) for e in events]
@@ -166,8 +211,26 @@ def main():
     seeds.add("journal", ("\n".join(lines) + '\n{"event":"sending","key":"k4","ind').encode())
     for line in lines:
         seeds.add("journal", line.encode())
-    seeds.dictionary("journal", {"event", "sending", "placed", "failed", "key", "index", "callee", "attempt",
-                                 "at", "session_id", "request_id", "outcome_unknown", "kind", "code", "message"})
+    seeds.dictionary(
+        "journal",
+        {
+            "event",
+            "sending",
+            "placed",
+            "failed",
+            "key",
+            "index",
+            "callee",
+            "attempt",
+            "at",
+            "session_id",
+            "request_id",
+            "outcome_unknown",
+            "kind",
+            "code",
+            "message",
+        },
+    )
 
     # csv: the case byte, then a calls file; one built from each valid case's scalar parameters too.
     csvs = [
@@ -177,12 +240,18 @@ def main():
         "callee,name\n1,2,3\n",
     ]
     for value in inputs[:30]:
-        scalars = {k: v for k, v in value.items() if isinstance(v, (str, int, float, bool, list)) and
-                   not (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v))}
+        scalars = {
+            k: v
+            for k, v in value.items()
+            if isinstance(v, (str, int, float, bool, list))
+            and not (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v))
+        }
         if scalars:
+
             def cell(v):
                 v = ";".join(map(str, v)) if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v)
                 return '"' + v.replace('"', '""') + '"' if re.search(r'[",\n\r]', v) else v
+
             csvs.append(",".join(scalars) + "\n" + ",".join(cell(v) for v in scalars.values()) + "\n")
     for text in csvs:
         for i in range(3):

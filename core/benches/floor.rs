@@ -63,7 +63,15 @@ fn presigned(endpoint: &str, body: &[u8]) -> HeaderMap {
     let signed = signer::sign(
         SECRET_ID,
         SECRET_KEY,
-        &SigningInput { method: "POST", path: "/", query: "", headers: &signed_headers, payload: body, service: "ccc", timestamp },
+        &SigningInput {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &signed_headers,
+            payload: body,
+            service: "ccc",
+            timestamp,
+        },
     );
     let mut h = HeaderMap::new();
     let mut put = |k: &'static str, v: &str| h.insert(k, HeaderValue::from_str(v).unwrap());
@@ -81,7 +89,11 @@ async fn floor_call(http: &reqwest::Client, url: &reqwest::Url, headers: &Header
     let resp = http.post(url.clone()).headers(headers.clone()).body(body).send().await.expect("send");
     let status = resp.status();
     let bytes = resp.bytes().await.expect("read");
-    assert!(status.is_success() && contains(&bytes, b"\"SessionId\""), "unexpected answer: {}", String::from_utf8_lossy(&bytes));
+    assert!(
+        status.is_success() && contains(&bytes, b"\"SessionId\""),
+        "unexpected answer: {}",
+        String::from_utf8_lossy(&bytes)
+    );
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -94,7 +106,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() {
     let a = args();
-    let wire = CreateAiCallRequest::from_value(request(), KeyCase::Wire).and_then(|r| r.to_wire_body()).expect("valid request");
+    let wire = CreateAiCallRequest::from_value(request(), KeyCase::Wire)
+        .and_then(|r| r.to_wire_body())
+        .expect("valid request");
     let mut latencies = Vec::new();
     let (calls, seconds, cpu) = match a.mode.as_str() {
         "floor" | "floor_mt" => {

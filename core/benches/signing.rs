@@ -32,7 +32,15 @@ fn sign(body: &[u8]) -> signer::Signed {
     signer::sign(
         SECRET_ID,
         SECRET_KEY,
-        &SigningInput { method: "POST", path: "/", query: "", headers: &headers, payload: body, service: "ccc", timestamp: TIMESTAMP },
+        &SigningInput {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            payload: body,
+            service: "ccc",
+            timestamp: TIMESTAMP,
+        },
     )
 }
 
@@ -65,7 +73,8 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || value.clone(),
             |v| {
-                let body = CreateAiCallRequest::from_value(v, KeyCase::Wire).and_then(|r| r.to_wire_body()).expect("valid");
+                let body =
+                    CreateAiCallRequest::from_value(v, KeyCase::Wire).and_then(|r| r.to_wire_body()).expect("valid");
                 sign(body.as_bytes())
             },
             BatchSize::SmallInput,

@@ -57,7 +57,12 @@ impl Campaign {
         let base = match defaults {
             Value::Object(map) => to_wire_keys(map, case),
             Value::Null => Map::new(),
-            _ => return Campaign { items: Vec::new(), general: vec![FieldError::invalid("Defaults", "must be an object of parameters")] },
+            _ => {
+                return Campaign {
+                    items: Vec::new(),
+                    general: vec![FieldError::invalid("Defaults", "must be an object of parameters")],
+                }
+            }
         };
         let items = calls
             .iter()
@@ -114,7 +119,9 @@ fn merge(base: &Map<String, Value>, overrides: &Map<String, Value>, case: KeyCas
     let mut out = base.clone();
     for (k, v) in overrides {
         let merged = match (k.as_str(), out.get(k), v) {
-            ("Variables" | "PromptVariables", Some(Value::Array(a)), Value::Array(b)) => Value::Array(merge_by_key(a, b, case)),
+            ("Variables" | "PromptVariables", Some(Value::Array(a)), Value::Array(b)) => {
+                Value::Array(merge_by_key(a, b, case))
+            }
             _ => v.clone(),
         };
         out.insert(k.clone(), merged);
@@ -124,7 +131,11 @@ fn merge(base: &Map<String, Value>, overrides: &Map<String, Value>, case: KeyCas
 
 fn merge_by_key(base: &[Value], overrides: &[Value], case: KeyCase) -> Vec<Value> {
     let key_of = |v: &Value| v.get("Key").or_else(|| v.get(case.key("Key"))).and_then(Value::as_str).map(String::from);
-    let mut out: Vec<Value> = base.iter().filter(|b| key_of(b).map_or(true, |k| !overrides.iter().any(|o| key_of(o).as_deref() == Some(k.as_str())))).cloned().collect();
+    let mut out: Vec<Value> = base
+        .iter()
+        .filter(|b| key_of(b).map_or(true, |k| !overrides.iter().any(|o| key_of(o).as_deref() == Some(k.as_str()))))
+        .cloned()
+        .collect();
     out.extend(overrides.iter().cloned());
     out
 }
@@ -309,20 +320,46 @@ impl Shared {
         // kill during the wait leaves nothing to reconcile): that is what makes a crash safe.
         let before_send = || {
             let attempt = sent.fetch_add(1, Ordering::SeqCst) + 1;
-            self.journal(Event::Sending { key: key.clone(), index, callee: request.callee.clone(), attempt, at: now_secs() })
-                .map_err(|e| Error::Config(format!("journal write failed, call not sent: {e}")))
+            self.journal(Event::Sending {
+                key: key.clone(),
+                index,
+                callee: request.callee.clone(),
+                attempt,
+                at: now_secs(),
+            })
+            .map_err(|e| Error::Config(format!("journal write failed, call not sent: {e}")))
         };
         loop {
             if self.dispatch.is_cancelled() {
                 let attempts = sent.load(Ordering::SeqCst);
-                return self.finish(ItemOutcome { index, callee: request.callee.clone(), status: ItemStatus::NotAttempted, result: None, error: None, attempts });
+                return self.finish(ItemOutcome {
+                    index,
+                    callee: request.callee.clone(),
+                    status: ItemStatus::NotAttempted,
+                    result: None,
+                    error: None,
+                    attempts,
+                });
             }
             let outcome = self.client.create_ai_call_hooked(request, &self.options.cancel, &before_send).await;
             let attempts = sent.load(Ordering::SeqCst);
             match outcome {
                 Ok(result) => {
-                    let _ = self.journal(Event::Placed { key: key.clone(), index, session_id: result.session_id.clone(), request_id: result.request_id.clone(), at: now_secs() });
-                    return self.finish(ItemOutcome { index, callee: request.callee.clone(), status: ItemStatus::Placed, result: Some(result), error: None, attempts });
+                    let _ = self.journal(Event::Placed {
+                        key: key.clone(),
+                        index,
+                        session_id: result.session_id.clone(),
+                        request_id: result.request_id.clone(),
+                        at: now_secs(),
+                    });
+                    return self.finish(ItemOutcome {
+                        index,
+                        callee: request.callee.clone(),
+                        status: ItemStatus::Placed,
+                        result: Some(result),
+                        error: None,
+                        attempts,
+                    });
                 }
                 Err(err) => {
                     let _ = self.journal(Event::Failed {
@@ -335,7 +372,10 @@ impl Shared {
                         message: err.to_string(),
                         at: now_secs(),
                     });
-                    if refused_without_acting(&err) && rounds < self.options.refused_retries && !self.dispatch.is_cancelled() {
+                    if refused_without_acting(&err)
+                        && rounds < self.options.refused_retries
+                        && !self.dispatch.is_cancelled()
+                    {
                         rounds += 1;
                         tokio::select! {
                             _ = tokio::time::sleep(refused_pause(rounds)) => continue,
@@ -353,7 +393,14 @@ impl Shared {
                     } else {
                         ItemStatus::Failed
                     };
-                    return self.finish(ItemOutcome { index, callee: request.callee.clone(), status, result: None, error: Some(err), attempts });
+                    return self.finish(ItemOutcome {
+                        index,
+                        callee: request.callee.clone(),
+                        status,
+                        result: None,
+                        error: Some(err),
+                        attempts,
+                    });
                 }
             }
         }
@@ -402,11 +449,22 @@ impl Client {
                 Err(errors) => {
                     keys.push(String::new());
                     requests.push(None);
-                    early.push(ItemOutcome { index, callee: String::new(), status: ItemStatus::Invalid, result: None, error: Some(Error::Validation(errors)), attempts: 0 });
+                    early.push(ItemOutcome {
+                        index,
+                        callee: String::new(),
+                        status: ItemStatus::Invalid,
+                        result: None,
+                        error: Some(Error::Validation(errors)),
+                        attempts: 0,
+                    });
                 }
                 Ok(request) => {
                     // Normalise the callee the way it goes on the wire, so "+86 130..." and "0086130..." are one person.
-                    let callee = request.to_wire().ok().and_then(|w| w.get("Callee").and_then(Value::as_str).map(String::from)).unwrap_or_else(|| request.callee.clone());
+                    let callee = request
+                        .to_wire()
+                        .ok()
+                        .and_then(|w| w.get("Callee").and_then(Value::as_str).map(String::from))
+                        .unwrap_or_else(|| request.callee.clone());
                     let occurrence = seen.entry(callee.clone()).and_modify(|c| *c += 1).or_insert(1);
                     let key = format!("{callee}#{occurrence}");
                     match prior.get(&key) {
@@ -414,11 +472,21 @@ impl Client {
                             index,
                             callee: callee.clone(),
                             status: ItemStatus::AlreadyPlaced,
-                            result: Some(AiCallResult { session_id: session_id.clone(), request_id: request_id.clone() }),
+                            result: Some(AiCallResult {
+                                session_id: session_id.clone(),
+                                request_id: request_id.clone(),
+                            }),
                             error: None,
                             attempts: 0,
                         }),
-                        Some(Prior::Unknown) => early.push(ItemOutcome { index, callee: callee.clone(), status: ItemStatus::Unreconciled, result: None, error: None, attempts: 0 }),
+                        Some(Prior::Unknown) => early.push(ItemOutcome {
+                            index,
+                            callee: callee.clone(),
+                            status: ItemStatus::Unreconciled,
+                            result: None,
+                            error: None,
+                            attempts: 0,
+                        }),
                         None => queue.push_back(index),
                     }
                     keys.push(key);
@@ -461,7 +529,14 @@ impl Client {
             .map(|(index, o)| {
                 o.take().unwrap_or_else(|| {
                     let callee = shared.requests[index].as_ref().map(|r| r.callee.clone()).unwrap_or_default();
-                    let outcome = ItemOutcome { index, callee, status: ItemStatus::NotAttempted, result: None, error: None, attempts: 0 };
+                    let outcome = ItemOutcome {
+                        index,
+                        callee,
+                        status: ItemStatus::NotAttempted,
+                        result: None,
+                        error: None,
+                        attempts: 0,
+                    };
                     if let Some(cb) = &shared.options.on_progress {
                         cb(&outcome);
                     }
@@ -486,7 +561,11 @@ mod tests {
 
     #[test]
     fn overrides_replace_and_variables_merge_by_key() {
-        let c = Campaign::from_values(&template(), &[json!({"callee": "+86 130 1234 5678", "variables": [{"key": "name", "value": "Li"}]})], KeyCase::Snake);
+        let c = Campaign::from_values(
+            &template(),
+            &[json!({"callee": "+86 130 1234 5678", "variables": [{"key": "name", "value": "Li"}]})],
+            KeyCase::Snake,
+        );
         assert!(c.problems().is_empty(), "{:?}", c.problems());
         let wire = c.items[0].as_ref().unwrap().to_wire().unwrap();
         assert_eq!(wire["Callee"], "008613012345678");
@@ -495,7 +574,11 @@ mod tests {
 
     #[test]
     fn every_bad_item_is_reported_with_its_index() {
-        let c = Campaign::from_values(&template(), &[json!({"callee": "0086130"}), json!({}), json!({"callee": "abc", "vad_level": 9})], KeyCase::Snake);
+        let c = Campaign::from_values(
+            &template(),
+            &[json!({"callee": "0086130"}), json!({}), json!({"callee": "abc", "vad_level": 9})],
+            KeyCase::Snake,
+        );
         let paths: Vec<String> = c.problems().iter().map(|e| e.field(KeyCase::Snake)).collect();
         assert!(paths.iter().any(|p| p == "calls[1].callee"), "{paths:?}");
         assert!(paths.iter().any(|p| p == "calls[2].callee"), "{paths:?}");

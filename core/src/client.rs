@@ -7,9 +7,9 @@ use crate::ratelimit::RateLimiter;
 use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
 use crate::signer::{self, SigningInput, CONTENT_TYPE_JSON};
-use serde_json::{Map, Value};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -115,17 +115,28 @@ impl Client {
 
     /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel while the request is in flight gives
     /// `Error::Cancelled { sent: true }`, which is outcome-unknown: the call may have been placed.
-    pub async fn create_ai_call_cancellable(&self, request: &CreateAiCallRequest, cancel: &CancellationToken) -> Result<AiCallResult> {
+    pub async fn create_ai_call_cancellable(
+        &self,
+        request: &CreateAiCallRequest,
+        cancel: &CancellationToken,
+    ) -> Result<AiCallResult> {
         self.create_ai_call_hooked(request, cancel, &|| Ok(())).await
     }
 
     /// [`Client::create_ai_call_cancellable`] that runs `before_send` right before each request leaves (after the
     /// rate limiter); if it fails, nothing is sent. The campaign journal uses this to reach the disk first.
-    pub(crate) async fn create_ai_call_hooked(&self, request: &CreateAiCallRequest, cancel: &CancellationToken, before_send: BeforeSend<'_>) -> Result<AiCallResult> {
+    pub(crate) async fn create_ai_call_hooked(
+        &self,
+        request: &CreateAiCallRequest,
+        cancel: &CancellationToken,
+        before_send: BeforeSend<'_>,
+    ) -> Result<AiCallResult> {
         let body = request.to_wire_body().map_err(Error::Validation)?;
         let answer = self.send("CreateAICall", body, cancel, before_send).await?;
         match answer.response.get("SessionId") {
-            Some(Value::String(s)) if !s.is_empty() => Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id }),
+            Some(Value::String(s)) if !s.is_empty() => {
+                Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id })
+            }
             _ => Err(Error::OutcomeUnknown {
                 reason: "the service answered without a SessionId".into(),
                 request_id: Some(answer.request_id),
@@ -141,21 +152,40 @@ impl Client {
         self.request_cancellable(action, params, &CancellationToken::new()).await
     }
 
-    pub async fn request_cancellable(&self, action: &str, params: Value, cancel: &CancellationToken) -> Result<Map<String, Value>> {
+    pub async fn request_cancellable(
+        &self,
+        action: &str,
+        params: Value,
+        cancel: &CancellationToken,
+    ) -> Result<Map<String, Value>> {
         if action.is_empty() || !action.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(Error::Validation(vec![crate::FieldError::invalid("Action", "must be an action name such as `DescribeTelSession`")]));
+            return Err(Error::Validation(vec![crate::FieldError::invalid(
+                "Action",
+                "must be an action name such as `DescribeTelSession`",
+            )]));
         }
         let body = match params {
             Value::Object(map) => Value::Object(map).to_string(),
             Value::Null => "{}".to_string(),
-            _ => return Err(Error::Validation(vec![crate::FieldError::invalid("params", "must be an object of parameters")])),
+            _ => {
+                return Err(Error::Validation(vec![crate::FieldError::invalid(
+                    "params",
+                    "must be an object of parameters",
+                )]))
+            }
         };
         let mut answer = self.send(action, body, cancel, &|| Ok(())).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }
 
-    async fn send(&self, action: &str, body: String, cancel: &CancellationToken, before_send: BeforeSend<'_>) -> Result<Answer> {
+    async fn send(
+        &self,
+        action: &str,
+        body: String,
+        cancel: &CancellationToken,
+        before_send: BeforeSend<'_>,
+    ) -> Result<Answer> {
         let inner = &*self.inner;
         let body = Bytes::from(body);
         let mut attempt: u32 = 0;
@@ -247,7 +277,10 @@ impl Client {
         );
         // The headers that do not change between calls were checked and built with the client.
         let mut headers = inner.base_headers.clone();
-        let unsendable = |what: &str| Failure { error: Error::Config(format!("{what} cannot be sent as an HTTP header value")), server_date: None };
+        let unsendable = |what: &str| Failure {
+            error: Error::Config(format!("{what} cannot be sent as an HTTP header value")),
+            server_date: None,
+        };
         headers.insert(X_TC_ACTION, HeaderValue::from_str(action).map_err(|_| unsendable("the action"))?);
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
         let mut authorization = HeaderValue::try_from(signed.authorization).map_err(|_| unsendable("the signature"))?;
@@ -309,7 +342,8 @@ const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 /// character in the region or token) is a configuration error now rather than on every call.
 fn base_headers(cfg: &ResolvedConfig) -> Result<HeaderMap> {
     let value = |what: &str, v: &str| {
-        HeaderValue::from_str(v).map_err(|_| Error::Config(format!("{what} cannot be sent as an HTTP header value (control characters?)")))
+        HeaderValue::from_str(v)
+            .map_err(|_| Error::Config(format!("{what} cannot be sent as an HTTP header value (control characters?)")))
     };
     let mut h = HeaderMap::with_capacity(10);
     h.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));

@@ -136,7 +136,11 @@ impl ClientConfig {
         let rate_limit = match self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT) {
             r if r == 0.0 => None,
             r if r.is_finite() && r > 0.0 => Some(r),
-            r => return Err(Error::Config(format!("rate_limit must be a positive number of requests per second or 0 to disable, not {r}"))),
+            r => {
+                return Err(Error::Config(format!(
+                    "rate_limit must be a positive number of requests per second or 0 to disable, not {r}"
+                )))
+            }
         };
         let proxy = self.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
         if let Some(p) = &proxy {
@@ -183,7 +187,8 @@ fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Du
 /// `ccc.tencentcloudapi.com` -> https; `http://127.0.0.1:8080` as given. Returns the URL and the Host header value.
 pub fn parse_endpoint(endpoint: &str) -> Result<(url::Url, String)> {
     let with_scheme = if endpoint.contains("://") { endpoint.to_string() } else { format!("https://{endpoint}") };
-    let url = url::Url::parse(&with_scheme).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a host or URL: {e}")))?;
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a host or URL: {e}")))?;
     if url.scheme() != "https" && url.scheme() != "http" {
         return Err(Error::Config(format!("endpoint {endpoint:?} must use http or https")));
     }
@@ -232,9 +237,13 @@ mod tests {
         assert_eq!(r.region.as_deref(), Some("ap-singapore"));
         assert_eq!(r.url.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(r.host, "127.0.0.1:8080");
-        let r = ClientConfig { region: Some("ap-hongkong".into()), endpoint: Some("ccc.tencentcloudapi.com".into()), ..creds() }
-            .resolve_with(&env, &[])
-            .unwrap();
+        let r = ClientConfig {
+            region: Some("ap-hongkong".into()),
+            endpoint: Some("ccc.tencentcloudapi.com".into()),
+            ..creds()
+        }
+        .resolve_with(&env, &[])
+        .unwrap();
         assert_eq!(r.region.as_deref(), Some("ap-hongkong"));
         assert_eq!(r.host, "ccc.tencentcloudapi.com");
     }
@@ -274,7 +283,12 @@ mod tests {
 
     #[test]
     fn debug_redacts() {
-        let cfg = ClientConfig { secret_key: Some("SEKRIT".into()), token: Some("TOKSEKRIT".into()), proxy: Some("http://u:PROXYPASS@p:3128".into()), ..creds() };
+        let cfg = ClientConfig {
+            secret_key: Some("SEKRIT".into()),
+            token: Some("TOKSEKRIT".into()),
+            proxy: Some("http://u:PROXYPASS@p:3128".into()),
+            ..creds()
+        };
         let d = format!("{cfg:?}");
         assert!(!d.contains("SEKRIT") && !d.contains("PROXYPASS"), "{d}");
     }

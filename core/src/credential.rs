@@ -235,7 +235,13 @@ mod tests {
     fn missing_names_all_three_sources() {
         let err = resolve(None, None, None, &env_of(&[]), &profile_paths(Some(Path::new("/home/u")))).unwrap_err();
         let msg = err.to_string();
-        for needle in ["secret_id", ENV_SECRET_ID, ENV_SECRET_KEY, "/home/u/.tencentcloud/credentials", "/etc/tencentcloud/credentials"] {
+        for needle in [
+            "secret_id",
+            ENV_SECRET_ID,
+            ENV_SECRET_KEY,
+            "/home/u/.tencentcloud/credentials",
+            "/etc/tencentcloud/credentials",
+        ] {
             assert!(msg.contains(needle), "{msg}");
         }
     }

@@ -27,7 +27,11 @@ pub fn parse(status: u16, body: &[u8]) -> Result<Answer, Error> {
         _ => None,
     });
     let Some(mut response) = parsed else {
-        let what = if status == 200 { "an unreadable answer (not a JSON envelope)".to_string() } else { format!("HTTP {status} without a service envelope") };
+        let what = if status == 200 {
+            "an unreadable answer (not a JSON envelope)".to_string()
+        } else {
+            format!("HTTP {status} without a service envelope")
+        };
         return Err(unknown(format!("{what}; the request may have been acted on"), status, None));
     };
     let request_id = match response.get("RequestId") {
@@ -81,7 +85,11 @@ mod tests {
 
     #[test]
     fn error_envelope_on_200_is_classified_by_code() {
-        let e = parse(200, br#"{"Response":{"Error":{"Code":"FailedOperation.CalleeIsBlackUser","Message":"no"},"RequestId":"r2"}}"#).unwrap_err();
+        let e = parse(
+            200,
+            br#"{"Response":{"Error":{"Code":"FailedOperation.CalleeIsBlackUser","Message":"no"},"RequestId":"r2"}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::CallRejected);
         assert_eq!(e.request_id(), Some("r2"));
         assert!(!e.outcome_unknown());
@@ -89,7 +97,9 @@ mod tests {
 
     #[test]
     fn envelope_wins_over_status() {
-        let e = parse(500, br#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow"},"RequestId":"r"}}"#).unwrap_err();
+        let e =
+            parse(500, br#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow"},"RequestId":"r"}}"#)
+                .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::RateLimited);
     }
 

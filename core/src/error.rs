@@ -59,8 +59,15 @@ impl ErrorKind {
             "AuthFailure" | "UnauthorizedOperation" | "IpInBlacklist" | "IpNotInWhitelist" => ErrorKind::Authentication,
             "RequestLimitExceeded" => ErrorKind::RateLimited,
             "InternalError" => ErrorKind::InternalServer,
-            "InvalidParameter" | "InvalidParameterValue" | "MissingParameter" | "UnknownParameter" | "InvalidAction"
-            | "NoSuchVersion" | "ActionOffline" | "InvalidRequest" | "UnsupportedOperation" => ErrorKind::InvalidRequest,
+            "InvalidParameter"
+            | "InvalidParameterValue"
+            | "MissingParameter"
+            | "UnknownParameter"
+            | "InvalidAction"
+            | "NoSuchVersion"
+            | "ActionOffline"
+            | "InvalidRequest"
+            | "UnsupportedOperation" => ErrorKind::InvalidRequest,
             _ => ErrorKind::CallRejected,
         }
     }
@@ -191,7 +198,8 @@ impl Error {
             Error::Validation(errors) => {
                 let rendered: Vec<String> =
                     errors.iter().map(|e| format!("{}: {}", e.field(case), e.message_in(case))).collect();
-                let mut s = format!("invalid request: {}", rendered.iter().take(5).cloned().collect::<Vec<_>>().join("; "));
+                let mut s =
+                    format!("invalid request: {}", rendered.iter().take(5).cloned().collect::<Vec<_>>().join("; "));
                 if rendered.len() > 5 {
                     s.push_str(&format!("; and {} more", rendered.len() - 5));
                 }
@@ -205,7 +213,9 @@ impl Error {
     pub fn certainly_not_acted(&self) -> bool {
         match self {
             Error::Validation(_) | Error::Config(_) | Error::Connection(_) | Error::Timeout(_) => true,
-            Error::Api { code, .. } => matches!(ErrorKind::from_code(code), ErrorKind::Authentication | ErrorKind::RateLimited),
+            Error::Api { code, .. } => {
+                matches!(ErrorKind::from_code(code), ErrorKind::Authentication | ErrorKind::RateLimited)
+            }
             Error::Cancelled { sent } => !sent,
             Error::OutcomeUnknown { .. } => false,
         }
@@ -250,7 +260,13 @@ mod tests {
         assert!(api("InternalError").outcome_unknown());
         assert!(!api("FailedOperation.CallOutFailed").outcome_unknown());
         assert!(!api("RequestLimitExceeded").outcome_unknown());
-        assert!(Error::OutcomeUnknown { reason: "x".into(), request_id: None, http_status: Some(502), timed_out: false }.outcome_unknown());
+        assert!(Error::OutcomeUnknown {
+            reason: "x".into(),
+            request_id: None,
+            http_status: Some(502),
+            timed_out: false
+        }
+        .outcome_unknown());
         assert!(!Error::Connection("refused".into()).outcome_unknown());
         assert!(!Error::Timeout("connect".into()).outcome_unknown());
         assert!(Error::Cancelled { sent: true }.outcome_unknown());

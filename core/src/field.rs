@@ -332,7 +332,16 @@ mod tests {
     #[test]
     fn is_key_of_agrees_with_key_for_every_name() {
         let mut names: Vec<&str> = crate::request::PARAMETERS.to_vec();
-        names.extend(["ExtraParams", "ZHToneWords", "TTSType", "AppId", "SecretKey", "FirstSentenceTimeout", "X", "A1B"]);
+        names.extend([
+            "ExtraParams",
+            "ZHToneWords",
+            "TTSType",
+            "AppId",
+            "SecretKey",
+            "FirstSentenceTimeout",
+            "X",
+            "A1B",
+        ]);
         for wire in names {
             for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
                 assert!(case.is_key_of(&case.key(wire), wire), "{case:?} {wire}");
@@ -345,7 +354,8 @@ mod tests {
 
     #[test]
     fn paths_and_messages_render_per_case() {
-        let e = FieldError::invalid("TransferItems[0].TransferSkillGroupId", "needs `TransferFunctionEnable` set to true");
+        let e =
+            FieldError::invalid("TransferItems[0].TransferSkillGroupId", "needs `TransferFunctionEnable` set to true");
         assert_eq!(e.field(KeyCase::Snake), "transfer_items[0].transfer_skill_group_id");
         assert_eq!(e.field(KeyCase::Camel), "transferItems[0].transferSkillGroupId");
         assert_eq!(e.message_in(KeyCase::Snake), "needs `transfer_function_enable` set to true");

@@ -10,9 +10,9 @@ pub mod credential;
 pub mod envelope;
 pub mod error;
 pub mod field;
-pub mod request;
 pub mod logging;
 pub mod ratelimit;
+pub mod request;
 pub mod retry;
 pub mod signer;
 pub mod tts;
@@ -25,7 +25,9 @@ pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Result};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use request::CreateAiCallRequest;
-pub use request::{AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords, PARAMETERS};
+pub use request::{
+    AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords, PARAMETERS,
+};
 pub use tts::{AzureTts, CustomHttpTts, CustomTtsConfig, MinimaxTts, TencentTts, VolcengineTts};
 
 /// The API version of `CreateAICall` and its sibling actions.

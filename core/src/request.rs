@@ -712,7 +712,9 @@ mod tests {
         for kind in ["valid", "invalid"] {
             for case in doc[kind].as_array().expect("cases") {
                 for case_keys in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
-                    let Ok(request) = CreateAiCallRequest::from_value(case["input"].clone(), case_keys) else { continue };
+                    let Ok(request) = CreateAiCallRequest::from_value(case["input"].clone(), case_keys) else {
+                        continue;
+                    };
                     // Unvalidated, as given, and normalised when it is valid.
                     assert_eq!(direct(&request), through_map(&request), "{}", case["name"]);
                     if let Ok(normalised) = request.normalised() {

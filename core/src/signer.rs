@@ -72,11 +72,8 @@ fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
 
 /// `YYYY-MM-DD`, the UTC date of `timestamp`.
 pub fn credential_date(timestamp: i64) -> String {
-    let at = time::OffsetDateTime::from_unix_timestamp(timestamp)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    at.date()
-        .format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
+    let at = time::OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    at.date().format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
 /// kSigning = HMAC(HMAC(HMAC("TC3" + key, date), service), "tc3_request").
@@ -88,10 +85,8 @@ pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
 
 /// Canonical headers block and the `SignedHeaders` list, from (name, value) pairs.
 pub fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
-    let mut pairs: Vec<(String, String)> = headers
-        .iter()
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase()))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        headers.iter().map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase())).collect();
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut block = String::new();
     for (n, v) in &pairs {
@@ -117,11 +112,8 @@ pub fn sign(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> Sign
     );
     let date = credential_date(input.timestamp);
     let credential_scope = format!("{date}/{}/tc3_request", input.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{credential_scope}\n{}",
-        input.timestamp,
-        sha256_hex(canonical_request.as_bytes())
-    );
+    let string_to_sign =
+        format!("{ALGORITHM}\n{}\n{credential_scope}\n{}", input.timestamp, sha256_hex(canonical_request.as_bytes()));
     let key = signing_key(secret_key, &date, input.service);
     let signature = lower_hex(&hmac(&key, string_to_sign.as_bytes()));
     let authorization = format!(
@@ -163,7 +155,10 @@ pub fn parse_authorization(value: &str) -> Option<ParsedAuthorization> {
     }
     let signed_headers: Vec<String> = signed?.split(';').map(|s| s.trim().to_ascii_lowercase()).collect();
     let signature = signature?.to_string();
-    if signed_headers.iter().any(|h| h.is_empty()) || signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if signed_headers.iter().any(|h| h.is_empty())
+        || signature.len() != 64
+        || !signature.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return None;
     }
     Some(ParsedAuthorization { secret_id, date, service, signed_headers, signature })
@@ -196,7 +191,19 @@ mod tests {
     #[test]
     fn authorization_round_trips() {
         let headers = [("content-type", CONTENT_TYPE_JSON), ("host", "h")];
-        let s = sign("AKID", "key", &SigningInput { method: "POST", path: "/", query: "", headers: &headers, payload: b"{}", service: "ccc", timestamp: 1700000000 });
+        let s = sign(
+            "AKID",
+            "key",
+            &SigningInput {
+                method: "POST",
+                path: "/",
+                query: "",
+                headers: &headers,
+                payload: b"{}",
+                service: "ccc",
+                timestamp: 1700000000,
+            },
+        );
         let p = parse_authorization(&s.authorization).unwrap();
         assert_eq!(p.secret_id, "AKID");
         assert_eq!(p.service, "ccc");

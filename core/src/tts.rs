@@ -131,10 +131,13 @@ pub(crate) static TENCENT: Names = Names::new(&[
     "FastVoiceType",
     TTS_TYPE,
 ]);
-pub(crate) static MINIMAX: Names = Names::new(&["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed", TTS_TYPE]);
-pub(crate) static VOLCENGINE: Names = Names::new(&["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType", TTS_TYPE]);
+pub(crate) static MINIMAX: Names =
+    Names::new(&["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed", TTS_TYPE]);
+pub(crate) static VOLCENGINE: Names =
+    Names::new(&["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType", TTS_TYPE]);
 pub(crate) static AZURE: Names = Names::new(&["SubscriptionKey", "Region", "VoiceName", "Language", "Rate", TTS_TYPE]);
-pub(crate) static CUSTOM: Names = Names::new(&["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel", TTS_TYPE]);
+pub(crate) static CUSTOM: Names =
+    Names::new(&["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel", TTS_TYPE]);
 const TTS_TYPE: &str = "TTSType";
 
 impl CustomTtsConfig {

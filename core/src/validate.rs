@@ -328,8 +328,9 @@ fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_,
             }
         }
         // A duplicate is an earlier code with the same canonical spelling.
-        let same =
-            |earlier: &String| earlier.eq_ignore_ascii_case(canonical) && canonical_of(earlier, &LANGUAGES) == Some(canonical);
+        let same = |earlier: &String| {
+            earlier.eq_ignore_ascii_case(canonical) && canonical_of(earlier, &LANGUAGES) == Some(canonical)
+        };
         if let Some(first) = languages[..i].iter().position(same) {
             c.invalid(path, format!("duplicate of `Languages[{first}]`"));
         }

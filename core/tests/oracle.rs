@@ -27,10 +27,30 @@ fn oracle(cases: &Value) -> Option<Vec<Value>> {
     Some(serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap())
 }
 
-fn ours(secret_id: &str, secret_key: &str, host: &str, content_type: &str, body: &str, ts: i64, service: &str) -> String {
+fn ours(
+    secret_id: &str,
+    secret_key: &str,
+    host: &str,
+    content_type: &str,
+    body: &str,
+    ts: i64,
+    service: &str,
+) -> String {
     let headers = [("content-type", content_type), ("host", host)];
-    signer::sign(secret_id, secret_key, &SigningInput { method: "POST", path: "/", query: "", headers: &headers, payload: body.as_bytes(), service, timestamp: ts })
-        .authorization
+    signer::sign(
+        secret_id,
+        secret_key,
+        &SigningInput {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            payload: body.as_bytes(),
+            service,
+            timestamp: ts,
+        },
+    )
+    .authorization
 }
 
 const CREATE_AI_CALL: &str = r#"{"SdkAppId":1400000000,"Callee":"008613012345678","LLMType":"openai","APIKey":"sk-x","APIUrl":"https://api.openai.com/v1/","SystemPrompt":"你是人民医院的李医生，正在随访。","Model":"gpt-4o-mini","VoiceType":"ZhiXi","EndFunctionEnable":true}"#;
@@ -45,7 +65,11 @@ fn signatures_match_the_official_sdk() {
         "{\"SystemPrompt\":\"emoji 📞 and newlines\\n\\t and quotes \\\"\"}",
     ];
     let hosts = ["ccc.intl.tencentcloudapi.com", "ccc.tencentcloudapi.com", "127.0.0.1:8080", "localhost:49152"];
-    let keys = [("AKIDccc000", "plainkey"), ("AKID*****", "Gu5t9xGARNpq86cd98joQYCN3*******"), ("AKID2", "key with spaces and ünïcode")];
+    let keys = [
+        ("AKIDccc000", "plainkey"),
+        ("AKID*****", "Gu5t9xGARNpq86cd98joQYCN3*******"),
+        ("AKID2", "key with spaces and ünïcode"),
+    ];
     let content_types = [CONTENT_TYPE_JSON, "application/json"];
     let timestamps = [1551113065i64, 1700000000, 1795000000 + 86399];
     let mut cases = Vec::new();
@@ -60,7 +84,15 @@ fn signatures_match_the_official_sdk() {
     assert_eq!(results.len(), cases.len());
     for (case, official) in cases.iter().zip(&results) {
         let s = |k: &str| case[k].as_str().unwrap();
-        let mine = ours(s("secret_id"), s("secret_key"), s("host"), s("content_type"), s("body"), case["timestamp"].as_i64().unwrap(), "ccc");
+        let mine = ours(
+            s("secret_id"),
+            s("secret_key"),
+            s("host"),
+            s("content_type"),
+            s("body"),
+            case["timestamp"].as_i64().unwrap(),
+            "ccc",
+        );
         assert_eq!(mine, official["authorization"].as_str().unwrap(), "case {case}");
     }
     eprintln!("{} signatures identical to the official SDK's", results.len());
@@ -85,8 +117,15 @@ fn official_client_requests_verify_with_our_signer() {
     for (case, built) in cases.iter().zip(&results) {
         let h = &built["headers"];
         let body = built["body"].as_str().unwrap();
-        let mine = ours("AKIDoracle", "oracle-key", h["Host"].as_str().unwrap(), h["Content-Type"].as_str().unwrap(), body,
-            h["X-TC-Timestamp"].as_str().unwrap().parse().unwrap(), "ccc");
+        let mine = ours(
+            "AKIDoracle",
+            "oracle-key",
+            h["Host"].as_str().unwrap(),
+            h["Content-Type"].as_str().unwrap(),
+            body,
+            h["X-TC-Timestamp"].as_str().unwrap().parse().unwrap(),
+            "ccc",
+        );
         assert_eq!(mine, h["Authorization"].as_str().unwrap(), "case {case}");
         assert_eq!(h["X-TC-Action"], "CreateAICall");
         if let Some(token) = case["token"].as_str() {

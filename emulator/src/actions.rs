@@ -26,12 +26,18 @@ pub(crate) fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &
 
 fn dispatch(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
-    let action = header(headers, "x-tc-action")
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing the required parameter `Action` (header X-TC-Action)."))?;
-    let version = header(headers, "x-tc-version")
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing the required parameter `Version` (header X-TC-Version)."))?;
+    let action = header(headers, "x-tc-action").filter(|a| !a.is_empty()).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing the required parameter `Action` (header X-TC-Action).",
+        )
+    })?;
+    let version = header(headers, "x-tc-version").filter(|v| !v.is_empty()).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing the required parameter `Version` (header X-TC-Version).",
+        )
+    })?;
 
     let now = shared.now();
     verify(parts, body, &shared.credentials, unix_secs(now))?;
@@ -39,7 +45,10 @@ fn dispatch(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Re
     if version != ccc_aicall::API_VERSION {
         return Err(ApiError::new(
             "NoSuchVersion",
-            format!("The requested version `{version}` of service `ccc` does not exist; use `{}`.", ccc_aicall::API_VERSION),
+            format!(
+                "The requested version `{version}` of service `ccc` does not exist; use `{}`.",
+                ccc_aicall::API_VERSION
+            ),
         ));
     }
     if !ACTIONS.contains(&action) {
@@ -70,7 +79,12 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn create_ai_call(shared: &Shared, params: Map<String, Value>, now: SystemTime, request_id: &str) -> Result<Map<String, Value>, ApiError> {
+fn create_ai_call(
+    shared: &Shared,
+    params: Map<String, Value>,
+    now: SystemTime,
+    request_id: &str,
+) -> Result<Map<String, Value>, ApiError> {
     if !shared.take_rate_token() {
         let rate = shared.rate_limit();
         return Err(ApiError::new(
@@ -165,10 +179,13 @@ fn not_found(session_id: &str) -> ApiError {
 
 fn describe_tel_session(shared: &Shared, params: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
     let (sdk_app_id, session_id) = session_params(params)?;
-    let session = shared.session(&session_id).filter(|s| s.sdk_app_id == sdk_app_id).ok_or_else(|| not_found(&session_id))?;
+    let session =
+        shared.session(&session_id).filter(|s| s.sdk_app_id == sdk_app_id).ok_or_else(|| not_found(&session_id))?;
     let status = session_status(&session, shared, Instant::now());
     let ring_secs = i64::try_from(shared.ringing.as_secs()).unwrap_or(0);
-    let accepted = if status == "ringing" || session.hung_up.is_some_and(|h| session.created.checked_add(shared.ringing).is_some_and(|rang| h < rang)) {
+    let accepted = if status == "ringing"
+        || session.hung_up.is_some_and(|h| session.created.checked_add(shared.ringing).is_some_and(|rang| h < rang))
+    {
         0
     } else {
         session.created_unix.saturating_add(ring_secs)
@@ -235,7 +252,11 @@ mod tests {
         assert_eq!(field_errors(&[unknown.clone(), missing.clone()]).code, "UnknownParameter");
         let err = field_errors(&[invalid, unknown]);
         assert_eq!(err.code, "InvalidParameterValue");
-        assert!(err.message.contains("TransferItems[0].TransferSkillGroupId") && err.message.contains("Foo"), "{}", err.message);
+        assert!(
+            err.message.contains("TransferItems[0].TransferSkillGroupId") && err.message.contains("Foo"),
+            "{}",
+            err.message
+        );
         assert!(field_errors(&[FieldError::invalid("", "must be an object")]).message.contains("(body)"));
     }
 

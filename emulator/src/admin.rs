@@ -23,7 +23,9 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
     let (parts, body) = req.into_parts();
     let body = match read_body(&parts, body, shared.max_body_bytes).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => return answer(shared, StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "body too large"})),
+        Err(BodyError::TooLarge) => {
+            return answer(shared, StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "body too large"}))
+        }
         Err(BodyError::Broken) => return answer(shared, StatusCode::BAD_REQUEST, json!({"error": "body not read"})),
     };
     let path = parts.uri.path().strip_prefix(PREFIX).unwrap_or_default();

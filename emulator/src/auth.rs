@@ -30,10 +30,14 @@ pub(crate) fn verify(parts: &Parts, body: &[u8], credentials: &[Credential], now
         )
     })?;
 
-    let raw_ts = header(headers, "x-tc-timestamp")
-        .ok_or_else(|| ApiError::new("MissingParameter", "The request is missing the required header `X-TC-Timestamp`."))?;
+    let raw_ts = header(headers, "x-tc-timestamp").ok_or_else(|| {
+        ApiError::new("MissingParameter", "The request is missing the required header `X-TC-Timestamp`.")
+    })?;
     let timestamp: i64 = raw_ts.trim().parse().map_err(|_| {
-        ApiError::new("InvalidParameter", format!("`X-TC-Timestamp` must be whole seconds since the epoch, got `{raw_ts}`."))
+        ApiError::new(
+            "InvalidParameter",
+            format!("`X-TC-Timestamp` must be whole seconds since the epoch, got `{raw_ts}`."),
+        )
     })?;
     if timestamp.abs_diff(now) > TIMESTAMP_TOLERANCE_SECS.unsigned_abs() {
         return Err(ApiError::new(
@@ -44,15 +48,21 @@ pub(crate) fn verify(parts: &Parts, body: &[u8], credentials: &[Credential], now
         ));
     }
 
-    let credential = credentials
-        .iter()
-        .find(|c| c.secret_id == auth.secret_id)
-        .ok_or_else(|| ApiError::new("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."))?;
+    let credential = credentials.iter().find(|c| c.secret_id == auth.secret_id).ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+        )
+    })?;
 
     if auth.service != ccc_aicall::SERVICE {
         return Err(ApiError::new(
             SIGNATURE_FAILURE,
-            format!("The credential scope names service `{}`; this service is `{}`.", auth.service, ccc_aicall::SERVICE),
+            format!(
+                "The credential scope names service `{}`; this service is `{}`.",
+                auth.service,
+                ccc_aicall::SERVICE
+            ),
         ));
     }
     let date = signer::credential_date(timestamp);
@@ -112,9 +122,16 @@ pub(crate) fn verify(parts: &Parts, body: &[u8], credentials: &[Credential], now
     match (credential.token.as_deref(), sent_token) {
         (Some(want), Some(got)) if want == got => Ok(()),
         (None, None) => Ok(()),
-        (Some(_), None) => Err(ApiError::new("AuthFailure.TokenFailure", "The SecretId is temporary; the X-TC-Token header is missing.")),
-        (Some(_), Some(_)) => Err(ApiError::new("AuthFailure.TokenFailure", "The X-TC-Token does not match the temporary SecretId.")),
-        (None, Some(_)) => Err(ApiError::new("AuthFailure.TokenFailure", "An X-TC-Token was sent with a permanent SecretId.")),
+        (Some(_), None) => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "The SecretId is temporary; the X-TC-Token header is missing.",
+        )),
+        (Some(_), Some(_)) => {
+            Err(ApiError::new("AuthFailure.TokenFailure", "The X-TC-Token does not match the temporary SecretId."))
+        }
+        (None, Some(_)) => {
+            Err(ApiError::new("AuthFailure.TokenFailure", "An X-TC-Token was sent with a permanent SecretId."))
+        }
     }
 }
 

@@ -254,14 +254,20 @@ mod tests {
     fn json_forms_parse() {
         for (json, want) in [
             (r#"{"kind":"error","code":"InternalError"}"#, Fault::error("InternalError")),
-            (r#"{"kind":"error","code":"FailedOperation.CallOutFailed"}"#, Fault::error("FailedOperation.CallOutFailed")),
+            (
+                r#"{"kind":"error","code":"FailedOperation.CallOutFailed"}"#,
+                Fault::error("FailedOperation.CallOutFailed"),
+            ),
             (r#"{"kind":"error","code":"X","message":"m","placed":true}"#, Fault::error_with("X", "m", true)),
             (r#"{"kind":"http_status","status":502}"#, Fault::http_status(502)),
             (r#"{"kind":"delay","phase":"after_read","ms":2000}"#, Fault::delay_after_read(Duration::from_secs(2))),
             (r#"{"kind":"delay","phase":"before_read","ms":5}"#, Fault::delay_before_read(Duration::from_millis(5))),
             (r#"{"kind":"close_after_read"}"#, Fault::close_after_read()),
             (r#"{"kind":"malformed_body"}"#, Fault::malformed_body()),
-            (r#"{"kind":"truncated_body","action":"CreateAICall","times":3}"#, Fault::truncated_body().for_action("CreateAICall").times(3)),
+            (
+                r#"{"kind":"truncated_body","action":"CreateAICall","times":3}"#,
+                Fault::truncated_body().for_action("CreateAICall").times(3),
+            ),
             (r#"{"kind":"skewed_date","secs":-600}"#, Fault::skewed_date(-600)),
         ] {
             let got = Fault::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"));

@@ -58,7 +58,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Extra), 
             "--secret-key" => key = Some(value),
             "--token" => token = Some(value),
             "--rate-limit" => {
-                config.rate_limit = value.parse().ok().filter(|r: &f64| r.is_finite() && *r >= 0.0).ok_or_else(|| number("requests per second (0 disables)"))?
+                config.rate_limit = value
+                    .parse()
+                    .ok()
+                    .filter(|r: &f64| r.is_finite() && *r >= 0.0)
+                    .ok_or_else(|| number("requests per second (0 disables)"))?
             }
             "--clock-offset" => config.clock_offset_secs = value.parse().map_err(|_| number("whole seconds"))?,
             "--ringing-ms" => config.ringing_ms = value.parse().map_err(|_| number("milliseconds"))?,
@@ -143,7 +147,15 @@ mod tests {
         let (t, extra) = parse(args("--tls --ca-out /tmp/ca.pem --port 1")).unwrap();
         assert!(t.tls);
         assert_eq!((t.port, extra.ca_out.as_deref()), (1, Some("/tmp/ca.pem")));
-        for bad in ["--port", "--port x", "--secret-id A", "--rate-limit -1", "--nope 1", r#"--fault {"kind":"x"}"#, "--ca-out x"] {
+        for bad in [
+            "--port",
+            "--port x",
+            "--secret-id A",
+            "--rate-limit -1",
+            "--nope 1",
+            r#"--fault {"kind":"x"}"#,
+            "--ca-out x",
+        ] {
             assert!(parse(args(bad)).is_err_and(|e| !e.is_empty()), "{bad}");
         }
         assert_eq!(parse(args("--help")).unwrap_err(), "");

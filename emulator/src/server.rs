@@ -191,7 +191,12 @@ impl Drop for Emulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>, tls: Option<TlsAcceptor>) {
+async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<TlsAcceptor>,
+) {
     if *shutdown.borrow_and_update() {
         return;
     }
@@ -396,7 +401,13 @@ async fn handle(shared: Arc<Shared>, conn: Arc<Connection>, req: Request<Incomin
     }
 }
 
-pub(crate) fn response(shared: &Shared, date_skew: i64, status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Body> {
+pub(crate) fn response(
+    shared: &Shared,
+    date_skew: i64,
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+) -> Response<Body> {
     let mut resp = Response::new(Full::new(body));
     *resp.status_mut() = status;
     let headers = resp.headers_mut();

@@ -27,7 +27,8 @@ pub struct PlacedCall {
 impl fmt::Debug for PlacedCall {
     // The body carries the LLM APIKey and maybe TTS credentials: show its field names only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields: Vec<&str> = self.body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        let fields: Vec<&str> =
+            self.body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
         f.debug_struct("PlacedCall")
             .field("session_id", &self.session_id)
             .field("request_id", &self.request_id)

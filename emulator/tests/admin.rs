@@ -8,7 +8,11 @@ use serde_json::{json, Value};
 async fn admin(emu: &ccc_aicall_emulator::Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let url = format!("{}/__emulator/{path}", emu.endpoint());
-    let req = if method == "GET" { client.get(url) } else { client.post(url).body(body.map(|b| b.to_string()).unwrap_or_default()) };
+    let req = if method == "GET" {
+        client.get(url)
+    } else {
+        client.post(url).body(body.map(|b| b.to_string()).unwrap_or_default())
+    };
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     (status, serde_json::from_str(&resp.text().await.unwrap()).unwrap_or(Value::Null))
@@ -26,7 +30,8 @@ async fn state_faults_reset_and_settings() {
     assert_eq!(state["calls"][0]["body"], valid_call());
     assert_eq!(state["calls"][0]["session_id"], emu.calls()[0].session_id);
 
-    let faults = json!([{"kind": "error", "code": "InternalError"}, {"kind": "http_status", "status": 502, "times": 2}]);
+    let faults =
+        json!([{"kind": "error", "code": "InternalError"}, {"kind": "http_status", "status": 502, "times": 2}]);
     assert_eq!(admin(&emu, "POST", "faults", Some(faults)).await, (200, json!({"queued": 2})));
     assert_eq!(emu.pending_faults().len(), 2);
     Call::create(&valid_call()).send(&emu).await.assert_error("InternalError");

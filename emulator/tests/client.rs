@@ -161,7 +161,13 @@ async fn timeout_after_sending_is_outcome_unknown_and_never_retried() {
 async fn faults_after_the_request_was_read_are_outcome_unknown_after_one_hit() {
     let emu = emulator().await;
     let client = Client::new(config(&emu)).unwrap();
-    for fault in [Fault::http_status(502), Fault::close_after_read(), Fault::malformed_body(), Fault::truncated_body(), Fault::error("InternalError")] {
+    for fault in [
+        Fault::http_status(502),
+        Fault::close_after_read(),
+        Fault::malformed_body(),
+        Fault::truncated_body(),
+        Fault::error("InternalError"),
+    ] {
         emu.reset();
         let label = format!("{fault:?}");
         emu.inject(fault);
@@ -218,14 +224,17 @@ async fn limiter_holds_twenty_per_second_for_a_hundred_concurrent_calls() {
 
 #[tokio::test]
 async fn generic_request_reaches_sibling_actions() {
-    let emu = Emulator::start(EmulatorConfig { ringing_ms: 5000, talking_ms: 5000, ..Default::default() }).await.unwrap();
+    let emu =
+        Emulator::start(EmulatorConfig { ringing_ms: 5000, talking_ms: 5000, ..Default::default() }).await.unwrap();
     let client = Client::new(config(&emu)).unwrap();
     let r = client.create_ai_call(&request()).await.unwrap();
-    let s = client.request("DescribeTelSession", json!({"SdkAppId": 1400000000, "SessionId": r.session_id})).await.unwrap();
+    let s =
+        client.request("DescribeTelSession", json!({"SdkAppId": 1400000000, "SessionId": r.session_id})).await.unwrap();
     assert!(s.get("RequestId").is_some());
     assert!(serde_json::Value::Object(s.clone()).to_string().contains("ringing"), "{s:?}");
     client.request("HangUpCall", json!({"SdkAppId": 1400000000, "SessionId": r.session_id})).await.unwrap();
-    let s = client.request("DescribeTelSession", json!({"SdkAppId": 1400000000, "SessionId": r.session_id})).await.unwrap();
+    let s =
+        client.request("DescribeTelSession", json!({"SdkAppId": 1400000000, "SessionId": r.session_id})).await.unwrap();
     assert!(serde_json::Value::Object(s.clone()).to_string().contains("finished"), "{s:?}");
     let err = client.request("NoSuchThing", json!({})).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidAction"));
@@ -335,7 +344,11 @@ async fn clients_with_own_connections_share_the_limiter_and_the_clock_correction
 /// Headers that cannot be sent are a configuration error when the client is built, and never echo the value.
 #[test]
 fn a_region_or_token_that_cannot_be_a_header_is_a_config_error() {
-    let base = ClientConfig { secret_id: Some(TEST_SECRET_ID.into()), secret_key: Some(TEST_SECRET_KEY.into()), ..Default::default() };
+    let base = ClientConfig {
+        secret_id: Some(TEST_SECRET_ID.into()),
+        secret_key: Some(TEST_SECRET_KEY.into()),
+        ..Default::default()
+    };
     let err = Client::new(ClientConfig { region: Some("ap-\nguangzhou".into()), ..base.clone() }).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("region"), "{err}");

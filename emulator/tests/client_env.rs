@@ -27,14 +27,19 @@ async fn profile_file_then_environment_with_stray_spaces_and_quotes() {
     )
     .unwrap();
     // SAFETY of set_var: this binary has a single test, so no other thread reads the environment meanwhile.
-    for var in ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_REGION"] {
+    for var in
+        ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_REGION"]
+    {
         std::env::remove_var(var);
     }
     std::env::set_var("HOME", &home);
     std::env::set_var("CCC_AICALL_ENDPOINT", emu.endpoint());
 
     let client = Client::new(ClientConfig::default()).unwrap();
-    assert_eq!(client.config().credentials.source, CredentialSource::ProfileFile(home.join(".tencentcloud/credentials")));
+    assert_eq!(
+        client.config().credentials.source,
+        CredentialSource::ProfileFile(home.join(".tencentcloud/credentials"))
+    );
     assert_eq!(client.config().url.as_str(), format!("{}/", emu.endpoint()));
     client.create_ai_call(&request()).await.unwrap();
 

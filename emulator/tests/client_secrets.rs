@@ -20,7 +20,8 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-const SECRETS: [&str; 5] = ["SECRETKEY-LEAK-7f3a", "TOKEN-LEAK-91bc", "APIKEY-LEAK-55de", "TTSKEY-LEAK-0a0a", "TTSID-LEAK-c0c0"];
+const SECRETS: [&str; 5] =
+    ["SECRETKEY-LEAK-7f3a", "TOKEN-LEAK-91bc", "APIKEY-LEAK-55de", "TTSKEY-LEAK-0a0a", "TTSID-LEAK-c0c0"];
 
 #[tokio::test]
 async fn secrets_never_leave_in_text() {
@@ -58,7 +59,8 @@ async fn secrets_never_leave_in_text() {
         })),
         ..Default::default()
     };
-    let mut texts = vec![format!("{client:?}"), format!("{config:?}"), format!("{request:?}"), format!("{:?}", client.config())];
+    let mut texts =
+        vec![format!("{client:?}"), format!("{config:?}"), format!("{request:?}"), format!("{:?}", client.config())];
     let ok = client.create_ai_call(&request).await.unwrap();
     texts.push(format!("{ok:?}"));
     let faults = [

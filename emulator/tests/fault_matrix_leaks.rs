@@ -33,7 +33,8 @@ async fn no_secret_in_any_log_line_message_or_debug_output() {
     let run = matrix::run(&doc, &matrix::Secrets::leak_check(&doc)).await;
     let problems = matrix::problems(&doc, &run.rows, "rust");
     let lines = LINES.lock().unwrap().clone();
-    let secrets: Vec<&str> = doc["leak_check"]["secrets"].as_array().unwrap().iter().filter_map(|s| s.as_str()).collect();
+    let secrets: Vec<&str> =
+        doc["leak_check"]["secrets"].as_array().unwrap().iter().filter_map(|s| s.as_str()).collect();
     let mut occurrences = Vec::new();
     for text in run.texts.iter().chain(&lines) {
         for secret in &secrets {

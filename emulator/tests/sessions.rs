@@ -13,7 +13,8 @@ fn fast() -> EmulatorConfig {
 }
 
 async fn status(emu: &ccc_aicall_emulator::Emulator, session: &str) -> String {
-    let answer = Call::new("DescribeTelSession", &json!({"SdkAppId": SDK_APP_ID, "SessionId": session})).send(emu).await;
+    let answer =
+        Call::new("DescribeTelSession", &json!({"SdkAppId": SDK_APP_ID, "SessionId": session})).send(emu).await;
     answer.assert_ok();
     let s = answer.body.pointer("/Response/Session").expect("a Session");
     assert_eq!(s["SessionID"], session);

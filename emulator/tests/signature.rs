@@ -37,7 +37,11 @@ async fn wrong_key_unknown_id_and_tampering_are_refused() {
     let emu = start().await;
     let call = Call::create(&valid_call());
     call.clone().with(|c| c.secret_key = "wrong".into()).send(&emu).await.assert_error("AuthFailure.SignatureFailure");
-    call.clone().with(|c| c.secret_id = "AKIDunknown".into()).send(&emu).await.assert_error("AuthFailure.SecretIdNotFound");
+    call.clone()
+        .with(|c| c.secret_id = "AKIDunknown".into())
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.SecretIdNotFound");
     let mut tampered = valid_call();
     tampered["Callee"] = json!("008613099999999");
     call.clone()
@@ -45,7 +49,11 @@ async fn wrong_key_unknown_id_and_tampering_are_refused() {
         .send(&emu)
         .await
         .assert_error("AuthFailure.SignatureFailure");
-    call.clone().with(|c| c.signed_host = Some("ccc.tencentcloudapi.com".into())).send(&emu).await.assert_error("AuthFailure.SignatureFailure");
+    call.clone()
+        .with(|c| c.signed_host = Some("ccc.tencentcloudapi.com".into()))
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.SignatureFailure");
     call.clone().with(|c| c.service = "cvm".into()).send(&emu).await.assert_error("AuthFailure.SignatureFailure");
     assert!(emu.calls().is_empty());
     assert_eq!(emu.hits(), 5);
@@ -66,7 +74,12 @@ async fn tokens_must_match_temporary_credentials() {
     temp.clone().with(|c| c.token = Some("other".into())).send(&emu).await.assert_error("AuthFailure.TokenFailure");
     temp.clone().with(|c| c.token = Some("session-token".into())).send(&emu).await.assert_ok();
     let permanent = Call::create(&valid_call());
-    permanent.clone().with(|c| c.token = Some("session-token".into())).send(&emu).await.assert_error("AuthFailure.TokenFailure");
+    permanent
+        .clone()
+        .with(|c| c.token = Some("session-token".into()))
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.TokenFailure");
     permanent.send(&emu).await.assert_ok();
     assert_eq!(emu.calls().len(), 2);
 }
@@ -116,7 +129,8 @@ async fn extra_signed_headers_are_verified() {
     action("CreateAICall", "CreateAICall").send(&emu).await.assert_ok();
     action("DescribeTelSession", "CreateAICall").send(&emu).await.assert_error("AuthFailure.SignatureFailure");
     // A header that is named in SignedHeaders but not sent.
-    let mut missing = Call::create(&valid_call()).with(|c| c.extra_signed = vec![("x-custom".into(), "v".into(), "v".into())]);
+    let mut missing =
+        Call::create(&valid_call()).with(|c| c.extra_signed = vec![("x-custom".into(), "v".into(), "v".into())]);
     let signed = missing.clone().send(&emu).await;
     signed.assert_ok();
     missing.extra_signed.clear();
@@ -127,7 +141,11 @@ async fn extra_signed_headers_are_verified() {
             method: "POST",
             path: "/",
             query: "",
-            headers: &[("content-type", &missing.content_type), ("host", &format!("127.0.0.1:{}", emu.port())), ("x-custom", "v")],
+            headers: &[
+                ("content-type", &missing.content_type),
+                ("host", &format!("127.0.0.1:{}", emu.port())),
+                ("x-custom", "v"),
+            ],
             payload: &missing.body,
             service: "ccc",
             timestamp: missing.timestamp,
@@ -144,14 +162,26 @@ async fn extra_signed_headers_are_verified() {
 async fn missing_or_malformed_authorization() {
     let emu = start().await;
     let call = Call::create(&valid_call());
-    call.clone().with(|c| c.authorization = Some(String::new())).send(&emu).await.assert_error("AuthFailure.InvalidAuthorization");
-    call.clone().with(|c| c.authorization = Some("Bearer abc".into())).send(&emu).await.assert_error("AuthFailure.InvalidAuthorization");
+    call.clone()
+        .with(|c| c.authorization = Some(String::new()))
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.InvalidAuthorization");
+    call.clone()
+        .with(|c| c.authorization = Some("Bearer abc".into()))
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.InvalidAuthorization");
     let no_host = format!(
         "TC3-HMAC-SHA256 Credential={TEST_SECRET_ID}/{}/ccc/tc3_request, SignedHeaders=content-type, Signature={}",
         ccc_aicall::signer::credential_date(now()),
         "0".repeat(64)
     );
-    call.clone().with(|c| c.authorization = Some(no_host)).send(&emu).await.assert_error("AuthFailure.InvalidAuthorization");
+    call.clone()
+        .with(|c| c.authorization = Some(no_host))
+        .send(&emu)
+        .await
+        .assert_error("AuthFailure.InvalidAuthorization");
     assert!(emu.calls().is_empty());
 }
 

@@ -20,7 +20,8 @@ impl Drop for Running {
 
 #[tokio::test]
 async fn the_binary_serves_https_trusted_through_the_ca_it_writes() {
-    let ca_out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tls-binary-ca-{}.pem", std::process::id()));
+    let ca_out =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tls-binary-ca-{}.pem", std::process::id()));
     let mut child = Running(
         Command::new(env!("CARGO_BIN_EXE_ccc-aicall-emulator"))
             .args(["--tls", "--ca-out", ca_out.to_str().unwrap()])

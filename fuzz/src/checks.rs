@@ -24,12 +24,48 @@ pub const TARGETS: [(&str, fn(&[u8])); 6] = [
 
 /// Names of nested fields and TTS settings, beside the top-level [`PARAMETERS`].
 pub const NESTED: [&str; 42] = [
-    "ExtraParams", "TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId", "TransferToAgentName",
-    "TransferToAgentDesc", "TransferToAgentId", "Key", "Value", "InfoType", "InfoName", "InfoContent", "Examples",
-    "Choices", "FirstSentenceTimeout", "ZHToneWords", "Neutral", "Positive", "Negative", "TTSType", "AppId",
-    "SecretId", "SecretKey", "VoiceType", "Speed", "Volume", "PrimaryLanguage", "FastVoiceType", "Model", "APIUrl",
-    "APIKey", "GroupId", "Cluster", "Token", "SubscriptionKey", "Region", "VoiceName", "Language", "Rate",
-    "AudioFormat", "SampleRate", "AudioChannel",
+    "ExtraParams",
+    "TransferFunctionName",
+    "TransferFunctionDesc",
+    "TransferSkillGroupId",
+    "TransferToAgentName",
+    "TransferToAgentDesc",
+    "TransferToAgentId",
+    "Key",
+    "Value",
+    "InfoType",
+    "InfoName",
+    "InfoContent",
+    "Examples",
+    "Choices",
+    "FirstSentenceTimeout",
+    "ZHToneWords",
+    "Neutral",
+    "Positive",
+    "Negative",
+    "TTSType",
+    "AppId",
+    "SecretId",
+    "SecretKey",
+    "VoiceType",
+    "Speed",
+    "Volume",
+    "PrimaryLanguage",
+    "FastVoiceType",
+    "Model",
+    "APIUrl",
+    "APIKey",
+    "GroupId",
+    "Cluster",
+    "Token",
+    "SubscriptionKey",
+    "Region",
+    "VoiceName",
+    "Language",
+    "Rate",
+    "AudioFormat",
+    "SampleRate",
+    "AudioChannel",
 ];
 
 /// How the caller spells keys, from an input's first byte (`0`, `1`, `2` in the seeds: wire, snake, camel).
@@ -68,7 +104,10 @@ pub fn same_in_every_case(wire: &Value) {
     let reference = outcome(CreateAiCallRequest::from_value(wire.clone(), KeyCase::Wire));
     for (case, value) in [(KeyCase::Snake, snake), (KeyCase::Camel, camel)] {
         let got = outcome(CreateAiCallRequest::from_value(value.clone(), case));
-        assert!(got == reference, "{case:?} spelling reads differently:\nwire:  {reference:?}\n{case:?}: {got:?}\ninput: {value}");
+        assert!(
+            got == reference,
+            "{case:?} spelling reads differently:\nwire:  {reference:?}\n{case:?}: {got:?}\ninput: {value}"
+        );
     }
 }
 
@@ -128,7 +167,8 @@ pub fn request_value(case: KeyCase, value: Value, input_len: usize) {
     assert!(!body.is_empty(), "empty wire body");
     assert!(body.len() <= body_bound(input_len), "wire body of {} bytes from {input_len} bytes of input", body.len());
 
-    let parsed: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("the wire body is not JSON ({e}): {body}"));
+    let parsed: Value =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("the wire body is not JSON ({e}): {body}"));
     let Value::Object(mut wire) = parsed else { panic!("the wire body is not an object: {body}") };
     let extra: Map<String, Value> = request.extra.keys().filter_map(|k| wire.remove_entry(k)).collect();
     if !extra.is_empty() {

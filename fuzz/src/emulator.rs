@@ -25,7 +25,8 @@ const ACTIONS: [&str; 4] = ["CreateAICall", "DescribeTelSession", "HangUpCall", 
 fn valid_cases() -> &'static [Value] {
     static CASES: OnceLock<Vec<Value>> = OnceLock::new();
     CASES.get_or_init(|| {
-        let cases: Value = serde_json::from_str(include_str!("../../tests/cases/requests.json")).expect("the shared cases");
+        let cases: Value =
+            serde_json::from_str(include_str!("../../tests/cases/requests.json")).expect("the shared cases");
         cases["valid"].as_array().expect("valid cases").iter().map(|c| c["input"].clone()).collect()
     })
 }
@@ -180,7 +181,10 @@ pub fn check(input: &Input) {
         assert!(!refused, "a cleanly signed request was refused: {answer}\n{input:?}");
     }
     if error_code.is_none() && action == "CreateAICall" {
-        assert!(response.get("SessionId").and_then(Value::as_str).is_some_and(|s| !s.is_empty()), "no SessionId: {answer}");
+        assert!(
+            response.get("SessionId").and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
+            "no SessionId: {answer}"
+        );
         let value: Value = serde_json::from_slice(&body).expect("an accepted body is JSON");
         let request = CreateAiCallRequest::from_value(value, KeyCase::Wire).expect("an accepted body reads");
         assert!(request.validate().is_ok(), "an accepted body breaks the core's rules");

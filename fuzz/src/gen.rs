@@ -2,18 +2,53 @@
 //! caller's case or the wire's) and values from the words the rules care about, so the fuzzer spends its time
 //! in validation rather than in the JSON tokenizer.
 
-use arbitrary::Arbitrary;
 use crate::checks::NESTED;
+use arbitrary::Arbitrary;
 use ccc_aicall::{KeyCase, PARAMETERS};
 use serde_json::{Map, Number, Value};
 
 /// Values the rules single out: enumerations, URLs, phone numbers, voices, edge-case text.
 const WORDS: [&str; 40] = [
-    "openai", "azure", "minimax", "dify", "tencent", "volcengine", "custom", "minixmax", "OpenAI", "pcm", "wav",
-    "WAV", "Text", "Selector", "Boolean", "Number", "zh", "en", "ja", "zh-CN", "ZhiMei", "WeRose", "ZhiXi",
-    "https://api.openai.com/v1/", "http://127.0.0.1:9/v1?api-version=2024-06-01", "ftp://x", "https://",
-    "+86 130-1234-5678", "008613012345678", "+", "(0)1-2.3", "", " ", "\u{0}", "\u{7f}\r\n", "é中文😀",
-    "s3cr3t-key", "{\"TTSType\":\"custom\"}", "{}", "null",
+    "openai",
+    "azure",
+    "minimax",
+    "dify",
+    "tencent",
+    "volcengine",
+    "custom",
+    "minixmax",
+    "OpenAI",
+    "pcm",
+    "wav",
+    "WAV",
+    "Text",
+    "Selector",
+    "Boolean",
+    "Number",
+    "zh",
+    "en",
+    "ja",
+    "zh-CN",
+    "ZhiMei",
+    "WeRose",
+    "ZhiXi",
+    "https://api.openai.com/v1/",
+    "http://127.0.0.1:9/v1?api-version=2024-06-01",
+    "ftp://x",
+    "https://",
+    "+86 130-1234-5678",
+    "008613012345678",
+    "+",
+    "(0)1-2.3",
+    "",
+    " ",
+    "\u{0}",
+    "\u{7f}\r\n",
+    "é中文😀",
+    "s3cr3t-key",
+    "{\"TTSType\":\"custom\"}",
+    "{}",
+    "null",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -69,7 +104,11 @@ fn name(index: u8, case: KeyCase) -> String {
     let all = PARAMETERS.len() + NESTED.len();
     let i = usize::from(index & 0x7f) % all;
     let wire = if i < PARAMETERS.len() { PARAMETERS[i] } else { NESTED[i - PARAMETERS.len()] };
-    if index & 0x80 != 0 { wire.to_string() } else { case.key(wire) }
+    if index & 0x80 != 0 {
+        wire.to_string()
+    } else {
+        case.key(wire)
+    }
 }
 
 fn object(fields: &[(Key, Val)], case: KeyCase) -> Value {

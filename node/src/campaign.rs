@@ -23,8 +23,8 @@ use std::sync::Arc;
 type Progress = ThreadsafeFunction<Option<CampaignItem>, Unknown<'static>, Option<CampaignItem>, Status, false>;
 
 /// The campaign options `index.js` passes as JSON (it keeps `onProgress` and `signal` itself).
-const OPTIONS: [&str; 7] = ["defaults", "concurrency", "journal", "skipInvalid", "refusedRetries", "onProgress", "signal"];
-
+const OPTIONS: [&str; 7] =
+    ["defaults", "concurrency", "journal", "skipInvalid", "refusedRetries", "onProgress", "signal"];
 
 #[napi]
 impl NativeClient {
@@ -47,12 +47,21 @@ impl NativeClient {
             let (defaults, mut options) = campaign_options(from_json(options_json)?)?;
             let calls = match from_json(Some(calls_json))? {
                 Some(Value::Array(calls)) => calls,
-                _ => return Err(to_napi(Error::Validation(vec![FieldError::invalid("Calls", "must be an array of call objects")]))),
+                _ => {
+                    return Err(to_napi(Error::Validation(vec![FieldError::invalid(
+                        "Calls",
+                        "must be an array of call objects",
+                    )])))
+                }
             };
             let progress = on_progress.map(Arc::new);
             if let Some(tsfn) = progress.clone() {
                 options.on_progress = Some(Arc::new(move |outcome: &ItemOutcome| {
-                    tsfn.call_with_return_value(Some(item(outcome)), ThreadsafeFunctionCallMode::NonBlocking, |_, _| Ok(()));
+                    tsfn.call_with_return_value(
+                        Some(item(outcome)),
+                        ThreadsafeFunctionCallMode::NonBlocking,
+                        |_, _| Ok(()),
+                    );
                 }));
             }
             options.cancel = token;
@@ -82,10 +91,11 @@ async fn flush(tsfn: &Progress) {
 #[napi(catch_unwind, ts_return_type = "Promise<Array<Record<string, unknown>>>")]
 pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Value>> {
     env.spawn_future(async move {
-        let calls = napi::tokio::task::spawn_blocking(move || core_read_calls_csv(&PathBuf::from(path), KeyCase::Camel))
-            .await
-            .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
-            .map_err(to_napi)?;
+        let calls =
+            napi::tokio::task::spawn_blocking(move || core_read_calls_csv(&PathBuf::from(path), KeyCase::Camel))
+                .await
+                .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
+                .map_err(to_napi)?;
         Ok(Value::Array(calls))
     })
 }
@@ -106,7 +116,10 @@ fn campaign_options(options: Option<Value>) -> napi::Result<(Value, CampaignOpti
             "defaults" => defaults = value,
             "concurrency" => options.concurrency = whole(&key, &value)? as usize,
             "refusedRetries" => options.refused_retries = u32::try_from(whole(&key, &value)?).unwrap_or(u32::MAX),
-            "skipInvalid" => options.skip_invalid = value.as_bool().ok_or_else(|| config(format!("skipInvalid must be a boolean, not {value}")))?,
+            "skipInvalid" => {
+                options.skip_invalid =
+                    value.as_bool().ok_or_else(|| config(format!("skipInvalid must be a boolean, not {value}")))?
+            }
             "journal" => match value {
                 Value::String(path) => options.journal = Some(PathBuf::from(path)),
                 other => return Err(config(format!("journal must be a file path (a string), not {other}"))),
@@ -154,7 +167,11 @@ pub struct CampaignReportJs {
 }
 
 fn item(o: &ItemOutcome) -> CampaignItem {
-    let request_id = o.result.as_ref().map(|r| r.request_id.clone()).or_else(|| o.error.as_ref().and_then(Error::request_id).map(String::from));
+    let request_id = o
+        .result
+        .as_ref()
+        .map(|r| r.request_id.clone())
+        .or_else(|| o.error.as_ref().and_then(Error::request_id).map(String::from));
     CampaignItem {
         index: o.index as u32,
         callee: o.callee.clone(),
@@ -168,7 +185,8 @@ fn item(o: &ItemOutcome) -> CampaignItem {
 }
 
 fn report_js(report: &CampaignReport) -> CampaignReportJs {
-    let counts: Map<String, Value> = ItemStatus::ALL.iter().map(|s| (s.as_str().to_string(), json!(report.count(*s)))).collect();
+    let counts: Map<String, Value> =
+        ItemStatus::ALL.iter().map(|s| (s.as_str().to_string(), json!(report.count(*s)))).collect();
     CampaignReportJs {
         items: report.items.iter().map(item).collect(),
         counts: Value::Object(counts),

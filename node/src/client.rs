@@ -60,7 +60,8 @@ impl NativeClient {
         let (client, token) = (self.inner.clone(), token_of(cancel));
         env.spawn_future(async move {
             let params = from_json(Some(params_json))?.unwrap_or(Value::Null);
-            let request = CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
+            let request =
+                CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
             let placed = client.create_ai_call_cancellable(&request, &token).await.map_err(to_napi)?;
             Ok(AiCallResult { session_id: placed.session_id, request_id: placed.request_id })
         })

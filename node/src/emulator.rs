@@ -1,7 +1,7 @@
 //! `NativeEmulator`: the local CreateAICall service from `ccc-aicall-emulator`, for tests in Node.
 
-use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
 use crate::error::from_json;
+use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -33,11 +33,14 @@ struct CredentialOption {
 fn config(options: Option<Value>) -> napi::Result<EmulatorConfig> {
     let o: Options = match options {
         None | Some(Value::Null) => Options::default(),
-        Some(v) => serde_json::from_value(v).map_err(|e| napi::Error::new(Status::InvalidArg, format!("Emulator options: {e}")))?,
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| napi::Error::new(Status::InvalidArg, format!("Emulator options: {e}")))?,
     };
     let d = EmulatorConfig::default();
     let credentials = o.credentials.map(|list| {
-        list.into_iter().map(|c| Credential { secret_id: c.secret_id, secret_key: c.secret_key, token: c.token }).collect()
+        list.into_iter()
+            .map(|c| Credential { secret_id: c.secret_id, secret_key: c.secret_key, token: c.token })
+            .collect()
     });
     Ok(EmulatorConfig {
         host: o.host.unwrap_or(d.host),
@@ -63,7 +66,12 @@ pub struct PlacedCallJs {
 
 impl From<PlacedCall> for PlacedCallJs {
     fn from(c: PlacedCall) -> Self {
-        PlacedCallJs { session_id: c.session_id, request_id: c.request_id, received_at_ms: c.received_at_ms as f64, body: c.body }
+        PlacedCallJs {
+            session_id: c.session_id,
+            request_id: c.request_id,
+            received_at_ms: c.received_at_ms as f64,
+            body: c.body,
+        }
     }
 }
 
@@ -120,7 +128,8 @@ impl NativeEmulator {
     /// Queue a fault given in its JSON form, e.g. `{ kind: 'error', code: 'InternalError' }`.
     #[napi(catch_unwind)]
     pub fn inject(&self, fault_json: String) -> napi::Result<()> {
-        let fault = Fault::from_json(&fault_json).map_err(|e| napi::Error::new(Status::InvalidArg, format!("fault: {e}")))?;
+        let fault =
+            Fault::from_json(&fault_json).map_err(|e| napi::Error::new(Status::InvalidArg, format!("fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
     }

@@ -38,6 +38,8 @@ pub fn config(message: impl Into<String>) -> napi::Error {
 
 /// Parse the JSON text `index.js` made with `JSON.stringify`; `None` (nothing given) stays `None`.
 pub fn from_json(text: Option<String>) -> napi::Result<Option<Value>> {
-    text.map(|t| serde_json::from_str(&t).map_err(|e| napi::Error::new(napi::Status::InvalidArg, format!("not JSON: {e}"))))
-        .transpose()
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| napi::Error::new(napi::Status::InvalidArg, format!("not JSON: {e}")))
+    })
+    .transpose()
 }

@@ -9,8 +9,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const OPTIONS: [&str; 12] = [
-    "secretId", "secretKey", "token", "region", "endpoint", "language", "timeoutMs", "connectTimeoutMs", "maxRetries",
-    "rateLimit", "proxy", "caFile",
+    "secretId",
+    "secretKey",
+    "token",
+    "region",
+    "endpoint",
+    "language",
+    "timeoutMs",
+    "connectTimeoutMs",
+    "maxRetries",
+    "rateLimit",
+    "proxy",
+    "caFile",
 ];
 
 pub fn client_config(options: Option<Value>) -> napi::Result<ClientConfig> {
@@ -37,10 +47,12 @@ pub fn client_config(options: Option<Value>) -> napi::Result<ClientConfig> {
             "connectTimeoutMs" => cfg.connect_timeout = Some(millis(&key, &value)?),
             "maxRetries" => {
                 let n = value.as_u64().and_then(|n| u32::try_from(n).ok());
-                cfg.max_retries = Some(n.ok_or_else(|| config(format!("maxRetries must be a whole number, not {value}")))?);
+                cfg.max_retries =
+                    Some(n.ok_or_else(|| config(format!("maxRetries must be a whole number, not {value}")))?);
             }
             "rateLimit" => {
-                cfg.rate_limit = Some(value.as_f64().ok_or_else(|| config(format!("rateLimit must be a number, not {value}")))?);
+                cfg.rate_limit =
+                    Some(value.as_f64().ok_or_else(|| config(format!("rateLimit must be a number, not {value}")))?);
             }
             unknown => return Err(config(unknown_option(unknown))),
         }

@@ -48,6 +48,7 @@ if not TYPE_CHECKING:
             return importlib.import_module(".tts", __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 PARAMETERS = tuple(_native.PARAMETERS)
 """The 44 parameters of CreateAICall as create_ai_call keywords, in the API's order."""
 

@@ -54,9 +54,18 @@ class CallOutcome:
     outcome_unknown: bool
     attempts: int
 
-    def __init__(self, *, index: int, callee: str, status: str, session_id: Optional[str] = None,
-                 request_id: Optional[str] = None, error: Optional[CccError] = None, outcome_unknown: bool = False,
-                 attempts: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        index: int,
+        callee: str,
+        status: str,
+        session_id: Optional[str] = None,
+        request_id: Optional[str] = None,
+        error: Optional[CccError] = None,
+        outcome_unknown: bool = False,
+        attempts: int = 0,
+    ) -> None:
         self.index = index
         self.callee = callee
         self.status = status
@@ -111,8 +120,13 @@ class CampaignReport:
     counts: Dict[str, int]
     stopped_by: Optional[CccError]
 
-    def __init__(self, items: Sequence[CallOutcome], counts: Dict[str, int], to_reconcile: Sequence[int],
-                 stopped_by: Optional[CccError] = None) -> None:
+    def __init__(
+        self,
+        items: Sequence[CallOutcome],
+        counts: Dict[str, int],
+        to_reconcile: Sequence[int],
+        stopped_by: Optional[CccError] = None,
+    ) -> None:
         self.items = list(items)
         self.counts = dict(counts)
         self._to_reconcile = list(to_reconcile)
@@ -195,7 +209,9 @@ class _Display:
     def _draw(self) -> None:
         assert self.stream is not None
         t = self.tally
-        self.stream.write(f"\r{self.done}/{self.total} placed {t['placed']} failed {t['failed']} unknown {t['unknown']}")
+        self.stream.write(
+            f"\r{self.done}/{self.total} placed {t['placed']} failed {t['failed']} unknown {t['unknown']}"
+        )
         self.stream.flush()
         self.drawn_at = time.monotonic()
 
@@ -216,7 +232,9 @@ def progress_callback(progress: Progress, total: int) -> Tuple[Optional[Progress
     if progress is None or progress is False:
         return None, None
     if not callable(progress):
-        raise TypeError(f"progress must be True, False, None or a callable taking a CallOutcome, not {type(progress).__name__}")
+        raise TypeError(
+            f"progress must be True, False, None or a callable taking a CallOutcome, not {type(progress).__name__}"
+        )
     return progress, None
 
 

@@ -60,10 +60,20 @@ def _plain(call: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     return plain
 
 
-def _campaign_args(defaults: Optional[Mapping[str, Any]], concurrency: int,
-                   journal: Optional[_Path], skip_invalid: bool, refused_retries: Optional[int]) -> Dict[str, Any]:
-    return {"defaults": _plain(defaults), "concurrency": concurrency, "journal": journal,
-            "skip_invalid": skip_invalid, "refused_retries": refused_retries}
+def _campaign_args(
+    defaults: Optional[Mapping[str, Any]],
+    concurrency: int,
+    journal: Optional[_Path],
+    skip_invalid: bool,
+    refused_retries: Optional[int],
+) -> Dict[str, Any]:
+    return {
+        "defaults": _plain(defaults),
+        "concurrency": concurrency,
+        "journal": journal,
+        "skip_invalid": skip_invalid,
+        "refused_retries": refused_retries,
+    }
 
 
 def _calls_list(calls: _Calls) -> List[Any]:
@@ -315,8 +325,10 @@ class Client(_native.Client):
         callback, display = progress_callback(progress, len(items))
         try:
             return self._create_ai_calls(
-                items, **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
-                on_progress=callback)
+                items,
+                **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
+                on_progress=callback,
+            )
         finally:
             if display is not None:
                 display.close()
@@ -408,8 +420,10 @@ class AsyncClient(_native.Client):
         callback, display = progress_callback(progress, len(items))
         try:
             return await self._create_ai_calls_async(
-                items, **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
-                on_progress=callback)
+                items,
+                **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
+                on_progress=callback,
+            )
         finally:
             if display is not None:
                 display.close()
@@ -496,8 +510,15 @@ def create_ai_calls(
 ) -> CampaignReport:
     """Run a campaign with the default :class:`Client` (see :func:`create_ai_call`); see
     :meth:`Client.create_ai_calls` for the arguments, the journal and the errors."""
-    return _default().create_ai_calls(calls, defaults=defaults, concurrency=concurrency, journal=journal,
-                                      progress=progress, skip_invalid=skip_invalid, refused_retries=refused_retries)
+    return _default().create_ai_calls(
+        calls,
+        defaults=defaults,
+        concurrency=concurrency,
+        journal=journal,
+        progress=progress,
+        skip_invalid=skip_invalid,
+        refused_retries=refused_retries,
+    )
 
 
 def read_calls_csv(path: _Path) -> List[Dict[str, Any]]:

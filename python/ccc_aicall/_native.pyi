@@ -8,8 +8,15 @@ from typing_extensions import disjoint_base
 from ._campaign import CallOutcome, CampaignReport
 
 __all__ = [
-    "Client", "AiCallResult", "Emulator", "PARAMETERS", "CAMPAIGN_CONCURRENCY", "read_calls_csv", "__version__",
-    "_panic_for_test", "_panic_for_test_async",
+    "Client",
+    "AiCallResult",
+    "Emulator",
+    "PARAMETERS",
+    "CAMPAIGN_CONCURRENCY",
+    "read_calls_csv",
+    "__version__",
+    "_panic_for_test",
+    "_panic_for_test_async",
 ]
 
 __version__: str
@@ -64,13 +71,25 @@ class Client:
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
     def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
     def _create_ai_calls(
-        self, calls: List[Any], *, defaults: Optional[Mapping[str, Any]], concurrency: int,
-        journal: Optional[Union[str, "PathLike[str]"]], skip_invalid: bool, refused_retries: Optional[int],
+        self,
+        calls: List[Any],
+        *,
+        defaults: Optional[Mapping[str, Any]],
+        concurrency: int,
+        journal: Optional[Union[str, "PathLike[str]"]],
+        skip_invalid: bool,
+        refused_retries: Optional[int],
         on_progress: Optional[Callable[[CallOutcome], object]],
     ) -> CampaignReport: ...
     def _create_ai_calls_async(
-        self, calls: List[Any], *, defaults: Optional[Mapping[str, Any]], concurrency: int,
-        journal: Optional[Union[str, "PathLike[str]"]], skip_invalid: bool, refused_retries: Optional[int],
+        self,
+        calls: List[Any],
+        *,
+        defaults: Optional[Mapping[str, Any]],
+        concurrency: int,
+        journal: Optional[Union[str, "PathLike[str]"]],
+        skip_invalid: bool,
+        refused_retries: Optional[int],
         on_progress: Optional[Callable[[CallOutcome], object]],
     ) -> Awaitable[CampaignReport]: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
@@ -103,8 +122,15 @@ class Client:
 @final
 class Emulator:
     def __new__(
-        cls, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None, port: Optional[int] = None,
-        tls: bool = False, secret_id: Optional[str] = None, secret_key: Optional[str] = None, token: Optional[str] = None,
+        cls,
+        *,
+        rate_limit: Optional[float] = None,
+        clock_offset: Optional[int] = None,
+        port: Optional[int] = None,
+        tls: bool = False,
+        secret_id: Optional[str] = None,
+        secret_key: Optional[str] = None,
+        token: Optional[str] = None,
     ) -> "Emulator": ...
     @property
     def endpoint(self) -> str: ...

@@ -37,11 +37,26 @@ class Emulator:
             credentials, then required on every request).
     """
 
-    def __init__(self, *, rate_limit: Optional[float] = None, clock_offset: Optional[int] = None,
-                 port: Optional[int] = None, tls: bool = False, secret_id: Optional[str] = None,
-                 secret_key: Optional[str] = None, token: Optional[str] = None) -> None:
-        self._native = _native.Emulator(rate_limit=rate_limit, clock_offset=clock_offset, port=port, tls=tls,
-                                        secret_id=secret_id, secret_key=secret_key, token=token)
+    def __init__(
+        self,
+        *,
+        rate_limit: Optional[float] = None,
+        clock_offset: Optional[int] = None,
+        port: Optional[int] = None,
+        tls: bool = False,
+        secret_id: Optional[str] = None,
+        secret_key: Optional[str] = None,
+        token: Optional[str] = None,
+    ) -> None:
+        self._native = _native.Emulator(
+            rate_limit=rate_limit,
+            clock_offset=clock_offset,
+            port=port,
+            tls=tls,
+            secret_id=secret_id,
+            secret_key=secret_key,
+            token=token,
+        )
 
     @property
     def endpoint(self) -> str:
@@ -142,13 +157,20 @@ class Emulator:
 
     def _client_options(self, options: Dict[str, Any]) -> Dict[str, Any]:
         token = {"token": self.token} if self.token is not None else {}
-        return {"endpoint": self.endpoint, "secret_id": self.secret_id, "secret_key": self.secret_key, **token, **options}
+        return {
+            "endpoint": self.endpoint,
+            "secret_id": self.secret_id,
+            "secret_key": self.secret_key,
+            **token,
+            **options,
+        }
 
     def __enter__(self) -> "Emulator":
         return self
 
-    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> None:
+    def __exit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:

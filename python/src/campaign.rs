@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-
 static CLASSES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn classes(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
@@ -110,7 +109,8 @@ fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, Py
     kwargs.set_item("status", o.status.as_str())?;
     kwargs.set_item("session_id", o.result.as_ref().map(|r| r.session_id.as_str()))?;
     // The RequestId of the answer: the placed call's, or the refusal's.
-    let request_id = o.result.as_ref().map(|r| r.request_id.as_str()).or_else(|| o.error.as_ref().and_then(Error::request_id));
+    let request_id =
+        o.result.as_ref().map(|r| r.request_id.as_str()).or_else(|| o.error.as_ref().and_then(Error::request_id));
     kwargs.set_item("request_id", request_id)?;
     kwargs.set_item("error", o.error.as_ref().map(|e| exception(py, e)))?;
     kwargs.set_item("outcome_unknown", o.outcome_unknown())?;

@@ -6,11 +6,11 @@ use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use std::path::PathBuf;
 use std::cell::RefCell;
+use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
-use thread_local::ThreadLocal;
 use std::time::Duration;
+use thread_local::ThreadLocal;
 
 /// The 44 parameters of `CreateAICall` as Python keywords, in the API's order.
 pub fn parameter_names() -> &'static [String] {
@@ -144,7 +144,16 @@ impl Client {
         on_progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
-        let run = campaign::Run::new(calls, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress, cancel.clone())?;
+        let run = campaign::Run::new(
+            calls,
+            defaults,
+            concurrency,
+            journal,
+            skip_invalid,
+            refused_retries,
+            on_progress,
+            cancel.clone(),
+        )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
         // Ctrl-C cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete.
@@ -167,7 +176,16 @@ impl Client {
         on_progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
-        let run = campaign::Run::new(calls, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress, cancel.clone())?;
+        let run = campaign::Run::new(
+            calls,
+            defaults,
+            concurrency,
+            journal,
+            skip_invalid,
+            refused_retries,
+            on_progress,
+            cancel.clone(),
+        )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
         // The campaign is a task of its own: cancelling the awaiting Python task drops the future below, whose
@@ -193,15 +211,27 @@ impl Client {
     }
 
     #[pyo3(signature = (action, params=None))]
-    fn _request<'py>(&self, py: Python<'py>, action: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
+    fn _request<'py>(
+        &self,
+        py: Python<'py>,
+        action: &str,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
         let cancel = CancellationToken::new();
-        let outcome = self.blocking(py, |rt, client| runtime::block_on_in(py, rt, &cancel, client.request_cancellable(action, params, &cancel)))?;
+        let outcome = self.blocking(py, |rt, client| {
+            runtime::block_on_in(py, rt, &cancel, client.request_cancellable(action, params, &cancel))
+        })?;
         convert::dict_from_json(py, &finish(py, outcome)?)
     }
 
     #[pyo3(signature = (action, params=None))]
-    fn _request_async<'py>(&self, py: Python<'py>, action: String, params: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn _request_async<'py>(
+        &self,
+        py: Python<'py>,
+        action: String,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
         let client = self.core(py)?;
         runtime::future_into_py(py, async move { Ok(Answer::Response(client.request(&action, params).await)) })
@@ -356,10 +386,13 @@ fn build_request(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<CreateA
         let key = key.cast::<PyString>()?.to_cow()?.into_owned();
         if let Some(closest) = request::unknown_keyword(&key, KeyCase::Snake) {
             let hint = closest.map(|h| format!("; did you mean '{h}'?")).unwrap_or_default();
-            return Err(PyTypeError::new_err(format!("create_ai_call() got an unexpected keyword argument '{key}'{hint}")));
+            return Err(PyTypeError::new_err(format!(
+                "create_ai_call() got an unexpected keyword argument '{key}'{hint}"
+            )));
         }
     }
-    CreateAiCallRequest::from_value(convert::to_json(params.as_any())?, KeyCase::Snake).map_err(|p| errors::validation(py, p))
+    CreateAiCallRequest::from_value(convert::to_json(params.as_any())?, KeyCase::Snake)
+        .map_err(|p| errors::validation(py, p))
 }
 
 /// A blocking call's result as Python sees it; after Ctrl-C the `KeyboardInterrupt` propagates, caused by an

@@ -41,7 +41,9 @@ impl Emulator {
             credentials,
             ..defaults
         };
-        let inner = py.detach(|| ccc_aicall_emulator::Emulator::start_blocking(config)).map_err(|e| PyOSError::new_err(e.to_string()))?;
+        let inner = py
+            .detach(|| ccc_aicall_emulator::Emulator::start_blocking(config))
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
         Ok(Emulator { inner })
     }
 
@@ -93,7 +95,8 @@ impl Emulator {
 
     /// Queue a fault, in the emulator's JSON form (`{"kind": "error", "code": "InternalError"}`, ...).
     fn inject(&self, fault: &Bound<'_, PyAny>) -> PyResult<()> {
-        let fault = Fault::from_value(convert::to_json(fault)?).map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
+        let fault = Fault::from_value(convert::to_json(fault)?)
+            .map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
     }

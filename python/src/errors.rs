@@ -49,7 +49,11 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
         let problem = module.getattr("FieldProblem")?;
         let problems = PyList::empty(py);
         for e in error.field_errors() {
-            problems.append(problem.call1((e.field(KeyCase::Snake), e.message_in(KeyCase::Snake), field_kind(e.kind)))?)?;
+            problems.append(problem.call1((
+                e.field(KeyCase::Snake),
+                e.message_in(KeyCase::Snake),
+                field_kind(e.kind),
+            ))?)?;
         }
         kwargs.set_item("errors", problems)?;
     }

@@ -37,7 +37,8 @@ pub fn refresh(py: Python<'_>) -> PyResult<()> {
     }
     // `logging.disable(level)` silences `level` and below whatever the loggers' levels say.
     let level: i64 = logger.call_method0(pyo3::intern!(py, "getEffectiveLevel"))?.extract()?;
-    let disabled: i64 = logger.getattr(pyo3::intern!(py, "manager"))?.getattr(pyo3::intern!(py, "disable"))?.extract()?;
+    let disabled: i64 =
+        logger.getattr(pyo3::intern!(py, "manager"))?.getattr(pyo3::intern!(py, "disable"))?.extract()?;
     let ours = rust_level(level.max(disabled + 1));
     // Other crates' records are wanted from WARN up (pyo3-log filters them by target, before taking the GIL).
     log::set_max_level(ours.max(LevelFilter::Warn));

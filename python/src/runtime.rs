@@ -55,7 +55,12 @@ where
 }
 
 /// [`block_on`] on the given runtime (a thread's own current-thread runtime).
-pub fn block_on_in<F: Future + Send>(py: Python<'_>, rt: &Runtime, cancel: &ccc_aicall::CancellationToken, fut: F) -> Blocked<F::Output>
+pub fn block_on_in<F: Future + Send>(
+    py: Python<'_>,
+    rt: &Runtime,
+    cancel: &ccc_aicall::CancellationToken,
+    fut: F,
+) -> Blocked<F::Output>
 where
     F::Output: Send,
 {

@@ -41,8 +41,9 @@ class Secrets:
     @classmethod
     def leak_check(cls) -> "Secrets":
         leak = MATRIX["leak_check"]
-        return cls(leak["secret_id"], leak["secret_key"], leak["token"], leak["wrong_secret_key"], leak["api_key"],
-                   leak["tts"])
+        return cls(
+            leak["secret_id"], leak["secret_key"], leak["token"], leak["wrong_secret_key"], leak["api_key"], leak["tts"]
+        )
 
 
 @dataclass
@@ -82,8 +83,11 @@ def run(secrets: Secrets, mode: str) -> Run:
         creds = {"secret_id": secrets.secret_id, "secret_key": secrets.secret_key, "token": secrets.token}
     rows: List[Dict[str, Any]] = []
     texts: List[str] = []
-    with Emulator(rate_limit=0, **creds) as plain, Emulator(rate_limit=0, tls=True, **creds) as tls, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        Emulator(rate_limit=0, **creds) as plain,
+        Emulator(rate_limit=0, tls=True, **creds) as tls,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         ca_file = os.path.join(tmp, "ca.pem")
         Path(ca_file).write_text(tls.ca_pem or "", encoding="utf-8")
         for index, row in enumerate(MATRIX["rows"]):
@@ -131,18 +135,20 @@ def run(secrets: Secrets, mode: str) -> Run:
             for r in results:
                 texts += _texts_of_error(r) if isinstance(r, BaseException) else [repr(r), str(r)]
             first = errors[0] if errors else None
-            rows.append({
-                "id": row["id"],
-                "calls": calls,
-                "error": type(first).__name__ if first else None,
-                "code": getattr(first, "code", None),
-                "outcome_unknown": getattr(first, "outcome_unknown", None) if first else None,
-                "http_status": getattr(first, "http_status", None),
-                "succeeded": len(results) - len(errors),
-                "placed": len(emu.calls) if kind in ("emulator", "tls") else len(plain.calls),
-                "hits": emu.hits if kind in ("emulator", "tls") else plain.hits,
-                "duration_ms": round(duration * 1000),
-            })
+            rows.append(
+                {
+                    "id": row["id"],
+                    "calls": calls,
+                    "error": type(first).__name__ if first else None,
+                    "code": getattr(first, "code", None),
+                    "outcome_unknown": getattr(first, "outcome_unknown", None) if first else None,
+                    "http_status": getattr(first, "http_status", None),
+                    "succeeded": len(results) - len(errors),
+                    "placed": len(emu.calls) if kind in ("emulator", "tls") else len(plain.calls),
+                    "hits": emu.hits if kind in ("emulator", "tls") else plain.hits,
+                    "duration_ms": round(duration * 1000),
+                }
+            )
             emu.clock_offset = 0
     return Run(rows, texts)
 
@@ -192,4 +198,3 @@ def write_report(name: str, value: Dict[str, Any]) -> None:
     """``target/reliability/<name>.json`` at the repository's root, for tests/reliability/report.py."""
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / f"{name}.json").write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
-

@@ -23,8 +23,11 @@ from conftest import VALID_REQUEST
 KEYWORDS = [*ccc_aicall.PARAMETERS, "extra_params"]
 
 
-@pytest.mark.parametrize("fn", [Client.create_ai_call, AsyncClient.create_ai_call, ccc_aicall.create_ai_call],
-                         ids=["Client", "AsyncClient", "module"])
+@pytest.mark.parametrize(
+    "fn",
+    [Client.create_ai_call, AsyncClient.create_ai_call, ccc_aicall.create_ai_call],
+    ids=["Client", "AsyncClient", "module"],
+)
 def test_every_parameter_is_an_explicit_keyword(fn: Any) -> None:
     params = inspect.signature(fn).parameters.values()
     named = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
@@ -35,13 +38,26 @@ def test_every_parameter_is_an_explicit_keyword(fn: Any) -> None:
 
 def test_help_shows_meanings_and_units() -> None:
     text = pydoc.render_doc(Client.create_ai_call, renderer=pydoc.plaintext)
-    for expected in ("max_duration: MILLISECONDS of user *silence*", "max_call_duration_ms: hard cap",
-                     "notify_duration: SECONDS", "vad_silence_time: MILLISECONDS", "240 to 2000",
-                     "acquire_timeout_second: SECONDS"):
+    for expected in (
+        "max_duration: MILLISECONDS of user *silence*",
+        "max_call_duration_ms: hard cap",
+        "notify_duration: SECONDS",
+        "vad_silence_time: MILLISECONDS",
+        "240 to 2000",
+        "acquire_timeout_second: SECONDS",
+    ):
         assert expected in text
     assert "vad_silence_time: MILLISECONDS" in pydoc.render_doc(AsyncClient.create_ai_call, renderer=pydoc.plaintext)
-    for obj in (ccc_aicall, Client, AsyncClient, AiCallResult, ccc_aicall.testing.Emulator, tts.Tencent,
-                ccc_aicall.ValidationError, ccc_aicall.OutcomeUnknownError):
+    for obj in (
+        ccc_aicall,
+        Client,
+        AsyncClient,
+        AiCallResult,
+        ccc_aicall.testing.Emulator,
+        tts.Tencent,
+        ccc_aicall.ValidationError,
+        ccc_aicall.OutcomeUnknownError,
+    ):
         assert obj.__doc__, obj
 
 
@@ -51,7 +67,13 @@ def test_defaults_come_from_the_core(emu: Emulator) -> None:
     assert (client.timeout, client.connect_timeout, client.max_retries, client.rate_limit) == (30.0, 5.0, 2, 20.0)
     assert client.language == "en-US" and client.region is None
     # ... and match what the Client docstring promises.
-    for promise in ("(default 30)", "(default 5)", "(default 2, at most 10)", "(default 20,", "``ccc.intl.tencentcloudapi.com``"):
+    for promise in (
+        "(default 30)",
+        "(default 5)",
+        "(default 2, at most 10)",
+        "(default 20,",
+        "``ccc.intl.tencentcloudapi.com``",
+    ):
         assert promise in (Client.__doc__ or "")
     assert Client(secret_id="AKIDtest", secret_key="key", rate_limit=0).rate_limit is None
     assert Client(secret_id="AKIDtest", secret_key="key", region="ap-singapore").region == "ap-singapore"
@@ -83,18 +105,42 @@ def test_errors_and_logs_never_show_secrets(emu: Emulator, caplog: pytest.LogCap
 
 def test_tts_classes_give_the_documented_form_and_hide_credentials() -> None:
     config = tts.Tencent(app_id="1300000000", secret_id="AKIDtts", secret_key="tts-s3cr3t", voice_type=101001)
-    assert config.to_dict() == {"TTSType": "tencent", "AppId": "1300000000", "SecretId": "AKIDtts",
-                                "SecretKey": "tts-s3cr3t", "VoiceType": 101001}
+    assert config.to_dict() == {
+        "TTSType": "tencent",
+        "AppId": "1300000000",
+        "SecretId": "AKIDtts",
+        "SecretKey": "tts-s3cr3t",
+        "VoiceType": 101001,
+    }
     assert list(config.to_dict())[0] == "TTSType"
     assert tts.Minimax(api_key="k", group_id="g", api_url="https://api.minimax.chat/v1/t2a_v2").to_dict() == {
-        "TTSType": "minimax", "APIKey": "k", "GroupId": "g", "APIUrl": "https://api.minimax.chat/v1/t2a_v2"}
+        "TTSType": "minimax",
+        "APIKey": "k",
+        "GroupId": "g",
+        "APIUrl": "https://api.minimax.chat/v1/t2a_v2",
+    }
     assert tts.Volcengine(app_id="a", token="t").to_dict() == {"TTSType": "volcengine", "AppId": "a", "Token": "t"}
     assert tts.Azure(subscription_key="s", region="r", voice_name="v", language="zh-CN", rate=1.2).to_dict() == {
-        "TTSType": "azure", "SubscriptionKey": "s", "Region": "r", "VoiceName": "v", "Language": "zh-CN", "Rate": 1.2}
+        "TTSType": "azure",
+        "SubscriptionKey": "s",
+        "Region": "r",
+        "VoiceName": "v",
+        "Language": "zh-CN",
+        "Rate": 1.2,
+    }
     assert tts.Custom(api_key="k", api_url="https://tts.example/v1", sample_rate=8000).to_dict() == {
-        "TTSType": "custom", "APIKey": "k", "APIUrl": "https://tts.example/v1", "SampleRate": 8000}
-    for secret_bearing in (config, tts.Minimax(api_key="tts-s3cr3t", group_id="g"), tts.Volcengine("a", "tts-s3cr3t"),
-                           tts.Azure("tts-s3cr3t", "r", "v", "l"), tts.Custom("tts-s3cr3t", "u")):
+        "TTSType": "custom",
+        "APIKey": "k",
+        "APIUrl": "https://tts.example/v1",
+        "SampleRate": 8000,
+    }
+    for secret_bearing in (
+        config,
+        tts.Minimax(api_key="tts-s3cr3t", group_id="g"),
+        tts.Volcengine("a", "tts-s3cr3t"),
+        tts.Azure("tts-s3cr3t", "r", "v", "l"),
+        tts.Custom("tts-s3cr3t", "u"),
+    ):
         assert "tts-s3cr3t" not in repr(secret_bearing) and "***" in repr(secret_bearing)
 
 
@@ -137,7 +183,9 @@ def test_module_level_create_ai_call_uses_the_environment(emu: Emulator, monkeyp
 
 def test_results_compare_hash_pickle_and_repr() -> None:
     result = AiCallResult("session-1", "request-1")
-    assert result == AiCallResult("session-1", "request-1") and hash(result) == hash(AiCallResult("session-1", "request-1"))
+    assert result == AiCallResult("session-1", "request-1") and hash(result) == hash(
+        AiCallResult("session-1", "request-1")
+    )
     assert pickle.loads(pickle.dumps(result)) == result
     assert repr(result) == "AiCallResult(session_id='session-1', request_id='request-1')"
     with pytest.raises(AttributeError):
@@ -151,17 +199,22 @@ def test_core_logs_reach_python_logging(emu: Emulator, caplog: pytest.LogCapture
     assert any("action=CreateAICall" in r.getMessage() and result.request_id in r.getMessage() for r in records)
 
 
-def test_logging_configured_after_the_client_applies_to_later_calls(emu: Emulator,
-                                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_logging_configured_after_the_client_applies_to_later_calls(
+    emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
     # The level is read when a call starts (records below it never reach Python), not once per client or process.
     client, aclient = emu.client(), emu.async_client()
-    ours = [lambda: client.create_ai_call(**VALID_REQUEST),
-            lambda: asyncio.run(aclient.create_ai_call(**VALID_REQUEST))]
+    ours = [
+        lambda: client.create_ai_call(**VALID_REQUEST),
+        lambda: asyncio.run(aclient.create_ai_call(**VALID_REQUEST)),
+    ]
 
     def logged(place: Any) -> list[str]:
         caplog.clear()
         result = place()
-        return [r.getMessage() for r in caplog.records if r.name == "ccc_aicall" and result.request_id in r.getMessage()]
+        return [
+            r.getMessage() for r in caplog.records if r.name == "ccc_aicall" and result.request_id in r.getMessage()
+        ]
 
     for place in ours:
         caplog.set_level(logging.WARNING, logger="ccc_aicall")
@@ -183,8 +236,13 @@ def test_ccc_aicall_log_prints_to_stderr(emu: Emulator) -> None:
         "client.create_ai_call(sdk_app_id=1400000000, callee='008613012345678', llm_type='dify', api_key='k',\n"
         "                      api_url='https://api.dify.ai/v1')\n"
     )
-    run = subprocess.run([sys.executable, "-c", code, emu.endpoint, emu.secret_id, emu.secret_key],
-                         env={"CCC_AICALL_LOG": "info"}, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", code, emu.endpoint, emu.secret_id, emu.secret_key],
+        env={"CCC_AICALL_LOG": "info"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "[INFO ccc_aicall] action=CreateAICall attempt=1" in run.stderr
 

@@ -38,7 +38,12 @@ from conftest import REPO, VALID_REQUEST
 
 DEFAULTS: Dict[str, Any] = {k: v for k, v in VALID_REQUEST.items() if k != "callee"}
 DEFAULTS["system_prompt"] = "Remind {{name}} of the appointment."
-CREDENTIAL_VARS = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "CCC_AICALL_ENDPOINT")
+CREDENTIAL_VARS = (
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_SESSION_TOKEN",
+    "CCC_AICALL_ENDPOINT",
+)
 
 
 def callee(i: int) -> str:
@@ -106,7 +111,9 @@ def check_basic_report(emu: Emulator, report: CampaignReport) -> None:
     assert first["SystemPrompt"] == DEFAULTS["system_prompt"]
     assert report.items[1].callee == "008613000000001"
     assert repr(report) == "CampaignReport(items=3, placed=3)"
-    assert repr(report.items[0]).startswith("CallOutcome(index=0, callee='008613000000000', status='placed', session_id=")
+    assert repr(report.items[0]).startswith(
+        "CallOutcome(index=0, callee='008613000000000', status='placed', session_id="
+    )
     assert "sk-" not in repr(report) + repr(report.items)
     again = pickle.loads(pickle.dumps(report))
     assert again.items == report.items and again.counts == report.counts
@@ -162,7 +169,11 @@ def check_fault_report(emu: Emulator, report: CampaignReport) -> None:
         assert (type(item.error) if item.error else None) is error, (fault, item)
         assert item.outcome_unknown == (status == "outcome_unknown")
     assert report.items[5].error is not None and report.items[5].error.timed_out
-    assert report.items[0].request_id and report.items[0].error and report.items[0].error.request_id == report.items[0].request_id
+    assert (
+        report.items[0].request_id
+        and report.items[0].error
+        and report.items[0].error.request_id == report.items[0].request_id
+    )
     assert [i.index for i in report.to_reconcile] == [0, 1, 2, 5]
     # Every call that may have been placed was placed once; nobody twice; never more calls than items.
     assert_nobody_twice(emu.calls, len(FAULT_PLAN))
@@ -171,23 +182,29 @@ def check_fault_report(emu: Emulator, report: CampaignReport) -> None:
 
 def test_faults_give_the_right_status_and_never_a_second_call(emu: Emulator) -> None:
     client = fast(emu, timeout=0.5)
-    report = client.create_ai_calls(calls_of(len(FAULT_PLAN)), defaults=DEFAULTS, concurrency=1,
-                                    progress=fault_injector(emu))
+    report = client.create_ai_calls(
+        calls_of(len(FAULT_PLAN)), defaults=DEFAULTS, concurrency=1, progress=fault_injector(emu)
+    )
     check_fault_report(emu, report)
 
 
 async def test_faults_give_the_right_status_and_never_a_second_call_async(emu: Emulator) -> None:
     client = fast_async(emu, timeout=0.5)
-    report = await client.create_ai_calls(calls_of(len(FAULT_PLAN)), defaults=DEFAULTS, concurrency=1,
-                                          progress=fault_injector(emu))
+    report = await client.create_ai_calls(
+        calls_of(len(FAULT_PLAN)), defaults=DEFAULTS, concurrency=1, progress=fault_injector(emu)
+    )
     check_fault_report(emu, report)
 
 
 async def test_many_faults_at_once_never_place_more_calls_than_items(emu: Emulator) -> None:
-    for fault, times in [({"kind": "error", "code": "InternalError"}, 3), ({"kind": "http_status", "status": 502}, 3),
-                         ({"kind": "error", "code": "RequestLimitExceeded"}, 6), ({"kind": "close_after_read"}, 3),
-                         ({"kind": "error", "code": "FailedOperation.AIConcurrentOverFrequency"}, 4),
-                         ({"kind": "delay", "phase": "after_read", "ms": 1200}, 2)]:
+    for fault, times in [
+        ({"kind": "error", "code": "InternalError"}, 3),
+        ({"kind": "http_status", "status": 502}, 3),
+        ({"kind": "error", "code": "RequestLimitExceeded"}, 6),
+        ({"kind": "close_after_read"}, 3),
+        ({"kind": "error", "code": "FailedOperation.AIConcurrentOverFrequency"}, 4),
+        ({"kind": "delay", "phase": "after_read", "ms": 1200}, 2),
+    ]:
         emu.inject(fault, action="CreateAICall", times=times)
     report = await fast_async(emu, timeout=0.5).create_ai_calls(calls_of(40), defaults=DEFAULTS, concurrency=8)
     assert_nobody_twice(emu.calls, 40)
@@ -272,7 +289,9 @@ def test_sigkill_mid_campaign_then_resume_dials_nobody_twice(emu: Emulator, tmp_
     child = run_child_until(emu, journal, n, finished=10, sig=signal.SIGKILL)
     assert child.returncode == -signal.SIGKILL
     events = journal_events(journal)
-    dangling = {e["key"] for e in events if e["event"] == "sending"} - {e["key"] for e in events if e["event"] != "sending"}
+    dangling = {e["key"] for e in events if e["event"] == "sending"} - {
+        e["key"] for e in events if e["event"] != "sending"
+    }
     assert 10 <= len(emu.calls) < n
 
     report, first, second = resume(emu, journal, n)
@@ -305,9 +324,11 @@ async def test_cancelling_the_task_cancels_the_campaign(emu: Emulator, tmp_path:
     journal = tmp_path / "campaign.jsonl"
     emu.inject(kind="delay", phase="after_read", ms=400, action="CreateAICall", times=40)
     finished = threading.Event()
-    task = asyncio.ensure_future(fast_async(emu).create_ai_calls(
-        calls_of(40), defaults=DEFAULTS, journal=journal, concurrency=4,
-        progress=lambda item: finished.set()))
+    task = asyncio.ensure_future(
+        fast_async(emu).create_ai_calls(
+            calls_of(40), defaults=DEFAULTS, journal=journal, concurrency=4, progress=lambda item: finished.set()
+        )
+    )
     await asyncio.get_running_loop().run_in_executor(None, finished.wait, 10)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -422,12 +443,15 @@ def test_the_progress_callable_gets_every_item_once_also_on_resume(emu: Emulator
 
 async def test_the_progress_callable_gets_every_item_once_async(emu: Emulator) -> None:
     seen: List[int] = []
-    report = await fast_async(emu).create_ai_calls(calls_of(12), defaults=DEFAULTS, progress=lambda i: seen.append(i.index))
+    report = await fast_async(emu).create_ai_calls(
+        calls_of(12), defaults=DEFAULTS, progress=lambda i: seen.append(i.index)
+    )
     assert sorted(seen) == list(range(12)) and report.placed == 12
 
 
-def test_a_raising_progress_callable_is_logged_and_the_campaign_goes_on(emu: Emulator,
-                                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_raising_progress_callable_is_logged_and_the_campaign_goes_on(
+    emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken(item: CallOutcome) -> None:
         raise RuntimeError(f"bug in the callback at {item.index}")
 
@@ -435,13 +459,16 @@ def test_a_raising_progress_callable_is_logged_and_the_campaign_goes_on(emu: Emu
         report = fast(emu).create_ai_calls(calls_of(5), defaults=DEFAULTS, progress=broken)
     assert report.placed == 5
     messages = [r.getMessage() for r in caplog.records if r.name == "ccc_aicall"]
-    assert messages == ["the campaign's progress callback raised; the campaign goes on",
-                        "the campaign's progress callback raised 5 times in all"], messages
+    assert messages == [
+        "the campaign's progress callback raised; the campaign goes on",
+        "the campaign's progress callback raised 5 times in all",
+    ], messages
     assert caplog.records[0].exc_info and "bug in the callback" in str(caplog.records[0].exc_info[1])
 
 
-def test_progress_true_without_tqdm_prints_one_line_to_stderr(emu: Emulator, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_true_without_tqdm_prints_one_line_to_stderr(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser", action="CreateAICall")
@@ -458,22 +485,26 @@ def test_progress_true_with_tqdm_shows_a_bar(emu: Emulator, capsys: pytest.Captu
     assert "calls: 100%" in err and "5/5" in err and "placed=5" in err, repr(err)
 
 
-def test_the_campaign_notebook_shows_its_progress_bar_in_a_real_kernel(monkeypatch: pytest.MonkeyPatch,
-                                                                        tmp_path: Path) -> None:
+def test_the_campaign_notebook_shows_its_progress_bar_in_a_real_kernel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     for var in CREDENTIAL_VARS:  # the notebook then runs on its own in-process emulator
         monkeypatch.delenv(var, raising=False)
     notebook = nbformat.read(REPO / "examples" / "campaign.ipynb", as_version=4)
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     widget = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
     assert widget or "20/20" in text, outputs  # tqdm's notebook bar (or its text form without ipywidgets)
     if widget:  # the kernel saved the widgets' last state: the bar reached the end, updated from the campaign
-        states = [m["state"] for m in notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"].values()]
+        states = [
+            m["state"] for m in notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"].values()
+        ]
         assert {"value": 20.0, "max": 20.0} in [{k: s.get(k) for k in ("value", "max")} for s in states], states
         assert any("placed=20" in str(s.get("value", "")) for s in states), states
     assert "CampaignReport(items=20, placed=20)" in text
@@ -486,12 +517,17 @@ def test_the_campaign_notebook_shows_its_progress_bar_in_a_real_kernel(monkeypat
 
 def test_read_calls_csv_feeds_a_campaign(emu: Emulator, tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
-    path.write_text("callee,name,vad_level,languages\n+86 130 0000 0001,Li,2,zh;en\n008613000000002,Wang,,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "callee,name,vad_level,languages\n+86 130 0000 0001,Li,2,zh;en\n008613000000002,Wang,,\n", encoding="utf-8"
+    )
     calls = ccc_aicall.read_calls_csv(path)
     assert calls == [
-        {"callee": "+86 130 0000 0001", "vad_level": 2, "languages": ["zh", "en"],
-         "variables": [{"key": "name", "value": "Li"}]},
+        {
+            "callee": "+86 130 0000 0001",
+            "vad_level": 2,
+            "languages": ["zh", "en"],
+            "variables": [{"key": "name", "value": "Li"}],
+        },
         {"callee": "008613000000002", "variables": [{"key": "name", "value": "Wang"}]},
     ]
     assert ccc_aicall.read_calls_csv(str(path)) == calls
@@ -529,6 +565,11 @@ async def main() -> CampaignReport:
 def test_campaign_use_type_checks(tmp_path: Path) -> None:
     pytest.importorskip("mypy")
     (tmp_path / "usage.py").write_text(USAGE)
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(tmp_path / "usage.py")],
-                            cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(tmp_path / "usage.py")],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

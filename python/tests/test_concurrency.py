@@ -122,8 +122,9 @@ def test_clients_keep_working_in_a_forked_child(emu: Emulator) -> None:
         try:
             client.create_ai_call(**VALID_REQUEST)
             asyncio.run(aclient.create_ai_call(**VALID_REQUEST))
-            ccc_aicall.Client(endpoint=emu.endpoint, secret_id=emu.secret_id, secret_key=emu.secret_key
-                              ).create_ai_call(**VALID_REQUEST)
+            ccc_aicall.Client(endpoint=emu.endpoint, secret_id=emu.secret_id, secret_key=emu.secret_key).create_ai_call(
+                **VALID_REQUEST
+            )
             os._exit(0)
         except BaseException:
             os._exit(1)

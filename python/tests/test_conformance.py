@@ -77,8 +77,12 @@ class Handler(BaseHTTPRequestHandler):
             ["POST", "/", "", canonical_headers, parts["SignedHeaders"], hashlib.sha256(body).hexdigest()]
         )
         string_to_sign = "\n".join(
-            ["TC3-HMAC-SHA256", str(timestamp), f"{date}/ccc/tc3_request",
-             hashlib.sha256(canonical_request.encode()).hexdigest()]
+            [
+                "TC3-HMAC-SHA256",
+                str(timestamp),
+                f"{date}/ccc/tc3_request",
+                hashlib.sha256(canonical_request.encode()).hexdigest(),
+            ]
         )
         expected = Sign.sign_tc3(SECRET_KEY, date, "ccc", string_to_sign)
         return "" if expected == parts["Signature"] else "signature mismatch"
@@ -107,7 +111,9 @@ def client(server: OfficialSignatureServer, cls: Any = ccc_aicall.Client) -> Any
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("case", CASES["valid"], ids=case_ids(CASES["valid"]))
-def test_the_official_signing_code_accepts_our_requests(official: OfficialSignatureServer, case: dict, mode: str) -> None:
+def test_the_official_signing_code_accepts_our_requests(
+    official: OfficialSignatureServer, case: dict, mode: str
+) -> None:
     kwargs = to_kwargs(case["input"])
     if mode == "sync":
         result = client(official).create_ai_call(**kwargs)

@@ -61,8 +61,9 @@ def place(request: pytest.FixtureRequest, emu: Emulator) -> Callable[..., Any]:
 
 
 @pytest.mark.parametrize("code,cls,unknown", FAMILIES, ids=[f[0] for f in FAMILIES])
-def test_error_code_maps_to_its_class(place: Callable[..., Any], emu: Emulator, code: str,
-                                      cls: Type[ApiError], unknown: bool) -> None:
+def test_error_code_maps_to_its_class(
+    place: Callable[..., Any], emu: Emulator, code: str, cls: Type[ApiError], unknown: bool
+) -> None:
     emu.inject(kind="error", code=code, message="injected", placed=False)
     with pytest.raises(cls) as raised:
         place(max_retries=0)
@@ -99,8 +100,9 @@ FAULTS = [
 
 
 @pytest.mark.parametrize("fault,cls", FAULTS, ids=[f[0]["kind"] + str(f[0].get("status", "")) for f in FAULTS])
-def test_fault_gives_outcome_unknown_after_exactly_one_hit(place: Callable[..., Any], emu: Emulator,
-                                                            fault: dict, cls: Type[CccError]) -> None:
+def test_fault_gives_outcome_unknown_after_exactly_one_hit(
+    place: Callable[..., Any], emu: Emulator, fault: dict, cls: Type[CccError]
+) -> None:
     emu.inject(fault)
     with pytest.raises(cls) as raised:
         place(timeout=0.5)  # default max_retries (2): a call that may have been placed is never re-sent
@@ -121,7 +123,9 @@ def test_nothing_listening_is_a_connection_error(place: Callable[..., Any]) -> N
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = ccc_aicall.Client(endpoint=f"http://127.0.0.1:{port}", secret_id="AKIDx" * 4, secret_key="k", max_retries=0)
+    client = ccc_aicall.Client(
+        endpoint=f"http://127.0.0.1:{port}", secret_id="AKIDx" * 4, secret_key="k", max_retries=0
+    )
     with pytest.raises(ApiConnectionError) as raised:
         client.create_ai_call(**VALID_REQUEST)
     assert raised.value.outcome_unknown is False and raised.value.kind == "connection"
@@ -137,9 +141,18 @@ def test_missing_credentials_name_the_arguments_and_variables(monkeypatch: pytes
     assert "secret_id" in str(raised.value) and "TENCENTCLOUD_SECRET_ID" in str(raised.value)
 
 
-@pytest.mark.parametrize("options", [{"timeout": -1.0}, {"timeout": 0.0}, {"language": "fr-FR"},
-                                     {"rate_limit": -5.0}, {"max_retries": 99}, {"endpoint": "ftp://x"},
-                                     {"ca_file": "/nonexistent/ca.pem"}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": -1.0},
+        {"timeout": 0.0},
+        {"language": "fr-FR"},
+        {"rate_limit": -5.0},
+        {"max_retries": 99},
+        {"endpoint": "ftp://x"},
+        {"ca_file": "/nonexistent/ca.pem"},
+    ],
+)
 def test_bad_options_are_configuration_errors(options: dict) -> None:
     with pytest.raises(ConfigurationError):
         ccc_aicall.Client(secret_id="AKIDtest", secret_key="key", **options)
@@ -169,10 +182,30 @@ def test_every_exception_pickles_with_its_attributes(emu: Emulator) -> None:
     with pytest.raises(ValidationError) as info:
         client.create_ai_call(sdk_app_id=1, vad_silence_time=5)
     raised.append(info.value)
-    built = [cls("text", kind="k", message="m", code="C", request_id="r", http_status=500, outcome_unknown=True, timed_out=True)
-             for cls in (CccError, ConfigurationError, AuthenticationError, RateLimitError, InvalidRequestError,
-                         CallRejectedError, InternalServerError, ApiConnectionError, ApiTimeoutError,
-                         OutcomeUnknownError)]
+    built = [
+        cls(
+            "text",
+            kind="k",
+            message="m",
+            code="C",
+            request_id="r",
+            http_status=500,
+            outcome_unknown=True,
+            timed_out=True,
+        )
+        for cls in (
+            CccError,
+            ConfigurationError,
+            AuthenticationError,
+            RateLimitError,
+            InvalidRequestError,
+            CallRejectedError,
+            InternalServerError,
+            ApiConnectionError,
+            ApiTimeoutError,
+            OutcomeUnknownError,
+        )
+    ]
     for error in raised + built:
         copy = pickle.loads(pickle.dumps(error))
         assert _attributes(copy) == _attributes(error)

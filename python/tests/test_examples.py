@@ -14,7 +14,12 @@ from ccc_aicall.testing import Emulator
 from conftest import REPO
 
 EXAMPLES = REPO / "examples"
-CREDENTIAL_VARS = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "CCC_AICALL_ENDPOINT")
+CREDENTIAL_VARS = (
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_SESSION_TOKEN",
+    "CCC_AICALL_ENDPOINT",
+)
 
 
 def clean_env(**extra: str) -> dict:
@@ -23,8 +28,9 @@ def clean_env(**extra: str) -> dict:
 
 
 def test_quickstart_py_runs_on_its_own_emulator() -> None:
-    run = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py")], env=clean_env(),
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")], env=clean_env(), capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert "placed: AiCallResult(session_id=" in run.stdout
     assert "invalid vad_silence_time: must be between 240 and 2000" in run.stdout
@@ -32,16 +38,19 @@ def test_quickstart_py_runs_on_its_own_emulator() -> None:
 
 
 def test_quickstart_py_uses_credentials_from_the_environment(emu: Emulator) -> None:
-    env = clean_env(TENCENTCLOUD_SECRET_ID=emu.secret_id, TENCENTCLOUD_SECRET_KEY=emu.secret_key,
-                    CCC_AICALL_ENDPOINT=emu.endpoint)
-    run = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py")], env=env,
-                         capture_output=True, text=True, timeout=120)
+    env = clean_env(
+        TENCENTCLOUD_SECRET_ID=emu.secret_id, TENCENTCLOUD_SECRET_KEY=emu.secret_key, CCC_AICALL_ENDPOINT=emu.endpoint
+    )
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")], env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert len(emu.calls) == 4 and emu.hits_for("DescribeTelSession") == 1
 
 
-def test_quickstart_notebook_runs_in_a_real_kernel(emu: Emulator, monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
+def test_quickstart_notebook_runs_in_a_real_kernel(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     for var in CREDENTIAL_VARS:
@@ -50,8 +59,9 @@ def test_quickstart_notebook_runs_in_a_real_kernel(emu: Emulator, monkeypatch: p
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", emu.secret_key)
     monkeypatch.setenv("CCC_AICALL_ENDPOINT", emu.endpoint)
     notebook = nbformat.read(EXAMPLES / "quickstart.ipynb", as_version=4)
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
 
     def output_of(source_start: str) -> str:
         [cell] = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith(source_start)]

@@ -46,18 +46,21 @@ def test_no_secret_in_any_log_line_message_or_repr(capture: Capture) -> None:
         texts += result.texts
         found += [f"{mode}: {p}" for p in problems(result.rows)]
     occurrences = [f"{s} in: {t}" for t in texts + capture.lines for s in secrets if s in t]
-    write_report("python-leaks", {
-        "language": "python",
-        "logging": "logging: logger ccc_aicall at DEBUG, a handler on the root logger",
-        "rows_run": 2 * len(MATRIX["rows"]),
-        "log_lines": len(capture.lines),
-        "log_lines_ccc_aicall": sum(1 for line in capture.lines if " ccc_aicall " in line),
-        "texts": len(texts),
-        "texts_what": "str, repr, args, message and attributes of every exception; repr and str of every client and result",
-        "secrets": len(secrets),
-        "occurrences": len(occurrences),
-        "matrix_problems": found,
-    })
+    write_report(
+        "python-leaks",
+        {
+            "language": "python",
+            "logging": "logging: logger ccc_aicall at DEBUG, a handler on the root logger",
+            "rows_run": 2 * len(MATRIX["rows"]),
+            "log_lines": len(capture.lines),
+            "log_lines_ccc_aicall": sum(1 for line in capture.lines if " ccc_aicall " in line),
+            "texts": len(texts),
+            "texts_what": "str, repr, args, message and attributes of every exception; repr and str of every client and result",
+            "secrets": len(secrets),
+            "occurrences": len(occurrences),
+            "matrix_problems": found,
+        },
+    )
     assert any("attempt=" in line for line in capture.lines), "the client's attempt lines are captured"
     assert occurrences == []
     assert found == []

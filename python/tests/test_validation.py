@@ -55,7 +55,9 @@ def test_invalid_case_lists_the_right_fields_and_sends_nothing(
 
 
 def test_unknown_keyword_suggests_the_closest_name(place: Callable[..., Any], emu: Emulator) -> None:
-    with pytest.raises(TypeError, match=r"unexpected keyword argument 'vad_silense_time'; did you mean 'vad_silence_time'\?"):
+    with pytest.raises(
+        TypeError, match=r"unexpected keyword argument 'vad_silense_time'; did you mean 'vad_silence_time'\?"
+    ):
         place(**VALID_REQUEST, vad_silense_time=500)
     with pytest.raises(TypeError, match=r"'SystemPrompt'; did you mean 'system_prompt'\?"):
         place(**{**VALID_REQUEST, "system_prompt": None}, SystemPrompt="hi")
@@ -71,8 +73,12 @@ def test_positional_arguments_are_refused(emu: Emulator) -> None:
 
 def test_fields_are_named_in_snake_case_with_paths(place: Callable[..., Any]) -> None:
     with pytest.raises(ValidationError) as raised:
-        place(**VALID_REQUEST, transfer_function_enable=True,
-              transfer_items=[{"TransferFunctionName": "t", "TransferFunctionDesc": "d"}], vad_silence_time=10)
+        place(
+            **VALID_REQUEST,
+            transfer_function_enable=True,
+            transfer_items=[{"TransferFunctionName": "t", "TransferFunctionDesc": "d"}],
+            vad_silence_time=10,
+        )
     fields = {p.field for p in raised.value.errors}
     assert fields == {"transfer_items[0].transfer_skill_group_id", "vad_silence_time"}
     assert "transfer_items[0].transfer_skill_group_id" in str(raised.value)

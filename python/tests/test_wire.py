@@ -54,10 +54,22 @@ def test_the_cases_cover_all_44_parameters() -> None:
     "value",
     [
         tts.Tencent(app_id="1300000000", secret_id="AKIDtts", secret_key="tts-s3cr3t", voice_type=101001, speed=1.5),
-        {"TTSType": "tencent", "AppId": "1300000000", "SecretId": "AKIDtts", "SecretKey": "tts-s3cr3t",
-         "VoiceType": 101001, "Speed": 1.5},
-        {"tts_type": "tencent", "app_id": "1300000000", "secret_id": "AKIDtts", "secret_key": "tts-s3cr3t",
-         "voice_type": 101001, "speed": 1.5},
+        {
+            "TTSType": "tencent",
+            "AppId": "1300000000",
+            "SecretId": "AKIDtts",
+            "SecretKey": "tts-s3cr3t",
+            "VoiceType": 101001,
+            "Speed": 1.5,
+        },
+        {
+            "tts_type": "tencent",
+            "app_id": "1300000000",
+            "secret_id": "AKIDtts",
+            "secret_key": "tts-s3cr3t",
+            "voice_type": 101001,
+            "speed": 1.5,
+        },
         '{"TTSType":"tencent","AppId":"1300000000","SecretId":"AKIDtts","SecretKey":"tts-s3cr3t",'
         '"VoiceType":101001,"Speed":1.5}',
     ],
@@ -68,17 +80,24 @@ def test_custom_tts_config_forms_send_the_same_string(place: Callable[..., Any],
     place(**request, custom_tts_config=value)
     sent = emu.calls[0]["body"]["CustomTTSConfig"]
     assert isinstance(sent, str)
-    assert json.loads(sent) == {"TTSType": "tencent", "AppId": "1300000000", "SecretId": "AKIDtts",
-                                "SecretKey": "tts-s3cr3t", "VoiceType": 101001, "Speed": 1.5}
+    assert json.loads(sent) == {
+        "TTSType": "tencent",
+        "AppId": "1300000000",
+        "SecretId": "AKIDtts",
+        "SecretKey": "tts-s3cr3t",
+        "VoiceType": 101001,
+        "Speed": 1.5,
+    }
 
 
 def test_nested_values_accept_pascal_case_keys_pasted_from_the_docs(place: Callable[..., Any], emu: Emulator) -> None:
     place(
         **VALID_REQUEST,
         transfer_function_enable=True,
-        transfer_items=[{"TransferFunctionName": "to_nurse", "TransferFunctionDesc": "nurse", "TransferSkillGroupId": 7},
-                        {"transfer_function_name": "to_billing", "transfer_function_desc": "billing",
-                         "transfer_skill_group_id": 8}],
+        transfer_items=[
+            {"TransferFunctionName": "to_nurse", "TransferFunctionDesc": "nurse", "TransferSkillGroupId": 7},
+            {"transfer_function_name": "to_billing", "transfer_function_desc": "billing", "transfer_skill_group_id": 8},
+        ],
         variables=[{"Key": "name", "Value": "Xiaoming"}],
         tone_word={"first_sentence_timeout": 1.5, "ZHToneWords": {"Neutral": ["嗯"]}},
     )

@@ -8,6 +8,7 @@ Reads a JSON list of cases on stdin, writes a JSON list of results on stdout. Tw
   Rust side can sign the same bytes and compare.
 Nothing here is our code: it only calls into the official package.
 """
+
 import json
 import sys
 from unittest import mock

@@ -141,7 +141,10 @@ def test_parameter_errors_use_the_services_codes(endpoint):
     assert error_code(lambda: create_call(cli, LLMType="not-a-protocol")) == "InvalidParameterValue"
     # The typed model drops unknown fields; the generic client sends them.
     common = common_client(endpoint)
-    assert error_code(lambda: common.call_json("CreateAICall", {**VALID_CALL, "SystemPromt": "typo"})) == "UnknownParameter"
+    assert (
+        error_code(lambda: common.call_json("CreateAICall", {**VALID_CALL, "SystemPromt": "typo"}))
+        == "UnknownParameter"
+    )
 
 
 def test_generic_client_places_a_call(endpoint):

@@ -193,31 +193,35 @@ def main() -> None:
     ids = tally.ids()
     if args.ids_out:
         Path(args.ids_out).write_text("\n".join(ids) + "\n", encoding="ascii")
-    print(json.dumps({
-        "language": "python",
-        "phase": args.phase,
-        **concurrency,
-        "calls": args.calls,
-        "baseline_calls": 1,
-        "succeeded": len(ids) - 1,
-        "errors": sum(tally.errors.values()),
-        "error_kinds": dict(tally.errors.most_common(5)),
-        "distinct_session_ids": len(set(ids[1:])),
-        "duration_s": round(duration, 2),
-        "calls_per_s": round(args.calls / duration),
-        "fds_before": fds_before,
-        "fds_loaded": fds_loaded,
-        "fds_after": fds_after,
-        "sockets_loaded": sockets_loaded,
-        "sockets_after": sockets_after,
-        "rss_mb_start": samples[0],
-        "rss_mb_warm": samples[1],
-        "rss_mb_half": samples[SAMPLES // 2],
-        "rss_mb_end": samples[-1],
-        "rss_mb_samples": samples,
-        "sockets_samples": sockets,
-        "rss_measure": "VmRSS after gc.collect() and malloc_trim(0)" if TRIM else "VmRSS after gc.collect()",
-    }))
+    print(
+        json.dumps(
+            {
+                "language": "python",
+                "phase": args.phase,
+                **concurrency,
+                "calls": args.calls,
+                "baseline_calls": 1,
+                "succeeded": len(ids) - 1,
+                "errors": sum(tally.errors.values()),
+                "error_kinds": dict(tally.errors.most_common(5)),
+                "distinct_session_ids": len(set(ids[1:])),
+                "duration_s": round(duration, 2),
+                "calls_per_s": round(args.calls / duration),
+                "fds_before": fds_before,
+                "fds_loaded": fds_loaded,
+                "fds_after": fds_after,
+                "sockets_loaded": sockets_loaded,
+                "sockets_after": sockets_after,
+                "rss_mb_start": samples[0],
+                "rss_mb_warm": samples[1],
+                "rss_mb_half": samples[SAMPLES // 2],
+                "rss_mb_end": samples[-1],
+                "rss_mb_samples": samples,
+                "sockets_samples": sockets,
+                "rss_measure": "VmRSS after gc.collect() and malloc_trim(0)" if TRIM else "VmRSS after gc.collect()",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

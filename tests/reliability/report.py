@@ -16,8 +16,12 @@ OUT = REPO / "tests" / "RELIABILITY.md"
 MATRIX = json.loads((REPO / "tests" / "cases" / "fault_matrix.json").read_text(encoding="utf-8"))
 
 # The fault-matrix runs, in column order: (report name, column title, language key of the expectations).
-RUNS = [("rust", "Rust core", "rust"), ("python", "Python Client", "python"),
-        ("python-async", "Python AsyncClient", "python"), ("node", "Node Client", "node")]
+RUNS = [
+    ("rust", "Rust core", "rust"),
+    ("python", "Python Client", "python"),
+    ("python-async", "Python AsyncClient", "python"),
+    ("node", "Node Client", "node"),
+]
 LEAKS = [("rust", "Rust core"), ("python", "Python (Client + AsyncClient)"), ("node", "Node")]
 
 
@@ -39,7 +43,9 @@ def slashed(values: List[Any]) -> str:
 
 
 def header() -> List[str]:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return [
         "# Reliability",
@@ -72,12 +78,21 @@ def fuzz() -> List[str]:
     ]
     for t in targets:
         regressions = ", ".join(f"`{r}`" for r in t.get("regressions_kept", [])) or "none"
-        lines.append(f"| `{t['target']}` | {t.get('surface', '')} | {num(t.get('executions', 0))} |"
-                     f" {num(t.get('executions_per_second', ''))} | {num(t.get('corpus_size', ''))} |"
-                     f" {t.get('crashes_found', 0)} | {regressions} |")
+        lines.append(
+            f"| `{t['target']}` | {t.get('surface', '')} | {num(t.get('executions', 0))} |"
+            f" {num(t.get('executions_per_second', ''))} | {num(t.get('corpus_size', ''))} |"
+            f" {t.get('crashes_found', 0)} | {regressions} |"
+        )
     total = doc.get("total_executions", sum(t.get("executions", 0) for t in targets))
-    earlier = f" {len(kept)} crash input(s) found by earlier runs were fixed and are kept as regression tests." if kept else ""
-    lines += ["", f"**{num(total)} executions over {len(targets)} targets; {found} crash(es) found in this run.{earlier}**"]
+    earlier = (
+        f" {len(kept)} crash input(s) found by earlier runs were fixed and are kept as regression tests."
+        if kept
+        else ""
+    )
+    lines += [
+        "",
+        f"**{num(total)} executions over {len(targets)} targets; {found} crash(es) found in this run.{earlier}**",
+    ]
     if doc.get("crashes_fixed") is not None:
         lines.append(f"Crashes fixed: {doc['crashes_fixed']}.")
     return lines + ["", "The kept inputs are replayed by `core/tests/fuzz_regressions.rs` in `make test`.", ""]
@@ -93,13 +108,17 @@ def cell(row: Optional[Dict[str, Any]], key: str) -> str:
 
 
 def fault_matrix() -> List[str]:
-    lines = ["## 2. Fault matrix", "",
-             "One table, `tests/cases/fault_matrix.json`, run by `emulator/tests/fault_matrix.rs` (the core client),",
-             "`python/tests/test_fault_matrix.py` (`Client` and `AsyncClient`) and `node/tests/fault_matrix.test.js`",
-             "against the emulator. Each row: the error class each language raised (`ok`: every call succeeded),",
-             "`outcome_unknown`, the calls the emulator recorded as **placed**, and its **hits** (HTTP requests that",
-             "reached it, i.e. the attempts it saw; a refused connection, an unresolvable name or a failed TLS",
-             "handshake reaches nothing, so 0). Columns per measurement: Rust / Python / Python async / Node.", ""]
+    lines = [
+        "## 2. Fault matrix",
+        "",
+        "One table, `tests/cases/fault_matrix.json`, run by `emulator/tests/fault_matrix.rs` (the core client),",
+        "`python/tests/test_fault_matrix.py` (`Client` and `AsyncClient`) and `node/tests/fault_matrix.test.js`",
+        "against the emulator. Each row: the error class each language raised (`ok`: every call succeeded),",
+        "`outcome_unknown`, the calls the emulator recorded as **placed**, and its **hits** (HTTP requests that",
+        "reached it, i.e. the attempts it saw; a refused connection, an unresolvable name or a failed TLS",
+        "handshake reaches nothing, so 0). Columns per measurement: Rust / Python / Python async / Node.",
+        "",
+    ]
     loaded = {name: load(f"{name}-fault-matrix") for name, _, _ in RUNS}
     runs = {name: doc for name, doc in loaded.items() if doc is not None}
     present = [(n, t, lang) for n, t, lang in RUNS if n in runs]
@@ -107,7 +126,8 @@ def fault_matrix() -> List[str]:
         return lines + missing("target/reliability/*-fault-matrix.json", "make reliability")
     by_id = {n: {r["id"]: r for r in runs[n]["rows"]} for n, _, _ in present}
     lines += [
-        "| row | calls | " + " | ".join(f"{t}: error" for _, t, _ in present)
+        "| row | calls | "
+        + " | ".join(f"{t}: error" for _, t, _ in present)
         + " | outcome_unknown | placed | hits | expected unknown / placed / hits | all agree |",
         "|---|---:|" + "---|" * len(present) + "---|---|---|---|---|",
     ]
@@ -125,42 +145,58 @@ def fault_matrix() -> List[str]:
             checked += 1
             invariant_ok &= m["placed"] <= m["calls"]
             want_error = expect["error"][lang] if expect["error"] else None
-            agree &= (m["error"] == want_error and m["outcome_unknown"] == expect["outcome_unknown"]
-                      and m["placed"] == expect["placed"] and m["hits"] == expect["hits"])
+            agree &= (
+                m["error"] == want_error
+                and m["outcome_unknown"] == expect["outcome_unknown"]
+                and m["placed"] == expect["placed"]
+                and m["hits"] == expect["hits"]
+            )
         agree_rows += agree
         lines.append(
-            f"| `{row['id']}`: {row['description']} | {row['calls']} | " + " | ".join(errors)
+            f"| `{row['id']}`: {row['description']} | {row['calls']} | "
+            + " | ".join(errors)
             + f" | {' / '.join(cell(m, 'outcome_unknown') for m in measured)}"
             + f" | {' / '.join(cell(m, 'placed') for m in measured)}"
             + f" | {' / '.join(cell(m, 'hits') for m in measured)}"
-            + f" | {want_unknown} / {expect['placed']} / {expect['hits']} | {'yes' if agree else '**NO**'} |")
-    lines += ["",
-              f"**{agree_rows} of {len(MATRIX['rows'])} rows as expected in every language measured "
-              f"({', '.join(t for _, t, _ in present)}). Invariant placed <= calls asked: "
-              f"{'held on all' if invariant_ok else '**BROKEN** on at least one of'} {checked} row runs.**", ""]
+            + f" | {want_unknown} / {expect['placed']} / {expect['hits']} | {'yes' if agree else '**NO**'} |"
+        )
+    lines += [
+        "",
+        f"**{agree_rows} of {len(MATRIX['rows'])} rows as expected in every language measured "
+        f"({', '.join(t for _, t, _ in present)}). Invariant placed <= calls asked: "
+        f"{'held on all' if invariant_ok else '**BROKEN** on at least one of'} {checked} row runs.**",
+        "",
+    ]
     problems = [f"{t}: {p}" for n, t, _ in present for p in runs[n].get("problems", [])]
     if problems:
         lines += ["Differences from the expectations:", ""] + [f"- {p}" for p in problems] + [""]
-    lines += ["Retries only ever follow what certainly did not reach the service (connection refused, DNS, TLS) or",
-              "what it refused without acting (`RequestLimitExceeded`); everything that may have dialled",
-              "(timeouts after sending, a dropped connection, a truncated, malformed or HTML answer, `InternalError`) is",
-              "reported once with `outcome_unknown` and never re-sent, whatever `max_retries` says. The skewed clock row",
-              "is two hits: `AuthFailure.SignatureExpire`, then one re-signed request with the offset learnt from `Date`.", ""]
+    lines += [
+        "Retries only ever follow what certainly did not reach the service (connection refused, DNS, TLS) or",
+        "what it refused without acting (`RequestLimitExceeded`); everything that may have dialled",
+        "(timeouts after sending, a dropped connection, a truncated, malformed or HTML answer, `InternalError`) is",
+        "reported once with `outcome_unknown` and never re-sent, whatever `max_retries` says. The skewed clock row",
+        "is two hits: `AuthFailure.SignatureExpire`, then one re-signed request with the offset learnt from `Date`.",
+        "",
+    ]
     return lines
 
 
 def leaks() -> List[str]:
-    lines = ["## 3. Leak check", "",
-             "The whole fault matrix again with a distinctive string in every secret field: the SecretKey and the",
-             "session token (the emulator configured with both, so real calls still succeed), the wrong key of the",
-             "signature-failure row, the LLM `APIKey`, and each TTS vendor's credential (Tencent SecretId and SecretKey,",
-             "MiniMax APIKey, Volcengine Token, Azure SubscriptionKey, custom APIKey; one vendor per row, in turn).",
-             "Debug logging on: Rust a capture logger at trace for every target; Python the `ccc_aicall` logger at",
-             "DEBUG and a handler on the root logger; Node `CCC_AICALL_LOG=debug` in a child process whose stderr is",
-             "read. Every log line and every text a person could be shown (messages, str/repr, toString/inspect,",
-             "stacks) is searched for every secret.", "",
-             "| language | matrix rows run | log lines scanned (ccc_aicall) | messages and renderings scanned | secrets | occurrences |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "## 3. Leak check",
+        "",
+        "The whole fault matrix again with a distinctive string in every secret field: the SecretKey and the",
+        "session token (the emulator configured with both, so real calls still succeed), the wrong key of the",
+        "signature-failure row, the LLM `APIKey`, and each TTS vendor's credential (Tencent SecretId and SecretKey,",
+        "MiniMax APIKey, Volcengine Token, Azure SubscriptionKey, custom APIKey; one vendor per row, in turn).",
+        "Debug logging on: Rust a capture logger at trace for every target; Python the `ccc_aicall` logger at",
+        "DEBUG and a handler on the root logger; Node `CCC_AICALL_LOG=debug` in a child process whose stderr is",
+        "read. Every log line and every text a person could be shown (messages, str/repr, toString/inspect,",
+        "stacks) is searched for every secret.",
+        "",
+        "| language | matrix rows run | log lines scanned (ccc_aicall) | messages and renderings scanned | secrets | occurrences |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     any_data = False
     for name, title in LEAKS:
         d = load(f"{name}-leaks")
@@ -169,28 +205,40 @@ def leaks() -> List[str]:
             continue
         any_data = True
         occ = d["occurrences"]
-        lines.append(f"| {title} | {d['rows_run']} | {num(d['log_lines'])} ({num(d['log_lines_ccc_aicall'])}) |"
-                     f" {num(d['texts'])} | {d['secrets']} | {'**0**' if occ == 0 else f'**{occ}: LEAK**'} |")
+        lines.append(
+            f"| {title} | {d['rows_run']} | {num(d['log_lines'])} ({num(d['log_lines_ccc_aicall'])}) |"
+            f" {num(d['texts'])} | {d['secrets']} | {'**0**' if occ == 0 else f'**{occ}: LEAK**'} |"
+        )
     if not any_data:
         return lines[:2] + missing("target/reliability/*-leaks.json", "make reliability")
     return lines + [""]
 
 
 def panics() -> List[str]:
-    lines = ["## 4. Panic safety", "",
-             "Test-only triggers in the native modules (`python/src/testing_hooks.rs`, `node/src/testing_hooks.rs`)",
-             "panic on the paths real calls take: a blocking call on the shared runtime, and a future behind an",
-             "awaitable or Promise. Each must surface as an exception, and the process must place the next call.", "",
-             "| language | blocking / synchronous | async |", "|---|---|---|"]
+    lines = [
+        "## 4. Panic safety",
+        "",
+        "Test-only triggers in the native modules (`python/src/testing_hooks.rs`, `node/src/testing_hooks.rs`)",
+        "panic on the paths real calls take: a blocking call on the shared runtime, and a future behind an",
+        "awaitable or Promise. Each must surface as an exception, and the process must place the next call.",
+        "",
+        "| language | blocking / synchronous | async |",
+        "|---|---|---|",
+    ]
     for name, title in (("python", "Python"), ("node", "Node")):
         d = load(f"{name}-panic")
-        lines.append(f"| {title} | {d.get('sync', '-') if d else 'not measured'} | {d.get('async', '-') if d else 'not measured'} |")
-    return lines + ["",
-                    "napi-rs rejects the Promise of a panicking future by itself; a synchronous `#[napi]` function is",
-                    "only guarded with `#[napi(catch_unwind)]` (without it the panic unwinds into the C callback and",
-                    "the process aborts), so every synchronous entry point of the Node binding carries it. pyo3 turns a",
-                    "panic into `PanicException`; pyo3-async-runtimes turns a panicking future into `RustPanic` (its",
-                    "0.30 release loses the panic's message on the way: \"unknown error\").", ""]
+        lines.append(
+            f"| {title} | {d.get('sync', '-') if d else 'not measured'} | {d.get('async', '-') if d else 'not measured'} |"
+        )
+    return lines + [
+        "",
+        "napi-rs rejects the Promise of a panicking future by itself; a synchronous `#[napi]` function is",
+        "only guarded with `#[napi(catch_unwind)]` (without it the panic unwinds into the C callback and",
+        "the process aborts), so every synchronous entry point of the Node binding carries it. pyo3 turns a",
+        "panic into `PanicException`; pyo3-async-runtimes turns a panicking future into `RustPanic` (its",
+        "0.30 release loses the panic's message on the way: \"unknown error\").",
+        "",
+    ]
 
 
 def load_and_soak() -> List[str]:
@@ -203,7 +251,8 @@ def load_and_soak() -> List[str]:
         f"Against the emulator binary in its own process, rate limiting off on both sides. {m['cpus']} CPUs; load",
         f"average (1/5/15 min) {slashed(m['load_average_before'])} before and {slashed(m['load_average_after'])} after: other",
         "builds shared the machine, so the rates are lower bounds, not benchmarks (see `bench/` for those).",
-        f"Builds: emulator {b['emulator']}; Python {b['python']}; Node {b['node']}. Wall time {d['wall_s']} s.", "",
+        f"Builds: emulator {b['emulator']}; Python {b['python']}; Node {b['node']}. Wall time {d['wall_s']} s.",
+        "",
         "Descriptors and sockets are counted after one baseline call (so the runtime exists), with the load",
         "client's pool still open, and once the client is dropped. RSS (after a garbage collection; in Python also",
         "glibc's `malloc_trim`) and the open connections are read at the start and after every tenth of the calls;",
@@ -211,37 +260,51 @@ def load_and_soak() -> List[str]:
         f"most {d['rss_growth_limit_mb']:g} MB of growth over the second half, plus"
         f" {d['rss_per_added_connection_mb'] * 1024:.0f} KB for each connection the pool",
         "added meanwhile: with 500 calls in flight the pool grows as long as bursts get more concurrent, and each",
-        "pooled connection holds its buffers. A leak of 1.5 KB per call would add 15 MB over the second half.", "",
+        "pooled connection holds its buffers. A leak of 1.5 KB per call would add 15 MB over the second half.",
+        "",
         "| phase | concurrency | calls | errors | duration | calls/s | placed | distinct session ids |"
         " fds before / loaded / after | sockets loaded / after | RSS MB start / warm / half / end | checks |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for p in d["phases"]:
-        conc = (f"{p['in_flight']} in flight" if "in_flight" in p
-                else f"{p['threads']} threads, {p['clients']} client{'s' if p['clients'] > 1 else ''}")
+        conc = (
+            f"{p['in_flight']} in flight"
+            if "in_flight" in p
+            else f"{p['threads']} threads, {p['clients']} client{'s' if p['clients'] > 1 else ''}"
+        )
         failed = [k for k, ok in p["checks"].items() if not ok]
         lines.append(
             f"| {p['name']} | {conc} | {num(p['calls'])} | {p['errors']} | {p['duration_s']} s | {num(p['calls_per_s'])} |"
             f" {num(p['placed'] - p['baseline_calls'])} | {num(p['distinct_session_ids'])} |"
             f" {p['fds_before']} / {p['fds_loaded']} / {p['fds_after']} | {p['sockets_loaded']} / {p['sockets_after']} |"
             f" {p['rss_mb_start']} / {p['rss_mb_warm']} / {p['rss_mb_half']} / {p['rss_mb_end']} |"
-            f" {'all passed' if not failed else '**failed: ' + ', '.join(failed) + '**'} |")
+            f" {'all passed' if not failed else '**failed: ' + ', '.join(failed) + '**'} |"
+        )
     overshoot = [p for p in d["phases"] if max(p["sockets_samples"]) > p.get("in_flight", p.get("threads", 0))]
     e = d["emulator_process"]
     lines += ["", "RSS (MB) and open connections after every tenth of the calls:", ""]
-    lines += [f"- {p['name']}: RSS {slashed(p['rss_mb_samples'])}; connections {slashed(p['sockets_samples'])}"
-              f" (allowed second-half growth {p['rss_allowance_mb']} MB)" for p in d["phases"]]
-    lines += ["",
-              "Placed excludes the baseline call; the session ids the clients received are the same set as the",
-              "emulator's placed calls in every phase (check `session_ids_match`). The `emulator-10-clients` phase is",
-              "the emulator under 10 concurrent clients, each with its own connection pool.",
-              f"The emulator process: {e['start']['fds']} fds and {e['start']['rss_mb']} MB RSS at start, {e['end']['fds']} fds"
-              f" and {e['end']['rss_mb']} MB at the end (it keeps each phase's placed calls until the reset before the next,",
-              "and its allocator keeps the memory).", ""]
+    lines += [
+        f"- {p['name']}: RSS {slashed(p['rss_mb_samples'])}; connections {slashed(p['sockets_samples'])}"
+        f" (allowed second-half growth {p['rss_allowance_mb']} MB)"
+        for p in d["phases"]
+    ]
+    lines += [
+        "",
+        "Placed excludes the baseline call; the session ids the clients received are the same set as the",
+        "emulator's placed calls in every phase (check `session_ids_match`). The `emulator-10-clients` phase is",
+        "the emulator under 10 concurrent clients, each with its own connection pool.",
+        f"The emulator process: {e['start']['fds']} fds and {e['start']['rss_mb']} MB RSS at start, {e['end']['fds']} fds"
+        f" and {e['end']['rss_mb']} MB at the end (it keeps each phase's placed calls until the reset before the next,",
+        "and its allocator keeps the memory).",
+        "",
+    ]
     if overshoot:
-        lines += [f"In {', '.join(p['name'] for p in overshoot)} the pool held more connections than calls in flight: when",
-                  "no connection is idle, hyper's pool starts a new one and keeps it even if an idle one came back",
-                  "first. None is left once the client is dropped.", ""]
+        lines += [
+            f"In {', '.join(p['name'] for p in overshoot)} the pool held more connections than calls in flight: when",
+            "no connection is idle, hyper's pool starts a new one and keeps it even if an idle one came back",
+            "first. None is left once the client is dropped.",
+            "",
+        ]
     lines += [f"**All load checks passed: {'yes' if d['all_checks_passed'] else 'NO'}.**", ""]
     return lines
 

@@ -39,7 +39,9 @@ PER_CONNECTION_MB = 0.0625
 
 
 def admin(endpoint: str, what: str, method: str = "GET") -> Any:
-    req = urllib.request.Request(f"{endpoint}/__emulator/{what}", method=method, data=b"{}" if method == "POST" else None)
+    req = urllib.request.Request(
+        f"{endpoint}/__emulator/{what}", method=method, data=b"{}" if method == "POST" else None
+    )
     with urllib.request.urlopen(req, timeout=60) as resp:
         return json.loads(resp.read())
 
@@ -49,7 +51,9 @@ def run_phase(name: str, cmd: List[str], endpoint: str, emulator_pid: int) -> Di
     emu_fds_before = fds(emulator_pid)
     with tempfile.NamedTemporaryFile("r", suffix=".ids") as ids_file:
         print(f"[load] {name}: {' '.join(cmd[1:])}", flush=True)
-        out = subprocess.run(cmd + ["--ids-out", ids_file.name], capture_output=True, text=True, check=False, timeout=1800)
+        out = subprocess.run(
+            cmd + ["--ids-out", ids_file.name], capture_output=True, text=True, check=False, timeout=1800
+        )
         if out.returncode != 0:
             raise SystemExit(f"{name} failed ({out.returncode}):\n{out.stderr[-4000:]}")
         result: Dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -57,20 +61,25 @@ def run_phase(name: str, cmd: List[str], endpoint: str, emulator_pid: int) -> Di
     state = admin(endpoint, "state")
     emulator_ids = [c["session_id"] for c in state["calls"]]
     time.sleep(0.5)
-    result.update({
-        "name": name,
-        "placed": len(state["calls"]),
-        "hits": state["hits"],
-        "emulator_distinct_session_ids": len(set(emulator_ids)),
-        "session_ids_match": client_ids == set(emulator_ids),
-        "emulator_fds_before": emu_fds_before,
-        "emulator_fds_after": fds(emulator_pid),
-        "emulator_rss_mb_after": rss_mb(emulator_pid),
-    })
+    result.update(
+        {
+            "name": name,
+            "placed": len(state["calls"]),
+            "hits": state["hits"],
+            "emulator_distinct_session_ids": len(set(emulator_ids)),
+            "session_ids_match": client_ids == set(emulator_ids),
+            "emulator_fds_before": emu_fds_before,
+            "emulator_fds_after": fds(emulator_pid),
+            "emulator_rss_mb_after": rss_mb(emulator_pid),
+        }
+    )
     result["rss_allowance_mb"] = round(rss_allowance(result), 1)
     result["checks"] = checks(result)
-    print(f"[load] {name}: {result['calls_per_s']} calls/s, {result['errors']} errors, "
-          f"fds {result['fds_before']}->{result['fds_after']}, RSS {result['rss_mb_samples']} MB, connections {result['sockets_samples']}, failed checks: {[k for k, ok in result['checks'].items() if not ok]}", flush=True)
+    print(
+        f"[load] {name}: {result['calls_per_s']} calls/s, {result['errors']} errors, "
+        f"fds {result['fds_before']}->{result['fds_after']}, RSS {result['rss_mb_samples']} MB, connections {result['sockets_samples']}, failed checks: {[k for k, ok in result['checks'].items() if not ok]}",
+        flush=True,
+    )
     return result
 
 
@@ -88,7 +97,8 @@ def checks(r: Dict[str, Any]) -> Dict[str, bool]:
         "no_error": r["errors"] == 0 and r["succeeded"] == r["calls"],
         "placed_equals_requested": r["placed"] == requested,
         "hits_equal_requested": r["hits"] == requested,
-        "session_ids_distinct": r["distinct_session_ids"] == r["calls"] and r["emulator_distinct_session_ids"] == requested,
+        "session_ids_distinct": r["distinct_session_ids"] == r["calls"]
+        and r["emulator_distinct_session_ids"] == requested,
         "session_ids_match": r["session_ids_match"],
         "no_fd_leaked": r["fds_after"] == r["fds_before"],
         "no_connection_left": r["sockets_after"] == 0,
@@ -119,24 +129,73 @@ def main() -> None:
         py = [args.python, str(HERE / "load_python.py"), "--endpoint", endpoint]
         started = time.monotonic()
         phases = [
-            run_phase("python-sync", py + ["--phase", "sync", "--calls", str(args.calls), "--threads", "8"], endpoint, emulator.pid),
-            run_phase("python-async", py + ["--phase", "async", "--calls", str(args.calls), "--in-flight", "500"], endpoint, emulator.pid),
-            run_phase("python-async-soak", py + ["--phase", "async", "--calls", str(args.soak_calls), "--in-flight", "500"],
-                      endpoint, emulator.pid),
-            run_phase("node", [args.node, "--expose-gc", str(HERE / "load_node.js"), "--endpoint", endpoint,
-                               "--calls", str(args.calls), "--in-flight", "500"], endpoint, emulator.pid),
-            run_phase("node-soak", [args.node, "--expose-gc", str(HERE / "load_node.js"), "--endpoint", endpoint,
-                                    "--calls", str(args.soak_calls), "--in-flight", "500"], endpoint, emulator.pid),
-            run_phase("emulator-10-clients", py + ["--phase", "clients", "--calls", str(args.clients_calls), "--clients", "10"],
-                      endpoint, emulator.pid),
+            run_phase(
+                "python-sync",
+                py + ["--phase", "sync", "--calls", str(args.calls), "--threads", "8"],
+                endpoint,
+                emulator.pid,
+            ),
+            run_phase(
+                "python-async",
+                py + ["--phase", "async", "--calls", str(args.calls), "--in-flight", "500"],
+                endpoint,
+                emulator.pid,
+            ),
+            run_phase(
+                "python-async-soak",
+                py + ["--phase", "async", "--calls", str(args.soak_calls), "--in-flight", "500"],
+                endpoint,
+                emulator.pid,
+            ),
+            run_phase(
+                "node",
+                [
+                    args.node,
+                    "--expose-gc",
+                    str(HERE / "load_node.js"),
+                    "--endpoint",
+                    endpoint,
+                    "--calls",
+                    str(args.calls),
+                    "--in-flight",
+                    "500",
+                ],
+                endpoint,
+                emulator.pid,
+            ),
+            run_phase(
+                "node-soak",
+                [
+                    args.node,
+                    "--expose-gc",
+                    str(HERE / "load_node.js"),
+                    "--endpoint",
+                    endpoint,
+                    "--calls",
+                    str(args.soak_calls),
+                    "--in-flight",
+                    "500",
+                ],
+                endpoint,
+                emulator.pid,
+            ),
+            run_phase(
+                "emulator-10-clients",
+                py + ["--phase", "clients", "--calls", str(args.clients_calls), "--clients", "10"],
+                endpoint,
+                emulator.pid,
+            ),
         ]
         emulator_end = {"fds": fds(emulator.pid), "rss_mb": rss_mb(emulator.pid)}
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
     report = {
-        "machine": {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
-                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
         "builds": {
             "emulator": "release binary (cargo build --release -p ccc-aicall-emulator), its own process",
             "python": "the dev (debug) build of the extension from `make python-dev`",

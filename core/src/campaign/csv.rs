@@ -11,8 +11,20 @@ use std::path::Path;
 
 /// Parameters whose wire type is a string: their cells are taken verbatim.
 const STRING_PARAMETERS: [&str; 14] = [
-    "Callee", "LLMType", "APIKey", "APIUrl", "SystemPrompt", "Model", "VoiceType", "WelcomeMessage", "EndFunctionDesc",
-    "NotifyMessage", "CustomTTSConfig", "LLMExtraBody", "AmbientSoundType", "CustomSTTConfig",
+    "Callee",
+    "LLMType",
+    "APIKey",
+    "APIUrl",
+    "SystemPrompt",
+    "Model",
+    "VoiceType",
+    "WelcomeMessage",
+    "EndFunctionDesc",
+    "NotifyMessage",
+    "CustomTTSConfig",
+    "LLMExtraBody",
+    "AmbientSoundType",
+    "CustomSTTConfig",
 ];
 /// List parameters: cells split on `;`.
 const LIST_PARAMETERS: [&str; 2] = ["Callers", "Languages"];
@@ -47,7 +59,9 @@ fn cell_value(parameter: &str, cell: &str) -> Value {
         return Value::String(cell.to_string());
     }
     if LIST_PARAMETERS.contains(&parameter) {
-        return Value::Array(cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect());
+        return Value::Array(
+            cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect(),
+        );
     }
     // Numbers, booleans and JSON lists/objects; anything else stays a string for validation to report.
     serde_json::from_str(cell).unwrap_or_else(|_| Value::String(cell.to_string()))
@@ -55,7 +69,8 @@ fn cell_value(parameter: &str, cell: &str) -> Value {
 
 /// Parse CSV text into one loose call object per row, keyed in `case`.
 pub fn parse_calls_csv(text: &str, case: KeyCase) -> Result<Vec<Value>> {
-    let mut reader = ::csv::ReaderBuilder::new().trim(::csv::Trim::Headers).flexible(false).from_reader(text.as_bytes());
+    let mut reader =
+        ::csv::ReaderBuilder::new().trim(::csv::Trim::Headers).flexible(false).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| Error::Config(format!("CSV header: {e}")))?.clone();
     let columns: Vec<Column> = headers.iter().map(column).collect();
     let mut calls = Vec::new();
@@ -72,7 +87,9 @@ pub fn parse_calls_csv(text: &str, case: KeyCase) -> Result<Vec<Value>> {
                     call.insert(case.key(p), cell_value(p, cell.trim()));
                 }
                 Column::Variable(name) => vars.push(json!({ case.key("Key"): name, case.key("Value"): cell })),
-                Column::PromptVariable(name) => prompt_vars.push(json!({ case.key("Key"): name, case.key("Value"): cell })),
+                Column::PromptVariable(name) => {
+                    prompt_vars.push(json!({ case.key("Key"): name, case.key("Value"): cell }))
+                }
             }
         }
         if !vars.is_empty() {

@@ -22,8 +22,20 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    Sending { key: String, index: usize, callee: String, attempt: u32, at: u64 },
-    Placed { key: String, index: usize, session_id: String, request_id: String, at: u64 },
+    Sending {
+        key: String,
+        index: usize,
+        callee: String,
+        attempt: u32,
+        at: u64,
+    },
+    Placed {
+        key: String,
+        index: usize,
+        session_id: String,
+        request_id: String,
+        at: u64,
+    },
     Failed {
         key: String,
         index: usize,
@@ -49,7 +61,10 @@ impl Event {
 /// What the journal says about an item before this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prior {
-    Placed { session_id: String, request_id: String },
+    Placed {
+        session_id: String,
+        request_id: String,
+    },
     /// Sent (or maybe sent) with no definitive answer recorded.
     Unknown,
 }
@@ -110,16 +125,44 @@ mod tests {
     use super::*;
 
     fn sending(key: &str) -> String {
-        serde_json::to_string(&Event::Sending { key: key.into(), index: 0, callee: "001".into(), attempt: 1, at: 1 }).unwrap()
+        serde_json::to_string(&Event::Sending { key: key.into(), index: 0, callee: "001".into(), attempt: 1, at: 1 })
+            .unwrap()
     }
 
     #[test]
     fn replay_rules() {
-        let placed = serde_json::to_string(&Event::Placed { key: "a".into(), index: 0, session_id: "s".into(), request_id: "r".into(), at: 2 }).unwrap();
+        let placed = serde_json::to_string(&Event::Placed {
+            key: "a".into(),
+            index: 0,
+            session_id: "s".into(),
+            request_id: "r".into(),
+            at: 2,
+        })
+        .unwrap();
         let failed = |key: &str, unknown: bool| {
-            serde_json::to_string(&Event::Failed { key: key.into(), index: 0, outcome_unknown: unknown, kind: "k".into(), code: None, request_id: None, message: "m".into(), at: 3 }).unwrap()
+            serde_json::to_string(&Event::Failed {
+                key: key.into(),
+                index: 0,
+                outcome_unknown: unknown,
+                kind: "k".into(),
+                code: None,
+                request_id: None,
+                message: "m".into(),
+                at: 3,
+            })
+            .unwrap()
         };
-        let text = [sending("a"), placed, sending("b"), sending("c"), failed("c", true), sending("d"), failed("d", false), "{\"event\":\"send".into()].join("\n");
+        let text = [
+            sending("a"),
+            placed,
+            sending("b"),
+            sending("c"),
+            failed("c", true),
+            sending("d"),
+            failed("d", false),
+            "{\"event\":\"send".into(),
+        ]
+        .join("\n");
         let prior = replay(&text);
         assert_eq!(prior.get("a"), Some(&Prior::Placed { session_id: "s".into(), request_id: "r".into() }));
         assert_eq!(prior.get("b"), Some(&Prior::Unknown));

@@ -242,7 +242,13 @@ impl<'e, 'p> Fields<'e, 'p> {
         let items = self.list(name, "a list of strings")?;
         let prefix = self.prefix;
         let base = prefix.key(name);
-        Some(items.into_iter().enumerate().map(|(i, item)| self.as_string(item, base.index(i)).unwrap_or_default()).collect())
+        Some(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| self.as_string(item, base.index(i)).unwrap_or_default())
+                .collect(),
+        )
     }
 
     /// A list of objects, each read by `read` with its own [`Fields`].
@@ -396,8 +402,7 @@ const TOP_LEVEL_NAMES: [&str; PARAMETERS.len() + 1] = {
     names
 };
 static TRANSFER_ITEM: Names = Names::new(&["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"]);
-static TRANSFER_TO_AGENT_ITEM: Names =
-    Names::new(&["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"]);
+static TRANSFER_TO_AGENT_ITEM: Names = Names::new(&["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"]);
 static VARIABLE: Names = Names::new(&["Key", "Value"]);
 static EXTRACT_ELEMENT: Names = Names::new(&["InfoType", "InfoName", "InfoContent", "Examples", "Choices"]);
 static TONE_WORD: Names = Names::new(&["FirstSentenceTimeout", "ZHToneWords"]);
@@ -538,9 +543,10 @@ mod tests {
             &crate::tts::AZURE,
             &crate::tts::CUSTOM,
         ];
-        let mut keys: Vec<String> = ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID", "extraparams"]
-            .map(String::from)
-            .to_vec();
+        let mut keys: Vec<String> =
+            ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID", "extraparams"]
+                .map(String::from)
+                .to_vec();
         for set in sets {
             for wire in set.names {
                 for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {

@@ -90,10 +90,12 @@ fn ms(v: &Value) -> Option<Duration> {
 
 /// Run every row in order; one fresh client per row, so that no pooled connection carries over.
 pub async fn run(doc: &Value, secrets: &Secrets) -> Run {
-    let config = |tls| EmulatorConfig { rate_limit: 0.0, credentials: vec![secrets.credential()], tls, ..Default::default() };
+    let config =
+        |tls| EmulatorConfig { rate_limit: 0.0, credentials: vec![secrets.credential()], tls, ..Default::default() };
     let plain = Emulator::start(config(false)).await.expect("emulator");
     let tls = Emulator::start(config(true)).await.expect("TLS emulator");
-    let ca_file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fault-matrix-ca-{}.pem", std::process::id()));
+    let ca_file =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fault-matrix-ca-{}.pem", std::process::id()));
     std::fs::write(&ca_file, tls.ca_pem().expect("a CA")).expect("write the CA");
 
     let defaults = &doc["client_defaults"];
@@ -134,7 +136,12 @@ pub async fn run(doc: &Value, secrets: &Secrets) -> Run {
         };
         let request = request_for(doc, index, secrets);
         let client = Client::new(client_config.clone()).expect("client");
-        texts.extend([format!("{client:?}"), format!("{client_config:?}"), format!("{request:?}"), format!("{:?}", client.config())]);
+        texts.extend([
+            format!("{client:?}"),
+            format!("{client_config:?}"),
+            format!("{request:?}"),
+            format!("{:?}", client.config()),
+        ]);
 
         let calls = row["calls"].as_u64().unwrap_or(1) as usize;
         let started = Instant::now();
@@ -215,5 +222,6 @@ pub fn problems(doc: &Value, measured: &[Value], lang: &str) -> Vec<String> {
 pub fn write_report(name: &str, value: &Value) {
     let dir = repo().join("target/reliability");
     std::fs::create_dir_all(&dir).expect("target/reliability");
-    std::fs::write(dir.join(format!("{name}.json")), serde_json::to_string_pretty(value).unwrap() + "\n").expect("write the report");
+    std::fs::write(dir.join(format!("{name}.json")), serde_json::to_string_pretty(value).unwrap() + "\n")
+        .expect("write the report");
 }
