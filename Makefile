@@ -4,10 +4,21 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
+.PHONY: lint test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
 
-test: test-rust test-conformance test-python test-node test-official
+# `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
+test: lint test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
+
+# --- gates -----------------------------------------------------------------------------------------
+# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), ruff over every Python file (ruff.toml), and
+# the TypeScript checker over the hand-written JavaScript layer (node/tsconfig.lint.json).
+lint: venv node-deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd node && ./node_modules/.bin/tsc -p tsconfig.lint.json
 
 # --- tools -----------------------------------------------------------------------------------------
 venv: $(VENV)/.installed

@@ -336,7 +336,8 @@ class Report:
             ),
             (
                 "rust_core",
-                "our Rust core `Client`, that way, as `AsyncClient` and Node run it (validation, signing, envelope per call)",
+                "our Rust core `Client`, that way, as `AsyncClient` and Node run it "
+                "(validation, signing, envelope per call)",
             ),
             (
                 "rust_core_ct",
@@ -379,7 +380,7 @@ class Report:
                 if r is None
                 else f"{us_from_ns(r['median_ns'])} ({us_from_ns(r['min_ns'])}–{us_from_ns(r['max_ns'])})"
             )
-            ratio = lambda r: "—" if r is None else fmt_adv(r["median_ns"] / ours["median_ns"])
+            ratio = lambda r, ours=ours: "—" if r is None else fmt_adv(r["median_ns"] / ours["median_ns"])
             rows.append(f"| {label} | {cell(ours)} | {cell(py)} | {ratio(py)} | {cell(node)} | {ratio(node)} |")
         return [
             "## Per-call CPU work without I/O (µs per call)",

@@ -17,10 +17,8 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-import tarfile
 import time
 import urllib.request
 from collections import defaultdict
@@ -61,9 +59,7 @@ def sh(cmd, cwd=ROOT, capture=False, env=None):
 def run_json(cmd, cwd=BENCH):
     """Run a contender; its last stdout line is its JSON result. A process that printed its result and then died
     at exit (a crash during interpreter shutdown) keeps its figures, and the crash is recorded with them."""
-    out = subprocess.run(
-        [str(c) for c in cmd], cwd=cwd, env=ENV, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    out = subprocess.run([str(c) for c in cmd], cwd=cwd, env=ENV, text=True, capture_output=True)
     lines = out.stdout.strip().splitlines()
     if not lines or not lines[-1].startswith("{"):
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({out.returncode}):\n{out.stderr}")
@@ -443,7 +439,7 @@ def summarise_perf(text, top=14):
     inclusive (inlined frames count as their own functions)."""
     own, incl, threads, dsos, total = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int), 0
     for block in text.split("\n\n"):
-        lines = [l for l in block.splitlines() if l.strip()]
+        lines = [line for line in block.splitlines() if line.strip()]
         if len(lines) < 2:
             continue
         thread = re.sub(r"[-\d]+$", "", lines[0].split()[0]) or lines[0].split()[0]
@@ -504,9 +500,9 @@ def clean_frame(frame):
 def machine():
     cpu = next(
         (
-            l.split(":", 1)[1].strip()
-            for l in Path("/proc/cpuinfo").read_text().splitlines()
-            if l.startswith("model name")
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
         ),
         platform.processor(),
     )
@@ -526,8 +522,8 @@ def machine():
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty": sorted(
             {
-                l[3:].split("/")[0]
-                for l in git("status", "--porcelain", "--", "core", "emulator", "python", "node").splitlines()
+                line[3:].split("/")[0]
+                for line in git("status", "--porcelain", "--", "core", "emulator", "python", "node").splitlines()
             }
         ),
     }

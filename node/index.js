@@ -7,9 +7,13 @@ const { fileURLToPath } = require('node:url');
 
 const native = loadNative();
 
+// A path in a variable: the type checker (make lint) takes the module as `any` rather than look for declarations
+// of a file that exists only after a build.
+const NATIVE_MODULE = './ccc-aicall.node';
+
 function loadNative() {
   try {
-    return require('./ccc-aicall.node');
+    return require(NATIVE_MODULE);
   } catch (cause) {
     throw new Error(
       'ccc-aicall: the native module ccc-aicall.node could not be loaded; build it with `npm run build` ' +
@@ -24,8 +28,9 @@ function loadNative() {
 class CccError extends Error {
   constructor(message, props = {}) {
     super(message, props.cause === undefined ? undefined : { cause: props.cause });
-    this.kind = props.kind ?? this.constructor.kind;
-    this.outcomeUnknown = props.outcomeUnknown ?? this.constructor.outcomeUnknown;
+    const defaults = /** @type {{ kind?: string, outcomeUnknown?: boolean }} */ (this.constructor);
+    this.kind = props.kind ?? defaults.kind;
+    this.outcomeUnknown = props.outcomeUnknown ?? defaults.outcomeUnknown;
     for (const key of ['code', 'requestId', 'httpStatus']) {
       if (props[key] != null) this[key] = props[key];
     }
@@ -180,7 +185,7 @@ class Client {
     return `Client(endpoint=${endpoint}, region=${region ?? '-'}, secretId=${secretId})`;
   }
 
-  [inspect.custom](depth, options, inspectFn = inspect) {
+  [inspect.custom](_depth, options, inspectFn = inspect) {
     return `Client ${inspectFn(this.config, options)}`;
   }
 }
@@ -217,7 +222,7 @@ function runCampaign(nativeClient, calls, options, site) {
   if (onProgress != null && typeof onProgress !== 'function') {
     return Promise.reject(withStack(new ConfigurationError('onProgress must be a function'), site));
   }
-  const optionsJson = JSON.stringify(rest, function keepFunctions(key, value) {
+  const optionsJson = JSON.stringify(rest, function keepFunctions(_key, value) {
     return this === rest && typeof value === 'function' ? '[function]' : value;
   });
   const progress = onProgress && progressCallback(onProgress, site, signal);

@@ -140,6 +140,9 @@ fn merge_by_key(base: &[Value], overrides: &[Value], case: KeyCase) -> Vec<Value
     out
 }
 
+/// Called once per finished item.
+pub type ProgressFn = Arc<dyn Fn(&ItemOutcome) + Send + Sync>;
+
 /// How a campaign runs.
 #[derive(Clone)]
 pub struct CampaignOptions {
@@ -153,7 +156,7 @@ pub struct CampaignOptions {
     /// client's own retries) is queued again, with growing pauses. Default 5.
     pub refused_retries: u32,
     /// Called once per finished item (also for items skipped because of the journal).
-    pub on_progress: Option<Arc<dyn Fn(&ItemOutcome) + Send + Sync>>,
+    pub on_progress: Option<ProgressFn>,
     /// Cancels the campaign: nothing new is dispatched and calls in flight stop (their outcome is then unknown).
     pub cancel: CancellationToken,
 }

@@ -247,12 +247,12 @@ fn huge_unknown_keys_and_values_stay_cheap() {
 #[test]
 fn thousands_of_unknown_keys_are_summarised_cheaply() {
     use ccc_aicall::{CreateAiCallRequest, KeyCase};
-    let mut map = serde_json::Map::new();
+    let mut map = Map::new();
     for i in 0..50_000 {
-        map.insert(format!("Bogus{i}"), serde_json::Value::Bool(true));
+        map.insert(format!("Bogus{i}"), Value::Bool(true));
     }
-    let errors = CreateAiCallRequest::from_value(serde_json::Value::Object(map), KeyCase::Wire).unwrap_err();
-    let unknown: Vec<_> = errors.iter().filter(|e| e.kind == ccc_aicall::FieldErrorKind::Unknown).collect();
+    let errors = CreateAiCallRequest::from_value(Value::Object(map), KeyCase::Wire).unwrap_err();
+    let unknown: Vec<_> = errors.iter().filter(|e| e.kind == FieldErrorKind::Unknown).collect();
     assert_eq!(unknown.len(), 21, "20 listed and one summary");
     assert!(unknown[20].message.contains("49980 more unknown keys"), "{}", unknown[20].message);
 }

@@ -11,9 +11,12 @@ use ccc_aicall::field::{to_camel, to_snake};
 use ccc_aicall::{CreateAiCallRequest, CustomTtsConfig, Error, FieldError, FieldErrorKind, KeyCase, PARAMETERS};
 use serde_json::{Map, Value};
 
+/// A fuzz target: its name and the check it runs on one input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets whose inputs `core/tests/fuzz_regressions.rs` can replay (the emulator's needs the emulator).
 /// `request_structured` has none of its own: its crashes are kept in `request`'s form (`gen::Request::to_bytes`).
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [Target; 6] = [
     ("request", request),
     ("envelope", envelope),
     ("profile", profile),

@@ -24,7 +24,7 @@ PARAMETERS: List[str]
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
 
-def read_calls_csv(path: Union[str, "PathLike[str]"]) -> List[Dict[str, Any]]:
+def read_calls_csv(path: Union[str, PathLike[str]]) -> List[Dict[str, Any]]:
     """A CSV file of calls as dicts with snake_case keys (see ccc_aicall.read_calls_csv)."""
 
 def _panic_for_test() -> None:
@@ -43,7 +43,7 @@ class AiCallResult:
     @property
     def request_id(self) -> str:
         """The service's RequestId, for support tickets."""
-    def __new__(cls, session_id: str, request_id: str) -> "AiCallResult": ...
+    def __new__(cls, session_id: str, request_id: str) -> AiCallResult: ...
     def __getnewargs__(self) -> tuple[str, str]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -66,8 +66,8 @@ class Client:
         max_retries: Optional[int] = None,
         rate_limit: Optional[float] = None,
         proxy: Optional[str] = None,
-        ca_file: Optional[Union[str, "PathLike[str]"]] = None,
-    ) -> "Client": ...
+        ca_file: Optional[Union[str, PathLike[str]]] = None,
+    ) -> Client: ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
     def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
     def _create_ai_calls(
@@ -76,7 +76,7 @@ class Client:
         *,
         defaults: Optional[Mapping[str, Any]],
         concurrency: int,
-        journal: Optional[Union[str, "PathLike[str]"]],
+        journal: Optional[Union[str, PathLike[str]]],
         skip_invalid: bool,
         refused_retries: Optional[int],
         on_progress: Optional[Callable[[CallOutcome], object]],
@@ -87,7 +87,7 @@ class Client:
         *,
         defaults: Optional[Mapping[str, Any]],
         concurrency: int,
-        journal: Optional[Union[str, "PathLike[str]"]],
+        journal: Optional[Union[str, PathLike[str]]],
         skip_invalid: bool,
         refused_retries: Optional[int],
         on_progress: Optional[Callable[[CallOutcome], object]],
@@ -131,7 +131,7 @@ class Emulator:
         secret_id: Optional[str] = None,
         secret_key: Optional[str] = None,
         token: Optional[str] = None,
-    ) -> "Emulator": ...
+    ) -> Emulator: ...
     @property
     def endpoint(self) -> str: ...
     @property

@@ -165,7 +165,7 @@ class Emulator:
             **options,
         }
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self
 
     def __exit__(

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from conftest import snake
-
 from ccc_aicall import AsyncClient, CccError, Client
 from ccc_aicall.testing import Emulator
+from conftest import snake
 
 REPO = Path(__file__).resolve().parents[2]
 MATRIX: Dict[str, Any] = json.loads((REPO / "tests" / "cases" / "fault_matrix.json").read_text(encoding="utf-8"))
@@ -39,7 +38,7 @@ class Secrets:
     tts: List[Dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def leak_check(cls) -> "Secrets":
+    def leak_check(cls) -> Secrets:
         leak = MATRIX["leak_check"]
         return cls(
             leak["secret_id"], leak["secret_key"], leak["token"], leak["wrong_secret_key"], leak["api_key"], leak["tts"]

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
-
 from ccc_aicall.testing import Emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +26,8 @@ VALID_REQUEST: Dict[str, Any] = {
 
 
 def snake(wire: str) -> str:
-    """The core's wire -> snake_case rule (``LLMType`` -> ``llm_type``, ``CustomTTSConfig`` -> ``custom_tts_config``)."""
+    """The core's wire -> snake_case rule (``LLMType`` -> ``llm_type``, ``CustomTTSConfig`` ->
+    ``custom_tts_config``)."""
     out = []
     for i, c in enumerate(wire):
         if c.isupper() and i > 0:

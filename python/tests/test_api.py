@@ -12,12 +12,10 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
 import ccc_aicall
+import pytest
 from ccc_aicall import AiCallResult, AsyncClient, Client, tts
 from ccc_aicall.testing import Emulator
-
 from conftest import VALID_REQUEST
 
 KEYWORDS = [*ccc_aicall.PARAMETERS, "extra_params"]

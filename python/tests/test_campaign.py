@@ -16,11 +16,10 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
-
-import pytest
+from typing import Any, Callable, Dict, List
 
 import ccc_aicall
+import pytest
 from ccc_aicall import (
     AsyncClient,
     AuthenticationError,
@@ -33,7 +32,6 @@ from ccc_aicall import (
     ValidationError,
 )
 from ccc_aicall.testing import Emulator
-
 from conftest import REPO, VALID_REQUEST
 
 DEFAULTS: Dict[str, Any] = {k: v for k, v in VALID_REQUEST.items() if k != "callee"}

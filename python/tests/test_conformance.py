@@ -12,10 +12,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List
 
-import pytest
-
 import ccc_aicall
-
+import pytest
 from conftest import CASES, VALID_REQUEST, case_ids, to_kwargs
 
 Sign = pytest.importorskip("tencentcloud.common.sign").Sign

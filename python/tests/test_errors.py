@@ -7,9 +7,8 @@ import pickle
 import socket
 from typing import Any, Callable, Type
 
-import pytest
-
 import ccc_aicall
+import pytest
 from ccc_aicall import (
     ApiConnectionError,
     ApiError,
@@ -25,7 +24,6 @@ from ccc_aicall import (
     ValidationError,
 )
 from ccc_aicall.testing import Emulator
-
 from conftest import VALID_REQUEST
 
 FAMILIES = [

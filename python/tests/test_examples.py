@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ccc_aicall.testing import Emulator
-
 from conftest import REPO
 
 EXAMPLES = REPO / "examples"

@@ -5,7 +5,6 @@ Writes target/reliability/python-fault-matrix.json and python-async-fault-matrix
 from __future__ import annotations
 
 import pytest
-
 from _fault_matrix import Secrets, problems, run, write_report
 
 

@@ -9,7 +9,6 @@ import logging
 from typing import Iterator, List
 
 import pytest
-
 from _fault_matrix import MATRIX, Secrets, problems, run, write_report
 
 
@@ -55,7 +54,8 @@ def test_no_secret_in_any_log_line_message_or_repr(capture: Capture) -> None:
             "log_lines": len(capture.lines),
             "log_lines_ccc_aicall": sum(1 for line in capture.lines if " ccc_aicall " in line),
             "texts": len(texts),
-            "texts_what": "str, repr, args, message and attributes of every exception; repr and str of every client and result",
+            "texts_what": "str, repr, args, message and attributes of every exception; "
+            "repr and str of every client and result",
             "secrets": len(secrets),
             "occurrences": len(occurrences),
             "matrix_problems": found,

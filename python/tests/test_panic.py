@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Dict
 
 import pytest
-
 from ccc_aicall import _native
 from ccc_aicall.testing import Emulator
-
 from conftest import VALID_REQUEST
 
 REPORT = Path(__file__).resolve().parents[2] / "target" / "reliability" / "python-panic.json"

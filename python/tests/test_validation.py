@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-import pytest
-
 import ccc_aicall
+import pytest
 from ccc_aicall import ValidationError
 from ccc_aicall.testing import Emulator
-
 from conftest import CASES, VALID_REQUEST, case_ids, snake_path, to_kwargs
 
 KEYWORDS = set(ccc_aicall.PARAMETERS) | {"extra_params"}

@@ -7,12 +7,10 @@ import json
 from types import MappingProxyType
 from typing import Any, Callable
 
-import pytest
-
 import ccc_aicall
+import pytest
 from ccc_aicall import tts
 from ccc_aicall.testing import Emulator
-
 from conftest import CASES, VALID_REQUEST, case_ids, snake, to_kwargs
 
 

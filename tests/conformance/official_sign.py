@@ -32,8 +32,8 @@ def official_signature(case):
     date = datetime.fromtimestamp(case["timestamp"], tz=timezone.utc).strftime("%Y-%m-%d")
     sig = AbstractClient._get_tc3_signature(None, None, req, date, case["service"], case["secret_key"])
     return {
-        "authorization": "TC3-HMAC-SHA256 Credential=%s/%s/%s/tc3_request, SignedHeaders=content-type;host, Signature=%s"
-        % (case["secret_id"], date, case["service"], sig)
+        "authorization": f"TC3-HMAC-SHA256 Credential={case['secret_id']}/{date}/{case['service']}/tc3_request, "
+        f"SignedHeaders=content-type;host, Signature={sig}"
     }
 
 

@@ -32,10 +32,9 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from procstats import established_to, fds  # noqa: E402
-from procstats import rss_mb as raw_rss_mb  # noqa: E402
-
-from ccc_aicall import AsyncClient, CccError, Client  # noqa: E402
+from ccc_aicall import AsyncClient, CccError, Client
+from procstats import established_to, fds
+from procstats import rss_mb as raw_rss_mb
 
 TEST_SECRET_ID = "AKIDccclocalemulatortestid00000000"
 TEST_SECRET_KEY = "ccc-local-emulator-test-secret-key"

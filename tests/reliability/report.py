@@ -73,7 +73,8 @@ def fuzz() -> List[str]:
         f"{doc.get('engine', 'cargo-fuzz')}; {doc.get('seconds_per_target', '?')} s per target"
         f" (`{doc.get('generated_by', 'make fuzz')}`, toolchain {doc.get('toolchain', '?')}).",
         "",
-        "| target | surface | executions | exec/s | corpus | crashes found | crash inputs from earlier runs, fixed and kept |",
+        "| target | surface | executions | exec/s | corpus | crashes found "
+        "| crash inputs from earlier runs, fixed and kept |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for t in targets:
@@ -138,7 +139,7 @@ def fault_matrix() -> List[str]:
         expect = row["expect"]
         want_unknown = "-" if expect["outcome_unknown"] is None else ("yes" if expect["outcome_unknown"] else "no")
         agree = True
-        for (n, _, lang), m in zip(present, measured):
+        for (_n, _, lang), m in zip(present, measured):
             if m is None:
                 agree = False
                 continue
@@ -194,7 +195,8 @@ def leaks() -> List[str]:
         "read. Every log line and every text a person could be shown (messages, str/repr, toString/inspect,",
         "stacks) is searched for every secret.",
         "",
-        "| language | matrix rows run | log lines scanned (ccc_aicall) | messages and renderings scanned | secrets | occurrences |",
+        "| language | matrix rows run | log lines scanned (ccc_aicall) | messages and renderings scanned "
+        "| secrets | occurrences |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     any_data = False
@@ -228,7 +230,8 @@ def panics() -> List[str]:
     for name, title in (("python", "Python"), ("node", "Node")):
         d = load(f"{name}-panic")
         lines.append(
-            f"| {title} | {d.get('sync', '-') if d else 'not measured'} | {d.get('async', '-') if d else 'not measured'} |"
+            f"| {title} | {d.get('sync', '-') if d else 'not measured'} "
+            f"| {d.get('async', '-') if d else 'not measured'} |"
         )
     return lines + [
         "",
@@ -249,7 +252,8 @@ def load_and_soak() -> List[str]:
     m, b = d["machine"], d["builds"]
     lines += [
         f"Against the emulator binary in its own process, rate limiting off on both sides. {m['cpus']} CPUs; load",
-        f"average (1/5/15 min) {slashed(m['load_average_before'])} before and {slashed(m['load_average_after'])} after: other",
+        f"average (1/5/15 min) {slashed(m['load_average_before'])} before and "
+        f"{slashed(m['load_average_after'])} after: other",
         "builds shared the machine, so the rates are lower bounds, not benchmarks (see `bench/` for those).",
         f"Builds: emulator {b['emulator']}; Python {b['python']}; Node {b['node']}. Wall time {d['wall_s']} s.",
         "",
@@ -274,9 +278,11 @@ def load_and_soak() -> List[str]:
         )
         failed = [k for k, ok in p["checks"].items() if not ok]
         lines.append(
-            f"| {p['name']} | {conc} | {num(p['calls'])} | {p['errors']} | {p['duration_s']} s | {num(p['calls_per_s'])} |"
+            f"| {p['name']} | {conc} | {num(p['calls'])} | {p['errors']} | {p['duration_s']} s "
+            f"| {num(p['calls_per_s'])} |"
             f" {num(p['placed'] - p['baseline_calls'])} | {num(p['distinct_session_ids'])} |"
-            f" {p['fds_before']} / {p['fds_loaded']} / {p['fds_after']} | {p['sockets_loaded']} / {p['sockets_after']} |"
+            f" {p['fds_before']} / {p['fds_loaded']} / {p['fds_after']} "
+            f"| {p['sockets_loaded']} / {p['sockets_after']} |"
             f" {p['rss_mb_start']} / {p['rss_mb_warm']} / {p['rss_mb_half']} / {p['rss_mb_end']} |"
             f" {'all passed' if not failed else '**failed: ' + ', '.join(failed) + '**'} |"
         )
@@ -293,7 +299,8 @@ def load_and_soak() -> List[str]:
         "Placed excludes the baseline call; the session ids the clients received are the same set as the",
         "emulator's placed calls in every phase (check `session_ids_match`). The `emulator-10-clients` phase is",
         "the emulator under 10 concurrent clients, each with its own connection pool.",
-        f"The emulator process: {e['start']['fds']} fds and {e['start']['rss_mb']} MB RSS at start, {e['end']['fds']} fds"
+        f"The emulator process: {e['start']['fds']} fds and {e['start']['rss_mb']} MB RSS at start, "
+        f"{e['end']['fds']} fds"
         f" and {e['end']['rss_mb']} MB at the end (it keeps each phase's placed calls until the reset before the next,",
         "and its allocator keeps the memory).",
         "",

@@ -77,7 +77,9 @@ def run_phase(name: str, cmd: List[str], endpoint: str, emulator_pid: int) -> Di
     result["checks"] = checks(result)
     print(
         f"[load] {name}: {result['calls_per_s']} calls/s, {result['errors']} errors, "
-        f"fds {result['fds_before']}->{result['fds_after']}, RSS {result['rss_mb_samples']} MB, connections {result['sockets_samples']}, failed checks: {[k for k, ok in result['checks'].items() if not ok]}",
+        f"fds {result['fds_before']}->{result['fds_after']}, RSS {result['rss_mb_samples']} MB, "
+        f"connections {result['sockets_samples']}, "
+        f"failed checks: {[k for k, ok in result['checks'].items() if not ok]}",
         flush=True,
     )
     return result
