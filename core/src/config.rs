@@ -16,6 +16,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The service's documented limit for CreateAICall.
 pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
+/// The slowest limiter: one request per 100 s. Below it the spacing stops being a rate (and `1e-310` would
+/// overflow a `Duration`).
+pub const MIN_RATE_LIMIT: f64 = 0.01;
+/// The fastest limiter: far above any documented CCC limit, so a larger value is a mistake (ms for s?).
+pub const MAX_RATE_LIMIT: f64 = 1000.0;
 /// More retries than this only multiplies load on a struggling service.
 pub const MAX_RETRIES_CAP: u32 = 10;
 
@@ -134,11 +139,12 @@ impl ClientConfig {
             return Err(Error::Config(format!("max_retries must be at most {MAX_RETRIES_CAP}, not {max_retries}")));
         }
         let rate_limit = match self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT) {
-            r if r == 0.0 => None,
-            r if r.is_finite() && r > 0.0 => Some(r),
+            0.0 => None,
+            r if (MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&r) => Some(r),
             r => {
                 return Err(Error::Config(format!(
-                    "rate_limit must be a positive number of requests per second or 0 to disable, not {r}"
+                    "rate_limit must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT} requests per second, \
+                     or 0 to turn the limiter off; got {r}"
                 )))
             }
         };
@@ -255,6 +261,10 @@ mod tests {
             ClientConfig { timeout: Some(Duration::ZERO), ..creds() },
             ClientConfig { rate_limit: Some(-1.0), ..creds() },
             ClientConfig { rate_limit: Some(f64::NAN), ..creds() },
+            ClientConfig { rate_limit: Some(1e-310), ..creds() },
+            ClientConfig { rate_limit: Some(0.001), ..creds() },
+            ClientConfig { rate_limit: Some(1000.5), ..creds() },
+            ClientConfig { rate_limit: Some(f64::INFINITY), ..creds() },
             ClientConfig { max_retries: Some(100), ..creds() },
             ClientConfig { endpoint: Some("ftp://x".into()), ..creds() },
             ClientConfig { endpoint: Some("http://x/path".into()), ..creds() },
