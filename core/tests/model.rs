@@ -1,6 +1,7 @@
 //! The typed request: construction, wire form, secrets in `Debug`, TTS configs and the rules' edges.
 
-use ccc_aicall::validate::{normalize_phone, MAX_LIST_LEN, MAX_STRING_BYTES};
+use ccc_aicall::check::{MAX_LIST_LEN, MAX_STRING_BYTES};
+use ccc_aicall::phone::normalize_phone;
 use ccc_aicall::{
     AiTransferItem, AzureTts, CreateAiCallRequest, CustomHttpTts, CustomTtsConfig, FieldErrorKind, KeyCase, MinimaxTts,
     TencentTts, ToneWord, VolcengineTts, PARAMETERS,
@@ -93,7 +94,7 @@ fn tts_configs() -> Vec<CustomTtsConfig> {
             region: "chinanorth3".into(),
             voice_name: "zh-CN-XiaoxiaoNeural".into(),
             language: "zh-CN".into(),
-            rate: None,
+            ..Default::default()
         }),
         CustomTtsConfig::Custom(CustomHttpTts {
             api_key: "Distinctive-Custom-Key-6".into(),
@@ -190,12 +191,12 @@ fn phone_numbers_normalise_to_the_service_form() {
         ("12345678901234567890", "12345678901234567890"),
         ("+12345678901234567890", "0012345678901234567890"),
     ] {
-        assert_eq!(normalize_phone(raw).as_deref(), Ok(phone), "{raw}");
+        assert_eq!(normalize_phone(raw, None).as_deref(), Ok(phone), "{raw}");
     }
     for raw in
         ["12", "+1", "+", "123456789012345678901", "+123456789012345678901", "1-800-FLOWERS", "", "++86123", "86\t123"]
     {
-        assert!(normalize_phone(raw).is_err(), "{raw}");
+        assert!(normalize_phone(raw, None).is_err(), "{raw}");
     }
 }
 
@@ -261,6 +262,7 @@ fn non_finite_numbers_are_rejected_not_sent_as_null() {
             voice_name: "v".into(),
             language: "l".into(),
             rate: Some(f64::NAN),
+            ..Default::default()
         })),
         ..minimal()
     };
