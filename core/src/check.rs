@@ -1,20 +1,45 @@
-//! Collecting rule problems, and the primitive rules every record's fields use (text, credentials, URLs, closed
+//! Collecting rule problems, and the primitive rules every record's fields use (names, credentials, URLs, closed
 //! sets, ranges, phone numbers). Each helper reports at most one problem per path it is given. No I/O.
+//!
+//! Bounds marked "not a rule of the service" protect our own work on input from the network; they sit far above
+//! anything a real call needs.
 
-use crate::field::{At, FieldError};
+use crate::field::{At, FieldError, FieldErrorKind};
 use crate::loose::suggest;
-use crate::phone::normalize_phone;
+use crate::phone::CountryCode;
 use serde_json::Value;
 use url::Url;
 
-/// The most entries any list parameter may hold (Callers, TransferItems, Variables, ...); far above real use,
-/// it bounds the work and the error list for input that comes from the network.
-pub const MAX_LIST_LEN: usize = 100;
-/// The largest string, in bytes, any parameter may hold.
-pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// The most entries any list parameter may hold (Callers, TransferItems, Variables, ...). Not a rule of the service
+/// (API.md documents no such limit): a bound on our own work and error list for input from the network, ten times
+/// the largest list a real call has (a call centre's caller numbers, a prompt's variables run to tens).
+pub const MAX_LIST_LEN: usize = 1000;
+/// Raw values (`ExtraParams`, fields of `CustomTTSConfig` this SDK does not know) nested deeper than this are
+/// refused. Not a rule of the service: the deepest parameter it has (`ToneWord.ZHToneWords.Neutral[i]`) is 3 levels
+/// down, and the bound keeps walking such values from exhausting the stack.
+pub const MAX_DEPTH: usize = 32;
+/// The bindings stop converting input nested deeper than this (their conversion recurses too) and report it. The
+/// rules refuse such input at [`MAX_DEPTH`] long before; this only bounds work, below serde_json's own limit of 128
+/// levels for JSON text.
+pub const MAX_INPUT_DEPTH: usize = 100;
+
+/// How numbers written without a country code are treated.
+#[derive(Clone, Copy)]
+pub(crate) enum National {
+    /// Refused, or given the default country code.
+    Context(Option<CountryCode>),
+    /// Not reported: the caller's context is not known here (`from_value` adds the rules a parse error leaves).
+    Unknown,
+}
+
+impl Default for National {
+    fn default() -> Self {
+        National::Context(None)
+    }
+}
 
 /// The member of `set` that `value` spells, ignoring ASCII case.
-fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
     set.iter().copied().find(|s| s.eq_ignore_ascii_case(value))
 }
 
@@ -22,13 +47,12 @@ fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
 #[derive(Default)]
 pub(crate) struct Checker {
     errors: Vec<FieldError>,
-    /// For numbers written without a country code.
-    default_country_code: Option<String>,
+    national: National,
 }
 
 impl Checker {
-    pub(crate) fn with_context(context: &crate::request::ValidationContext) -> Self {
-        Checker { errors: Vec::new(), default_country_code: context.default_country_code.clone() }
+    pub(crate) fn new(national: National) -> Self {
+        Checker { errors: Vec::new(), national }
     }
 
     pub(crate) fn into_errors(self) -> Vec<FieldError> {
@@ -51,56 +75,55 @@ impl Checker {
         self.errors.push(FieldError::invalid(path, message));
     }
 
-    /// Size and control characters; `free` text (prompts, descriptions) may also hold tab, CR and LF.
-    pub(crate) fn text(&mut self, path: At<'_>, s: &str, free: bool) -> bool {
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
-            return false;
+    /// Add `more` to the message of a "missing" problem reported at `path`, if there is one.
+    pub(crate) fn amend_missing(&mut self, path: &str, more: &str) {
+        for e in self.errors.iter_mut().filter(|e| e.kind == FieldErrorKind::Missing && e.path == path) {
+            e.message.push_str(more);
         }
+    }
+
+    /// A name (a model, a function, a variable, a vendor's id): no control characters. Not a rule of the service:
+    /// a control character in a name is a paste accident, and the name would then match nothing. Free text
+    /// (prompts, messages, descriptions) has no such rule: the service takes any JSON string, and text exported from
+    /// a word processor carries control characters (a vertical tab for a line break) that the LLM reads past.
+    pub(crate) fn name(&mut self, path: At<'_>, s: &str) -> bool {
         // Control characters (Cc) are U+0000 to U+001F, U+007F and U+0080 to U+009F (C2 80 to C2 9F in UTF-8):
         // text without any of those bytes has none, and is not decoded.
-        let suspect = |b: u8| (b < 0x20 && !(free && matches!(b, b'\t' | b'\r' | b'\n'))) || b == 0x7F || b == 0xC2;
-        if !s.bytes().any(suspect) {
+        if !s.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
             return true;
         }
-        let allowed = |ch: char| free && matches!(ch, '\t' | '\r' | '\n');
-        if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control() && !allowed(ch)) {
-            let what = if free { "only tab, CR and LF are allowed" } else { "none are allowed here" };
-            self.invalid(path, format!("contains the control character U+{:04X} at byte {at}; {what}", u32::from(ch)));
+        if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control()) {
+            let message =
+                format!("contains the control character U+{:04X} at byte {at}; a name has none", u32::from(ch));
+            self.invalid(path, message);
             return false;
         }
         true
     }
 
-    /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix, and
-    /// the call would then connect and fail mid-conversation; catch them here. Never echoes the value.
+    /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix (API.md
+    /// section 4), and the call would then connect and fail mid-conversation; no provider issues keys with those.
+    /// Never echoes the value.
     pub(crate) fn secret(&mut self, path: At<'_>, s: &str) {
-        if s.trim().is_empty() {
-            self.missing(path, "required");
-            return;
-        }
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
-        } else if s.chars().any(char::is_whitespace) {
+        // Printable ASCII (the usual key) has neither whitespace nor control characters: only the quotes to check.
+        let printable = s.bytes().all(|b| b.is_ascii_graphic());
+        if !printable && s.chars().any(char::is_whitespace) {
             self.invalid(
                 path,
                 "contains whitespace; paste the key alone (no stray space, line break or \"Bearer \" prefix)",
             );
-        } else if s.chars().any(char::is_control) {
+        } else if !printable && s.chars().any(char::is_control) {
             self.invalid(path, "contains a control character");
         } else if s.len() >= 2 && (s.starts_with('"') && s.ends_with('"') || s.starts_with('\'') && s.ends_with('\'')) {
             self.invalid(path, "is wrapped in quotes; remove them");
         }
     }
 
-    /// An absolute http(s) URL with a host; the text is sent as given, not as `url` would re-serialise it.
+    /// An absolute http(s) URL with a host (an endpoint the service must call); the text is sent as given, not as
+    /// `url` would re-serialise it.
     pub(crate) fn http_url(&mut self, path: At<'_>, s: &str) -> Option<Url> {
         if s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             self.invalid(path, "contains whitespace or a control character");
-            return None;
-        }
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
             return None;
         }
         match Url::parse(s) {
@@ -116,12 +139,18 @@ impl Checker {
         None
     }
 
-    /// A phone number, normalised; `None` (and a problem) when it is not one.
+    /// A phone number, normalised (see [`crate::phone::normalize`]); `None` (and a problem) when it cannot be one.
+    /// API.md section 1: the service's own form is `00`, the country code, the number.
     pub(crate) fn phone(&mut self, path: At<'_>, raw: &str) -> Option<String> {
-        match normalize_phone(raw, self.default_country_code.as_deref()) {
+        let default = match self.national {
+            National::Context(default) => default,
+            National::Unknown => None,
+        };
+        match crate::phone::normalize_or_why(raw, default) {
             Ok(phone) => Some(phone),
+            Err(crate::phone::Problem::NoCountryCode) if matches!(self.national, National::Unknown) => None,
             Err(problem) => {
-                self.invalid(path, problem);
+                self.invalid(path, problem.to_string());
                 None
             }
         }
@@ -150,8 +179,8 @@ impl Checker {
         }
     }
 
-    /// A list's length: within `[min, max]` when those are given, and never above [`MAX_LIST_LEN`], which bounds
-    /// the work on input from the network. `false` when too long to check its entries.
+    /// A list's length: within `[min, max]` when those are given, and never above [`MAX_LIST_LEN`] (see there).
+    /// `false` when too long for its entries to be checked.
     pub(crate) fn list_len(&mut self, path: At<'_>, len: usize, min: Option<usize>, max: Option<usize>) -> bool {
         let max_allowed = max.unwrap_or(MAX_LIST_LEN).min(MAX_LIST_LEN);
         let min_allowed = min.unwrap_or(0);
@@ -165,31 +194,28 @@ impl Checker {
         len <= MAX_LIST_LEN
     }
 
-    /// A JSON string holding an object (the service parses it: a broken one would fail the call mid-way).
+    /// A JSON string holding an object.
     pub(crate) fn json_object(&mut self, path: At<'_>, s: &str) {
-        if self.text(path, s, true) && !matches!(serde_json::from_str(s), Ok(Value::Object(_))) {
+        if !matches!(serde_json::from_str(s), Ok(Value::Object(_))) {
             self.invalid(path, "must be a JSON string holding an object, e.g. {\"max_tokens\": 256}");
         }
     }
 
-    /// Strings inside a raw `extra` value: size and control characters, and bounded nesting.
-    pub(crate) fn raw_value(&mut self, path: At<'_>, value: &Value, depth: usize, max_depth: usize) {
-        if depth > max_depth {
-            self.invalid(path, format!("is nested more than {max_depth} levels deep"));
+    /// A raw value nested at most [`MAX_DEPTH`] levels deep.
+    pub(crate) fn raw_depth(&mut self, path: At<'_>, value: &Value, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.invalid(path, format!("is nested more than {MAX_DEPTH} levels deep"));
             return;
         }
         match value {
-            Value::String(s) => {
-                self.text(path, s, true);
-            }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.raw_value(path.index(i), item, depth + 1, max_depth);
+                    self.raw_depth(path.index(i), item, depth + 1);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.raw_value(path.key(k), v, depth + 1, max_depth);
+                    self.raw_depth(path.key(k), v, depth + 1);
                 }
             }
             _ => {}
@@ -206,14 +232,11 @@ mod tests {
         // Every Cc character, and neighbours that are not control characters, alone and inside other text.
         for code in (0u32..0x2000).chain([0x2028, 0xFEFF, 0x1_F600]) {
             let Some(ch) = char::from_u32(code) else { continue };
-            for free in [false, true] {
-                for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
-                    let allowed = |c: char| free && matches!(c, '\t' | '\r' | '\n');
-                    let expected = !text.chars().any(|c| c.is_control() && !allowed(c));
-                    let mut c = Checker::default();
-                    assert_eq!(c.text("X".into(), &text, free), expected, "U+{code:04X} free={free}");
-                    assert_eq!(c.errors.is_empty(), expected);
-                }
+            for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
+                let expected = !text.chars().any(char::is_control);
+                let mut c = Checker::default();
+                assert_eq!(c.name("X".into(), &text), expected, "U+{code:04X}");
+                assert_eq!(c.errors.is_empty(), expected);
             }
         }
     }

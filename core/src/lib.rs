@@ -38,6 +38,7 @@ pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Result};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
+pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;
 pub use request::{
     AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, ValidationContext, Variable, ZhToneWords,

@@ -125,8 +125,9 @@ impl<'e, 'p> Fields<'e, 'p> {
         Self::resolve(map, prefix, names, spelling, errors, None)
     }
 
-    /// Like [`Fields::new`], but keys no name stands for are kept (see [`Fields::take_unknown`]), not reported.
-    pub(crate) fn keeping_unknown(
+    /// Like [`Fields::new`] for an object whose unknown keys are kept (as given) rather than reported: a vendor's
+    /// settings, where the vendor may take fields this SDK does not know. Take them with [`Fields::take_unknown`].
+    pub(crate) fn open(
         map: Map<String, Value>,
         prefix: At<'p>,
         names: &'static Names,
@@ -148,8 +149,8 @@ impl<'e, 'p> Fields<'e, 'p> {
         let mut unknown = 0usize;
         for (key, value) in map {
             let Some(i) = names.index(&key, spelling) else {
-                // A near miss of a known name is a typo (it would be sent and silently ignored): report it.
-                if let Some(kept) = kept.as_mut().filter(|_| suggest(&key, names.names).is_none()) {
+                if let Some(kept) = kept.as_mut() {
+                    // `null` means "not set" here as everywhere.
                     if !value.is_null() {
                         kept.insert(key, value);
                     }
@@ -179,7 +180,7 @@ impl<'e, 'p> Fields<'e, 'p> {
         Fields { prefix, names, values, next: 0, spelling, unknown: kept, errors }
     }
 
-    /// The keys kept by [`Fields::keeping_unknown`], as given.
+    /// The keys [`Fields::open`] kept, as given.
     pub(crate) fn take_unknown(&mut self) -> Map<String, Value> {
         self.unknown.take().unwrap_or_default()
     }
@@ -197,8 +198,11 @@ impl<'e, 'p> Fields<'e, 'p> {
     /// The index of one of this object's names; the one after the last found is tried first.
     fn slot(&mut self, name: &str) -> Option<usize> {
         let names = self.names.names;
+        // Records read their fields in the order declared, with the very `&'static str`s of their name tables:
+        // comparing addresses first usually spares comparing the text.
+        let same = |expected: &str| std::ptr::eq(expected, name) || expected == name;
         let i = match names.get(self.next) {
-            Some(expected) if *expected == name => self.next,
+            Some(expected) if same(expected) => self.next,
             _ => names.iter().position(|n| *n == name)?,
         };
         self.next = i + 1;

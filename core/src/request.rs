@@ -9,19 +9,21 @@
 //! and type, wire name and `spec(...)`), then run `make gen` to rewrite the bindings' signatures, type
 //! declarations and README tables. Nothing else names the parameter.
 
+mod convert;
 mod rules;
 mod wire;
 
-use crate::check::Checker;
+use crate::check::{Checker, National};
 use crate::field::{At, FieldError, KeyCase};
-use crate::loose::{self, Fields, Spelling};
+use crate::loose::{self, Fields, Names, Spelling};
 use crate::schema::{record, spec, Group, Keep, Record, RecordSpec, Rule, Sink};
 use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 
-pub use rules::ValidationContext;
+pub use convert::{unconvertible, Step, Unconvertible};
+pub use rules::{ValidationContext, MAX_BODY_BYTES};
 
 /// The LLM protocols the service speaks.
 pub const LLM_TYPES: [&str; 4] = ["openai", "azure", "minimax", "dify"];
@@ -78,120 +80,182 @@ const NO_MAX: f64 = f64::INFINITY;
 
 record! {
     /// One `CreateAICall` request: the 44 parameters of the service's `CreateAICallRequest`.
+    ///
+    /// Each rule says where it comes from: "#n" is the parameter's row in API.md section 2 (the service's published
+    /// definition and the original reference page); rules of our own refuse only what is certainly a mistake and
+    /// say why. Rules that involve several fields are in `request/rules.rs`.
     pub struct CreateAiCallRequest as "CreateAICallRequest" {
         order: Sorted,
         rules: rules::request,
         fields: {
+            // #1: required.
             /// Your CCC application id, a positive integer (from the CCC console).
             sdk_app_id: u64 = "SdkAppId" => spec(Rule::Any),
-            /// The number to call, e.g. 008613012345678.
-            /// Written 00 + country code + number; "+86 130 1234 5678" is rewritten to that form.
+            // #2 and section 1: required; the service's own form is 00 + country code + number.
+            /// The number to call, with its country code: +86 130 1234 5678 or 008613012345678.
+            /// Sent as 00 + country code + number; a number without a country code needs `default_country_code`.
             callee: String = "Callee" => spec(Rule::Phone),
+            // #3: required, one of the documented protocols.
             /// The LLM protocol.
             /// "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs.
             llm_type: String = "LLMType" => spec(Rule::OneOf { values: &LLM_TYPES }),
+            // #4: required; section 4: pasted keys carry stray spaces and quotes.
             /// The LLM provider's API key.
             api_key: String = "APIKey" => spec(Rule::Secret).secret(),
+            // #5: required, the LLM's base URL (the Azure form is checked in rules.rs).
             /// The LLM base URL, e.g. https://api.openai.com/v1/.
-            /// For "azure": https://{resource}.openai.azure.com?api-version=... (or an /openai/v1/ endpoint).
+            /// For "azure": https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
             api_url: String = "APIUrl" => spec(Rule::Url),
+            // #6: free text; required for some protocols (rules.rs).
             /// The global prompt: the agent's persona, rules and task.
             /// Required unless `LLMType` is "dify".
-            system_prompt: Option<String> = "SystemPrompt" => spec(Rule::FreeText).group(Group::Required),
+            system_prompt: Option<String> = "SystemPrompt" => spec(Rule::Text).group(Group::Required),
+            // #7: a name; required for some protocols (rules.rs).
             /// The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo.
             /// Required unless `LLMType` is "dify".
-            model: Option<String> = "Model" => spec(Rule::Text).group(Group::Required),
+            model: Option<String> = "Model" => spec(Rule::Name).group(Group::Required),
+            // #8: the built-in voices; blank means unset (the original page: "leave it blank" with a custom TTS).
             /// A built-in voice; leave it unset when `CustomTTSConfig` is given.
-            voice_type: Option<String> = "VoiceType" => spec(Rule::OneOf { values: &VOICE_TYPES }).blank_is_unset(),
+            voice_type: Option<String> =
+                "VoiceType" => spec(Rule::OneOf { values: &VOICE_TYPES }).blank_is_unset(),
+            // #9: caller-ID numbers, each a phone number as for `Callee`.
             /// Caller-ID numbers to call from.
             callers: Option<Vec<String>> = "Callers" => spec(Rule::Phone),
+            // #10: free text.
             /// The greeting.
-            welcome_message: Option<String> = "WelcomeMessage" => spec(Rule::FreeText),
+            welcome_message: Option<String> = "WelcomeMessage" => spec(Rule::Text),
+            // #11: the documented values.
             /// Who speaks first.
             welcome_type: Option<u64> = "WelcomeType" => spec(Rule::Choice {
-                values: &[(0, "speak `WelcomeMessage`; if it is empty the callee speaks first"), (1, "the LLM greets first")],
+                values: &[
+                    (0, "speak `WelcomeMessage`; if it is empty the callee speaks first"),
+                    (1, "the LLM greets first"),
+                ],
             }),
+            // #12: the documented values.
             /// Whether the greeting can be interrupted.
             welcome_message_priority: Option<u64> = "WelcomeMessagePriority" => spec(Rule::Choice {
                 values: &[(0, "it can be interrupted"), (2, "it cannot")],
             })
             .default("0"),
+            // #13: milliseconds (default 60 s). Below a second the call ends at the first pause: meant in seconds.
             /// User silence before the call is hung up; not the call length (see `MaxCallDurationMs`).
-            max_duration: Option<u64> = "MaxDuration" => spec(Rule::Range { min: 1000.0, max: NO_MAX }).ms().default("60000"),
+            max_duration: Option<u64> =
+                "MaxDuration" => spec(Rule::Range { min: 1000.0, max: NO_MAX }).ms().default("60000"),
+            // #14: up to 4 of the documented codes, the first the primary one.
             /// ASR languages; the first is the primary one.
-            languages: Option<Vec<String>> = "Languages" => spec(Rule::OneOf { values: &LANGUAGES }).items(1, 4).unique(),
+            languages: Option<Vec<String>> =
+                "Languages" => spec(Rule::OneOf { values: &LANGUAGES }).items(1, 4).unique(),
+            // #15: the documented values.
             /// Whether the callee can interrupt the agent.
             interrupt_mode: Option<u64> = "InterruptMode" => spec(Rule::Choice {
                 values: &[(0, "the callee can interrupt"), (1, "no interruption")],
             })
             .default("0"),
+            // #16: milliseconds; no documented minimum.
             /// Callee speech that interrupts the agent (with `InterruptMode` 0).
-            interrupt_speech_duration: Option<u64> = "InterruptSpeechDuration" => spec(Rule::Range { min: 1.0, max: NO_MAX })
-                .ms()
-                .default("500"),
+            interrupt_speech_duration: Option<u64> =
+                "InterruptSpeechDuration" => spec(Rule::Any).ms().default("500"),
+            // #17.
             /// Let the agent hang up (the call_end function).
             end_function_enable: Option<bool> = "EndFunctionEnable" => spec(Rule::Any).group(Group::Tools),
+            // #18: free text; taken whatever `EndFunctionEnable` says (the service ignores it when off).
             /// When the agent should hang up, for the LLM.
-            end_function_desc: Option<String> = "EndFunctionDesc" => spec(Rule::FreeText).group(Group::Tools),
+            end_function_desc: Option<String> = "EndFunctionDesc" => spec(Rule::Text).group(Group::Tools),
+            // #19.
             /// Let the agent transfer the call to a human (the transfer_to_human function).
-            transfer_function_enable: Option<bool> = "TransferFunctionEnable" => spec(Rule::Any).group(Group::Tools),
+            transfer_function_enable: Option<bool> =
+                "TransferFunctionEnable" => spec(Rule::Any).group(Group::Tools),
+            // #20: taken whatever the switch says; the items themselves must be whole.
             /// The transfer-to-human tools.
             transfer_items: Option<Vec<AiTransferItem>> = "TransferItems" => spec(Rule::Any).group(Group::Tools),
+            // #21.
             /// Let the agent hand the call over to another AI agent.
-            transfer_to_agent_enable: Option<bool> = "TransferToAgentEnable" => spec(Rule::Any).group(Group::Tools),
+            transfer_to_agent_enable: Option<bool> =
+                "TransferToAgentEnable" => spec(Rule::Any).group(Group::Tools),
+            // #22: taken whatever the switch says; the items themselves must be whole.
             /// The transfer-to-agent tools.
-            transfer_to_agent_items: Option<Vec<TransferToAgentItem>> = "TransferToAgentItems" => spec(Rule::Any).group(Group::Tools),
+            transfer_to_agent_items: Option<Vec<TransferToAgentItem>> =
+                "TransferToAgentItems" => spec(Rule::Any).group(Group::Tools),
+            // #23: seconds, "min 10".
             /// Callee silence before the agent nudges (minimum 10).
-            notify_duration: Option<u64> = "NotifyDuration" => spec(Rule::Range { min: 10.0, max: NO_MAX }).seconds().default("10"),
+            notify_duration: Option<u64> =
+                "NotifyDuration" => spec(Rule::Range { min: 10.0, max: NO_MAX }).seconds().default("10"),
+            // #24: free text.
             /// The nudge.
-            notify_message: Option<String> = "NotifyMessage" => spec(Rule::FreeText),
+            notify_message: Option<String> = "NotifyMessage" => spec(Rule::Text),
+            // #25: no documented minimum.
             /// The most nudges per call (unset: no limit).
-            notify_max_count: Option<u64> = "NotifyMaxCount" => spec(Rule::Range { min: 1.0, max: NO_MAX }),
+            notify_max_count: Option<u64> = "NotifyMaxCount" => spec(Rule::Any),
+            // #26 and "CustomTTSConfig": each vendor's rules, in tts.rs.
             /// Your own TTS vendor, instead of a built-in `VoiceType`. Its credentials are never printed.
             custom_tts_config: Option<CustomTtsConfig> = "CustomTTSConfig" => spec(Rule::Any),
+            // #27, `Variable`.
             /// Variables substituted into the prompt.
             prompt_variables: Option<Vec<Variable>> = "PromptVariables" => spec(Rule::Any).group(Group::Llm),
+            // #28: 240-2000 ms.
             /// Silence that ends an utterance (ASR VAD).
-            vad_silence_time: Option<u64> = "VadSilenceTime" => spec(Rule::Range { min: 240.0, max: 2000.0 }).ms().default("1000"),
+            vad_silence_time: Option<u64> =
+                "VadSilenceTime" => spec(Rule::Range { min: 240.0, max: 2000.0 }).ms().default("1000"),
+            // #29, `AICallExtractConfigElement`.
             /// Information to extract from the conversation after the call.
-            extract_config: Option<Vec<ExtractConfigElement>> = "ExtractConfig" => spec(Rule::Any).group(Group::Tools),
+            extract_config: Option<Vec<ExtractConfigElement>> =
+                "ExtractConfig" => spec(Rule::Any).group(Group::Tools),
+            // #30 passes it to the LLM, whose protocols (openai, azure) take 0-2.
             /// The LLM's temperature.
             temperature: Option<f64> = "Temperature" => spec(Rule::Range { min: 0.0, max: 2.0 }).group(Group::Llm),
+            // #31, `Variable`.
             /// General variables: prompt and greeting variables, welcome-message-delay (s), dify-inputs-*.
             variables: Option<Vec<Variable>> = "Variables" => spec(Rule::Any).group(Group::Llm),
+            // #32: nucleus sampling's top_p is a probability, 0-1.
             /// The LLM's top_p.
             top_p: Option<f64> = "TopP" => spec(Rule::Range { min: 0.0, max: 1.0 }).group(Group::Llm),
+            // #33: 0-3.
             /// Far-field voice suppression, 0 (off) to 3; 2 is recommended.
             vad_level: Option<u64> = "VadLevel" => spec(Rule::Range { min: 0.0, max: 3.0 }).default("0"),
+            // #34, `ToneWordInfo`.
             /// Filler words played while the LLM is slow to answer.
             tone_word: Option<ToneWord> = "ToneWord" => spec(Rule::Any),
+            // #35.
             /// Play the "AI-generated" compliance tone; false makes labelling the call your duty.
             enable_compliance_audio: Option<bool> = "EnableComplianceAudio" => spec(Rule::Any).default("true"),
+            // #36.
             /// Detect voicemail.
-            enable_voicemail_detection: Option<bool> = "EnableVoicemailDetection" => spec(Rule::Any).group(Group::CallControl),
+            enable_voicemail_detection: Option<bool> =
+                "EnableVoicemailDetection" => spec(Rule::Any).group(Group::CallControl),
+            // #37: only 0 is documented; others are the service's business.
             /// What to do on voicemail: 0 hangs up.
-            voicemail_action: Option<u64> = "VoicemailAction" => spec(Rule::Any).default("0").group(Group::CallControl),
+            voicemail_action: Option<u64> =
+                "VoicemailAction" => spec(Rule::Any).default("0").group(Group::CallControl),
+            // #38: fields merged into the LLM's request body, so a JSON object.
             /// Extra fields for the LLM's request body: a JSON object (or its text).
             llm_extra_body: Option<String> = "LLMExtraBody" => spec(Rule::JsonObject).json().group(Group::Llm),
+            // #39: milliseconds; below a second the value was meant in seconds (or minutes).
             /// The longest the call may last.
-            max_call_duration_ms: Option<u64> = "MaxCallDurationMs" => spec(Rule::Range { min: 1000.0, max: NO_MAX })
-                .ms()
-                .group(Group::CallControl),
+            max_call_duration_ms: Option<u64> =
+                "MaxCallDurationMs" => spec(Rule::Range { min: 1000.0, max: NO_MAX }).ms().group(Group::CallControl),
+            // #40: seconds; no documented minimum.
             /// How long to let it ring (your own numbers only).
-            max_ring_timeout_second: Option<u64> = "MaxRingTimeoutSecond" => spec(Rule::Range { min: 1.0, max: NO_MAX })
-                .seconds()
-                .group(Group::CallControl),
+            max_ring_timeout_second: Option<u64> =
+                "MaxRingTimeoutSecond" => spec(Rule::Any).seconds().group(Group::CallControl),
+            // #41: the documented values.
             /// Background sound.
-            ambient_sound_type: Option<String> = "AmbientSoundType" => spec(Rule::OneOf { values: &AMBIENT_SOUND_TYPES }),
+            ambient_sound_type: Option<String> =
+                "AmbientSoundType" => spec(Rule::OneOf { values: &AMBIENT_SOUND_TYPES }),
+            // #42: [0, 2].
             /// The background sound's volume.
-            ambient_sound_volume: Option<f64> = "AmbientSoundVolume" => spec(Rule::Range { min: 0.0, max: 2.0 }).default("1"),
+            ambient_sound_volume: Option<f64> =
+                "AmbientSoundVolume" => spec(Rule::Range { min: 0.0, max: 2.0 }).default("1"),
+            // #43: [0, 5] s.
             /// How long to queue when the AI agent concurrency is exhausted.
             acquire_timeout_second: Option<u64> = "AcquireTimeoutSecond" => spec(Rule::Range { min: 0.0, max: 5.0 })
                 .seconds()
                 .default("5")
                 .group(Group::CallControl),
+            // #44: "contact product/dev before use"; may hold credentials.
             /// A custom STT configuration (JSON; ask Tencent before using it). Never printed.
-            custom_stt_config: Option<String> = "CustomSTTConfig" => spec(Rule::FreeText).json().secret().group(Group::CallControl),
+            custom_stt_config: Option<String> =
+                "CustomSTTConfig" => spec(Rule::Text).json().secret().group(Group::CallControl),
         }
         , keep: extra via ExtraParams
     }
@@ -204,9 +268,9 @@ record! {
         rules: rules::none,
         fields: {
             /// The function name the LLM calls, unique in the list.
-            transfer_function_name: String = "TransferFunctionName" => spec(Rule::Text).unique(),
+            transfer_function_name: String = "TransferFunctionName" => spec(Rule::Name).unique(),
             /// When the LLM should transfer to a human.
-            transfer_function_desc: String = "TransferFunctionDesc" => spec(Rule::FreeText),
+            transfer_function_desc: String = "TransferFunctionDesc" => spec(Rule::Text),
             /// The id of the skill group to transfer to.
             transfer_skill_group_id: u64 = "TransferSkillGroupId" => spec(Rule::Any),
         }
@@ -220,9 +284,9 @@ record! {
         rules: rules::none,
         fields: {
             /// The function name the LLM calls, unique in the list.
-            transfer_to_agent_name: String = "TransferToAgentName" => spec(Rule::Text).unique(),
+            transfer_to_agent_name: String = "TransferToAgentName" => spec(Rule::Name).unique(),
             /// When the LLM should hand over to this agent.
-            transfer_to_agent_desc: String = "TransferToAgentDesc" => spec(Rule::FreeText),
+            transfer_to_agent_desc: String = "TransferToAgentDesc" => spec(Rule::Text),
             /// The id of the AI agent to transfer to.
             transfer_to_agent_id: u64 = "TransferToAgentId" => spec(Rule::Any),
         }
@@ -236,9 +300,9 @@ record! {
         rules: rules::none,
         fields: {
             /// The variable's name, unique in the list.
-            key: String = "Key" => spec(Rule::Text).unique(),
+            key: String = "Key" => spec(Rule::Name).unique(),
             /// Its value (may be empty).
-            value: String = "Value" => spec(Rule::FreeText).may_be_empty(),
+            value: String = "Value" => spec(Rule::Text).may_be_empty(),
         }
     }
 }
@@ -252,13 +316,13 @@ record! {
             /// The kind of value.
             info_type: String = "InfoType" => spec(Rule::OneOf { values: &INFO_TYPES }),
             /// The name of the information, unique in the list.
-            info_name: String = "InfoName" => spec(Rule::Text).unique(),
+            info_name: String = "InfoName" => spec(Rule::Name).unique(),
             /// What to extract, for the LLM.
-            info_content: Option<String> = "InfoContent" => spec(Rule::FreeText),
+            info_content: Option<String> = "InfoContent" => spec(Rule::Text),
             /// Examples of values.
-            examples: Option<Vec<String>> = "Examples" => spec(Rule::FreeText),
+            examples: Option<Vec<String>> = "Examples" => spec(Rule::Text),
             /// The values to choose from; required when `InfoType` is "Selector".
-            choices: Option<Vec<String>> = "Choices" => spec(Rule::Text),
+            choices: Option<Vec<String>> = "Choices" => spec(Rule::Name),
         }
     }
 }
@@ -284,16 +348,23 @@ record! {
         rules: rules::none,
         fields: {
             /// Neutral filler words.
-            neutral: Option<Vec<String>> = "Neutral" => spec(Rule::Text),
+            neutral: Option<Vec<String>> = "Neutral" => spec(Rule::Name),
             /// Positive filler words.
-            positive: Option<Vec<String>> = "Positive" => spec(Rule::Text),
+            positive: Option<Vec<String>> = "Positive" => spec(Rule::Name),
             /// Negative filler words.
-            negative: Option<Vec<String>> = "Negative" => spec(Rule::Text),
+            negative: Option<Vec<String>> = "Negative" => spec(Rule::Name),
         }
     }
 }
 
-crate::schema::serialize_nested!(AiTransferItem, TransferToAgentItem, Variable, ExtractConfigElement, ToneWord, ZhToneWords);
+crate::schema::serialize_nested!(
+    AiTransferItem,
+    TransferToAgentItem,
+    Variable,
+    ExtractConfigElement,
+    ToneWord,
+    ZhToneWords
+);
 
 /// The 44 wire parameter names of `CreateAICall`, in the service's order.
 pub const PARAMETERS: [&str; CreateAiCallRequest::FIELD_NAMES.len()] = CreateAiCallRequest::FIELD_NAMES;
@@ -319,9 +390,6 @@ pub fn unknown_keyword(key: &str, case: KeyCase) -> Option<Option<String>> {
 /// `ExtraParams`: raw wire parameters the service added after this model, keys kept exactly as given.
 pub(crate) struct ExtraParams;
 
-/// Nesting beyond this in `ExtraParams` values is refused, so walking them cannot exhaust the stack.
-const MAX_EXTRA_DEPTH: usize = 32;
-
 impl Keep for ExtraParams {
     const KEYS: &'static [&'static str] = &[EXTRA_PARAMS];
 
@@ -341,12 +409,13 @@ impl Keep for ExtraParams {
         }
     }
 
-    fn check(kept: &Map<String, Value>, at: At<'_>, c: &mut Checker) {
+    fn check(kept: &Map<String, Value>, at: At<'_>, _names: &'static Names, c: &mut Checker) {
         let extra = at.key(EXTRA_PARAMS);
         for (key, value) in kept {
             let path = extra.key(key);
             if let Some(modelled) = PARAMETERS.iter().find(|p| p.eq_ignore_ascii_case(key)) {
-                let message = format!("`{modelled}` is a modelled parameter: set it directly, not through `ExtraParams`");
+                let message =
+                    format!("`{modelled}` is a modelled parameter: set it directly, not through `ExtraParams`");
                 c.invalid(path, message);
                 continue;
             }
@@ -354,10 +423,13 @@ impl Keep for ExtraParams {
                 && key.chars().next().is_some_and(|ch| ch.is_ascii_uppercase())
                 && key.chars().all(|ch| ch.is_ascii_alphanumeric());
             if !pascal {
-                c.invalid(path, "must be a wire parameter name in PascalCase (ASCII letters and digits, starting upper-case)");
+                c.invalid(
+                    path,
+                    "must be a wire parameter name in PascalCase (ASCII letters and digits, starting upper-case)",
+                );
                 continue;
             }
-            c.raw_value(path, value, 0, MAX_EXTRA_DEPTH);
+            c.raw_depth(path, value, 0);
         }
     }
 
@@ -367,8 +439,7 @@ impl Keep for ExtraParams {
     }
 
     fn show(kept: &Map<String, Value>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Raw parameters may be anything, credentials included: show their keys only.
-        f.debug_set().entries(kept.keys()).finish()
+        fmt::Debug::fmt(&crate::redact::RawMap(kept), f)
     }
 }
 
@@ -393,7 +464,8 @@ impl CreateAiCallRequest {
         if errors.is_empty() {
             return Ok(request);
         }
-        let (_, broken) = rules::check(&request, &ValidationContext::default());
+        // The caller's default country code is not known here: a number without one is not reported.
+        let (_, broken) = rules::check(&request, National::Unknown);
         let independent: Vec<FieldError> =
             broken.into_iter().filter(|rule| !caused_by_parse_error(rule, &errors)).collect();
         errors.extend(independent);
@@ -401,20 +473,24 @@ impl CreateAiCallRequest {
         Err(errors)
     }
 
-    /// Check every rule; `Err` carries all problems, each at its wire path.
+    /// Check every rule, with no default country code; `Err` carries all problems, each at its wire path.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         self.validate_with(&ValidationContext::default())
     }
 
-    /// [`CreateAiCallRequest::validate`] with what the caller's configuration adds (a default country code).
+    /// [`CreateAiCallRequest::validate`] in a context (e.g. the client's default country code).
     pub fn validate_with(&self, context: &ValidationContext) -> Result<(), Vec<FieldError>> {
-        self.normalised(context).map(|_| ())
+        let normalised = self.normalised(context)?;
+        match rules::too_large(wire::len(&normalised)) {
+            Some(problem) => Err(vec![problem]),
+            None => Ok(()),
+        }
     }
 
     /// The request as it goes on the wire (phones and names normalised), or every problem. Borrowed when it
-    /// is already in normal form.
+    /// is already in normal form. The body's size is checked by the callers, which serialise it anyway.
     pub(crate) fn normalised(&self, context: &ValidationContext) -> Result<Cow<'_, Self>, Vec<FieldError>> {
-        let (out, errors) = rules::check(self, context);
+        let (out, errors) = rules::check(self, National::Context(context.default_country_code));
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -423,9 +499,14 @@ impl CreateAiCallRequest {
     }
 
     /// Validate, normalise (phone numbers, canonical voice and language spellings) and give the wire's
-    /// parameters: `CustomTTSConfig` as a JSON string, `extra` merged in.
+    /// parameters: `CustomTTSConfig` as a JSON string, `extra` merged in. No default country code.
     pub fn to_wire(&self) -> Result<Map<String, Value>, Vec<FieldError>> {
-        let body = self.to_wire_body()?;
+        self.to_wire_with(&ValidationContext::default())
+    }
+
+    /// [`CreateAiCallRequest::to_wire`] in a context (e.g. the client's default country code).
+    pub fn to_wire_with(&self, context: &ValidationContext) -> Result<Map<String, Value>, Vec<FieldError>> {
+        let body = self.to_wire_body_with(context)?;
         match serde_json::from_str(&body) {
             Ok(Value::Object(wire)) => Ok(wire),
             _ => Err(vec![FieldError::invalid("", "the request could not be serialised to JSON")]),
@@ -433,17 +514,21 @@ impl CreateAiCallRequest {
     }
 
     /// The exact compact JSON body that is signed and sent: keys in byte order at every level, unset fields left
-    /// out, `extra` merged in.
+    /// out, `extra` merged in. No default country code.
     pub fn to_wire_body(&self) -> Result<String, Vec<FieldError>> {
         self.to_wire_body_with(&ValidationContext::default())
     }
 
-    /// [`CreateAiCallRequest::to_wire_body`] with what the caller's configuration adds.
+    /// [`CreateAiCallRequest::to_wire_body`] in a context (e.g. the client's default country code).
     pub fn to_wire_body_with(&self, context: &ValidationContext) -> Result<String, Vec<FieldError>> {
         let normalised = self.normalised(context)?;
-        wire::body(&normalised).map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])
+        let body = wire::body(&normalised)
+            .map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])?;
+        match rules::too_large(body.len()) {
+            Some(problem) => Err(vec![problem]),
+            None => Ok(body),
+        }
     }
-
 }
 
 /// A rule broken only because a field failed to parse (and so was left unset) would be noise: drop rule errors

@@ -18,7 +18,7 @@ use std::fmt;
 mod values;
 
 /// What a record or field is, for tools: `ccc_aicall::SCHEMA` describes the request this way.
-#[derive(Debug, serde::Serialize)]
+#[derive(serde::Serialize)]
 pub struct RecordSpec {
     /// The Rust type, e.g. `AiTransferItem`.
     pub name: &'static str,
@@ -27,6 +27,15 @@ pub struct RecordSpec {
     /// One line about the type.
     pub doc: &'static str,
     pub fields: &'static [FieldSpec],
+    /// The record's name tables, for tools that resolve keys as its reader does.
+    #[serde(skip)]
+    pub(crate) names: fn() -> &'static Names,
+}
+
+impl fmt::Debug for RecordSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordSpec").field("name", &self.name).field("wire", &self.wire).finish_non_exhaustive()
+    }
 }
 
 impl RecordSpec {
@@ -111,10 +120,10 @@ pub enum Presence {
 pub enum Rule {
     /// Nothing beyond the type.
     Any,
-    /// Text on one line: no control characters.
+    /// A name (a model, a function, a variable, a vendor's id): no control characters.
+    Name,
+    /// Free text (prompts, messages, descriptions): any text the service takes, control characters included.
     Text,
-    /// Text that may hold tabs and line breaks (prompts, descriptions).
-    FreeText,
     /// A credential as pasted: no whitespace, no quotes around it.
     Secret,
     /// An absolute http(s) URL.
@@ -474,22 +483,9 @@ macro_rules! record {
                 wire: $rwire,
                 doc: concat!($($rdoc, "\n"),+),
                 fields: Self::FIELDS,
+                names: <$name as $crate::schema::Record>::names,
             };
 
-            /// Write the declared field at `index` of [`Self::FIELD_NAMES`].
-            fn write_field<S: $crate::schema::Sink>(&self, index: usize, top: bool, sink: &mut S)
-                -> ::std::result::Result<(), S::Error>
-            {
-                let mut k = 0usize;
-                $(
-                    if index == k {
-                        return $crate::schema::Field::write(&self.$field, $wire, top, sink);
-                    }
-                    k += 1;
-                )+
-                let _ = k;
-                Ok(())
-            }
         }
 
         impl $crate::schema::Record for $name {
@@ -533,7 +529,8 @@ macro_rules! record {
                     i += 1;
                 )+
                 $(
-                    <$mode as $crate::schema::Keep>::check(&self.$keep, at, c);
+                    let names = <Self as $crate::schema::Record>::names();
+                    <$mode as $crate::schema::Keep>::check(&self.$keep, at, names, c);
                 )?
                 $rules(&out, at, c);
                 match out {
@@ -542,9 +539,30 @@ macro_rules! record {
                 }
             }
 
-            fn write_fields<S: $crate::schema::Sink>(&self, top: bool, sink: &mut S) -> ::std::result::Result<(), S::Error> {
-                for &index in Self::WIRE_ORDER.iter() {
-                    self.write_field(index, top, sink)?;
+            fn write_fields<S: $crate::schema::Sink>(
+                &self,
+                top: bool,
+                sink: &mut S,
+            ) -> ::std::result::Result<(), S::Error> {
+                // One writer per field, in wire order, built at compile time: no dispatch on the field per request.
+                type Writer<S> = fn(&$name, bool, &mut S) -> ::std::result::Result<(), <S as $crate::schema::Sink>::Error>;
+                struct Writers<S>(::std::marker::PhantomData<S>);
+                impl<S: $crate::schema::Sink> Writers<S> {
+                    const DECLARED: [Writer<S>; $name::FIELD_NAMES.len()] = [
+                        $( |r: &$name, top: bool, sink: &mut S| $crate::schema::Field::write(&r.$field, $wire, top, sink), )+
+                    ];
+                    const IN_WIRE_ORDER: [Writer<S>; $name::FIELD_NAMES.len()] = {
+                        let mut out = Self::DECLARED;
+                        let mut i = 0;
+                        while i < out.len() {
+                            out[i] = Self::DECLARED[$name::WIRE_ORDER[i]];
+                            i += 1;
+                        }
+                        out
+                    };
+                }
+                for write in Writers::<S>::IN_WIRE_ORDER.iter() {
+                    write(self, top, sink)?;
                 }
                 $(
                     <$mode as $crate::schema::Keep>::write(&self.$keep, sink)?;
@@ -582,7 +600,8 @@ macro_rules! record {
                     i += 1;
                 )+
                 $(
-                    d.field(stringify!($keep), &$crate::schema::KeptShown::<$mode>(&self.$keep, ::std::marker::PhantomData));
+                    let kept = $crate::schema::KeptShown::<$mode>(&self.$keep, ::std::marker::PhantomData);
+                    d.field(stringify!($keep), &kept);
                 )?
                 d.finish()
             }
@@ -612,7 +631,8 @@ pub(crate) trait Keep {
     /// Keys of the record that hold the kept values (`ExtraParams`), beside the declared fields.
     const KEYS: &'static [&'static str];
     fn read(f: &mut Fields<'_, '_>) -> Map<String, Value>;
-    fn check(kept: &Map<String, Value>, at: At<'_>, c: &mut Checker);
+    /// `names`: the record's name tables.
+    fn check(kept: &Map<String, Value>, at: At<'_>, names: &'static Names, c: &mut Checker);
     fn write<S: Sink>(kept: &Map<String, Value>, sink: &mut S) -> Result<(), S::Error>;
     fn show(kept: &Map<String, Value>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }

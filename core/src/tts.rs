@@ -7,9 +7,9 @@
 //! `***` in `Debug`, and so do the values of settings the model does not know.
 
 use crate::check::Checker;
-use crate::field::{At, FieldError};
-use crate::loose::{describe, suggest, Fields, Spelling};
-use crate::schema::{record, spec, Field, FieldSpec, Keep, Presence, Record, Rule, Sink, Type};
+use crate::field::{At, FieldError, FieldErrorKind};
+use crate::loose::{describe, suggest, Fields, Names, Spelling};
+use crate::schema::{record, spec, Field, FieldSpec, Keep, Presence, Record, RecordSpec, Rule, Sink, Type};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -36,7 +36,7 @@ record! {
         rules: none,
         fields: {
             /// Your Tencent Cloud AppId (a string of digits).
-            app_id: String = "AppId" => spec(Rule::Text),
+            app_id: String = "AppId" => spec(Rule::Name),
             /// The SecretId allowed to call TTS.
             secret_id: String = "SecretId" => spec(Rule::Secret).secret(),
             /// Its SecretKey.
@@ -53,7 +53,7 @@ record! {
             })
             .default("1"),
             /// A custom (cloned) voice id.
-            fast_voice_type: Option<String> = "FastVoiceType" => spec(Rule::Text),
+            fast_voice_type: Option<String> = "FastVoiceType" => spec(Rule::Name),
         }
         , keep: extra via VendorKeys
     }
@@ -66,15 +66,15 @@ record! {
         rules: none,
         fields: {
             /// The TTS model, e.g. speech-01-turbo.
-            model: Option<String> = "Model" => spec(Rule::Text),
+            model: Option<String> = "Model" => spec(Rule::Name),
             /// The TTS endpoint, e.g. https://api.minimax.chat/v1/t2a_v2.
             api_url: Option<String> = "APIUrl" => spec(Rule::Url),
             /// Your MiniMax API key.
             api_key: String = "APIKey" => spec(Rule::Secret).secret(),
             /// Your MiniMax group id.
-            group_id: String = "GroupId" => spec(Rule::Text),
+            group_id: String = "GroupId" => spec(Rule::Name),
             /// The voice id.
-            voice_type: Option<String> = "VoiceType" => spec(Rule::Text),
+            voice_type: Option<String> = "VoiceType" => spec(Rule::Name),
             /// Speech speed, greater than 0.
             speed: Option<f64> = "Speed" => spec(Rule::Positive),
         }
@@ -89,7 +89,7 @@ record! {
         rules: none,
         fields: {
             /// Your Volcano Engine app id.
-            app_id: String = "AppId" => spec(Rule::Text),
+            app_id: String = "AppId" => spec(Rule::Name),
             /// Your access token.
             token: String = "Token" => spec(Rule::Secret).secret(),
             /// Speech speed, greater than 0.
@@ -97,9 +97,9 @@ record! {
             /// Volume, greater than 0.
             volume: Option<f64> = "Volume" => spec(Rule::Positive),
             /// The cluster.
-            cluster: Option<String> = "Cluster" => spec(Rule::Text).default("volcano_tts"),
+            cluster: Option<String> = "Cluster" => spec(Rule::Name).default("volcano_tts"),
             /// The voice id.
-            voice_type: Option<String> = "VoiceType" => spec(Rule::Text),
+            voice_type: Option<String> = "VoiceType" => spec(Rule::Name),
         }
         , keep: extra via VendorKeys
     }
@@ -114,11 +114,11 @@ record! {
             /// Your Azure Speech subscription key.
             subscription_key: String = "SubscriptionKey" => spec(Rule::Secret).secret(),
             /// The Azure region, e.g. chinanorth3.
-            region: String = "Region" => spec(Rule::Text),
+            region: String = "Region" => spec(Rule::Name),
             /// The voice, e.g. zh-CN-XiaoxiaoNeural.
-            voice_name: String = "VoiceName" => spec(Rule::Text),
+            voice_name: String = "VoiceName" => spec(Rule::Name),
             /// The language, e.g. zh-CN.
-            language: String = "Language" => spec(Rule::Text),
+            language: String = "Language" => spec(Rule::Name),
             /// Speech rate, 0.5 to 2.
             rate: Option<f64> = "Rate" => spec(Rule::Range { min: 0.5, max: 2.0 }).default("1"),
         }
@@ -137,7 +137,8 @@ record! {
             /// Your service's URL.
             api_url: String = "APIUrl" => spec(Rule::Url),
             /// The audio format.
-            audio_format: Option<String> = "AudioFormat" => spec(Rule::OneOf { values: &["pcm", "wav"] }).default("wav"),
+            audio_format: Option<String> =
+                "AudioFormat" => spec(Rule::OneOf { values: &["pcm", "wav"] }).default("wav"),
             /// The sample rate in Hz.
             sample_rate: Option<u64> = "SampleRate" => spec(Rule::Range { min: 1.0, max: NO_MAX }).default("16000"),
             /// The number of audio channels.
@@ -150,7 +151,12 @@ record! {
 /// For vendors whose fields have no rule in common.
 fn none<R>(_record: &R, _at: At<'_>, _c: &mut Checker) {}
 
-/// A vendor's `TTSType` key (read before the record, to choose it) and its settings the model does not know.
+/// Every vendor's record, in `TTS_TYPES` order.
+pub static VENDORS: [&RecordSpec; 5] =
+    [TencentTts::SPEC, MinimaxTts::SPEC, VolcengineTts::SPEC, AzureTts::SPEC, CustomHttpTts::SPEC];
+
+/// A vendor's `TTSType` key (read before the record, to choose it) and its settings the model does not know:
+/// sent as given after the known ones (the vendor may take more than API.md lists), logged by name only.
 pub(crate) struct VendorKeys;
 
 impl Keep for VendorKeys {
@@ -158,13 +164,43 @@ impl Keep for VendorKeys {
 
     fn read(f: &mut Fields<'_, '_>) -> Map<String, Value> {
         f.take(TTS_TYPE);
-        f.take_unknown()
+        let kept = f.take_unknown();
+        if !kept.is_empty() {
+            // Keys only: values may be credentials.
+            let keys: Vec<&str> = kept.keys().take(20).map(String::as_str).collect();
+            let at = f.at();
+            log::debug!(
+                target: "ccc_aicall",
+                "{at}: sending {} field(s) this SDK does not know as given: {}",
+                kept.len(),
+                keys.join(", ")
+            );
+            // A required field found missing while reading (a Tencent `VoiceType`) may have been misspelt.
+            let prefix = format!("{at}.");
+            for e in f.errors.iter_mut().filter(|e| e.kind == FieldErrorKind::Missing) {
+                if let Some(name) = e.path.strip_prefix(&prefix) {
+                    e.message.push_str(&misspelt(name, &kept));
+                }
+            }
+        }
+        kept
     }
 
-    fn check(kept: &Map<String, Value>, at: At<'_>, _c: &mut Checker) {
-        if !kept.is_empty() {
-            let keys: Vec<&str> = kept.keys().map(String::as_str).collect();
-            log::debug!(target: "ccc_aicall", "{at}: passing through settings this SDK does not know: {}", keys.join(", "));
+    fn check(kept: &Map<String, Value>, at: At<'_>, names: &'static Names, c: &mut Checker) {
+        for (key, value) in kept {
+            if names.resolve(key, Spelling::Any).is_some() {
+                // Only a struct built in Rust gets here (reading sorts known keys out): it would be sent twice.
+                c.invalid(at.key(key), "is a field of this vendor's: set it directly, not among the unknown fields");
+            } else {
+                c.raw_depth(at.key(key), value, 0);
+            }
+        }
+        // A required field reported missing may have been misspelt among the unknown ones.
+        for name in names.names.iter().filter(|n| **n != TTS_TYPE) {
+            let hint = misspelt(name, kept);
+            if !hint.is_empty() {
+                c.amend_missing(&at.key(name).to_string(), &hint);
+            }
         }
     }
 
@@ -176,9 +212,18 @@ impl Keep for VendorKeys {
     }
 
     fn show(kept: &Map<String, Value>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Unknown settings may be credentials: their names only.
-        f.debug_set().entries(kept.keys()).finish()
+        fmt::Debug::fmt(&crate::redact::UnknownFields(kept), f)
     }
+}
+
+/// For a required field that is missing: `; "SecretKy" was given: a misspelling of it?` when an unknown key is
+/// close to its name, otherwise nothing. (Unknown keys are sent as given, so a misspelt optional field goes out
+/// unnoticed; a misspelt required one is caught here.)
+fn misspelt(name: &str, kept: &Map<String, Value>) -> String {
+    kept.keys()
+        .find(|key| crate::field::closest(key, [name]).is_some())
+        .map(|key| format!("; {key:?} was given: a misspelling of it?"))
+        .unwrap_or_default()
 }
 
 impl CustomTtsConfig {
@@ -269,16 +314,12 @@ impl CustomTtsConfig {
 
 /// One vendor's settings; keys in any spelling, settings the model does not know kept.
 fn read_vendor<R: Record>(map: Map<String, Value>, path: At<'_>, errors: &mut Vec<FieldError>) -> R {
-    let f = &mut Fields::keeping_unknown(map, path, R::names(), Spelling::Any, errors);
+    let f = &mut Fields::open(map, path, R::names(), Spelling::Any, errors);
     R::read_fields(f)
 }
 
 /// The canonical `TTSType`, or `None` once the problem is reported.
-fn read_tts_type(
-    map: &Map<String, Value>,
-    path: At<'_>,
-    errors: &mut Vec<FieldError>,
-) -> Option<&'static str> {
+fn read_tts_type(map: &Map<String, Value>, path: At<'_>, errors: &mut Vec<FieldError>) -> Option<&'static str> {
     let at = path.key(TTS_TYPE);
     let given = ["TTSType", "tts_type", "ttsType"].iter().find_map(|k| map.get(*k).filter(|v| !v.is_null()));
     let Some(given) = given else {

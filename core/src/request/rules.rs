@@ -2,26 +2,31 @@
 //! and checking a whole request. Each rule says where it comes from: API.md section 2 ("#n" is the parameter's
 //! row) or the original API page.
 
-use super::{CreateAiCallRequest, ExtractConfigElement, EXTRA_PARAMS, LANGUAGES, PARAMETERS};
-use crate::check::Checker;
+use super::{CreateAiCallRequest, ExtractConfigElement, EXTRA_PARAMS, LANGUAGES, LLM_TYPES, PARAMETERS};
+use crate::check::{Checker, National};
 use crate::field::{At, FieldError};
+use crate::phone::CountryCode;
 use crate::schema::Record;
 use std::borrow::Cow;
+use url::Url;
 
-/// What the caller's configuration adds to the rules, beyond the request itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The largest request body: Tencent Cloud API 3.0 takes POST requests of up to 10 MB when they are signed with
+/// TC3-HMAC-SHA256 (its "Request Structure" page; 1 MB with the older signatures, which this SDK does not use).
+/// Read as MiB, the larger reading, so that nothing the service takes is refused.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// What checking a request needs to know besides the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ValidationContext {
-    /// Digits of the country calling code for numbers written without one (`86`); `None` refuses such numbers.
-    pub default_country_code: Option<String>,
+    /// Put in front of phone numbers written without a country code (their national trunk prefix dropped);
+    /// without it such numbers are refused.
+    pub default_country_code: Option<CountryCode>,
 }
 
 /// Every rule, on `req`; returns the normalised request and all problems, ordered as the parameters are
 /// documented. The request is copied only when normalising changes something.
-pub(crate) fn check<'a>(
-    req: &'a CreateAiCallRequest,
-    context: &ValidationContext,
-) -> (Cow<'a, CreateAiCallRequest>, Vec<FieldError>) {
-    let mut c = Checker::with_context(context);
+pub(crate) fn check(req: &CreateAiCallRequest, national: National) -> (Cow<'_, CreateAiCallRequest>, Vec<FieldError>) {
+    let mut c = Checker::new(national);
     let out = match req.check_fields(At::Root, &mut c) {
         Some(normalised) => Cow::Owned(normalised),
         None => Cow::Borrowed(req),
@@ -31,45 +36,66 @@ pub(crate) fn check<'a>(
     (out, errors)
 }
 
+/// The problem with a body of `len` bytes, if it is too large to send.
+pub(crate) fn too_large(len: usize) -> Option<FieldError> {
+    (len > MAX_BODY_BYTES).then(|| {
+        FieldError::invalid(
+            "",
+            format!(
+                "the request is {len} bytes as JSON; Tencent Cloud API 3.0 takes at most {MAX_BODY_BYTES} bytes \
+                 (10 MiB) per request"
+            ),
+        )
+    })
+}
+
 /// For records whose fields have no rule in common.
 pub(crate) fn none<R>(_record: &R, _at: At<'_>, _c: &mut Checker) {}
 
 /// The request's own rules, on the normalised request.
 pub(crate) fn request(req: &CreateAiCallRequest, at: At<'_>, c: &mut Checker) {
-    let llm = Some(req.llm_type.as_str()).filter(|l| super::LLM_TYPES.contains(l));
-    // The original page requires SystemPrompt and Model; API.md #6/#7 keep them required for the protocols that
-    // need a model and a prompt (openai, azure, minimax), optional for dify (its app holds them).
+    let llm = Some(req.llm_type.as_str()).filter(|l| LLM_TYPES.contains(l));
+    // API.md section 2: the original page required SystemPrompt and Model; kept for the protocols that need a model
+    // and a prompt (openai, azure, minimax), optional for dify (its app holds them).
     if let Some(llm @ ("openai" | "azure" | "minimax")) = llm {
         let blank = |s: &Option<String>| s.as_deref().map_or(true, |s| s.trim().is_empty());
         if blank(&req.system_prompt) {
-            c.missing(at.key("SystemPrompt"), format!("required when `LLMType` is {llm}: the agent's persona, rules and task"));
+            let message = format!("required when `LLMType` is {llm}: the agent's persona, rules and task");
+            c.missing(at.key("SystemPrompt"), message);
         }
         if blank(&req.model) {
             c.missing(at.key("Model"), format!("required when `LLMType` is {llm}: the model name, e.g. gpt-4o-mini"));
         }
     }
-    // API.md #5: an Azure URL carries `?api-version=...`.
+    // API.md #5: an Azure resource URL carries `?api-version=...`; Azure's `/openai/v1/` endpoints take no version.
+    // A bare resource URL with neither cannot be called.
     if llm == Some("azure") {
-        if let Ok(url) = url::Url::parse(&req.api_url) {
+        if let Ok(url) = Url::parse(&req.api_url) {
             let has_version = url.query_pairs().any(|(k, v)| k == "api-version" && !v.is_empty());
-            if !has_version {
+            if !has_version && !is_azure_v1(&url) {
                 c.invalid(
                     at.key("APIUrl"),
-                    "with `LLMType` azure the URL must carry the api-version query parameter, \
-                     e.g. https://my-resource.openai.azure.com?api-version=2024-06-01",
+                    "with `LLMType` azure the URL must carry the api-version query parameter \
+                     (https://my-resource.openai.azure.com?api-version=2024-06-01) or be a /openai/v1/ endpoint \
+                     (https://my-resource.openai.azure.com/openai/v1/)",
                 );
             }
         }
     }
-    // API.md #8 and the original page: leave VoiceType blank when CustomTTSConfig is used.
+    // API.md #8 and #26: the original page makes them alternatives ("leave VoiceType blank" with CustomTTSConfig).
     if req.voice_type.is_some() && req.custom_tts_config.is_some() {
         c.invalid(
             at.key("VoiceType"),
             "leave `VoiceType` unset when `CustomTTSConfig` is given: they are alternatives",
         );
     }
-    check_tools(req, at, c);
-    // API.md #14: zh-dialect as the primary language takes no other (the service ignores them).
+    // API.md #17-#22 have no rule here: `EndFunctionDesc`, `TransferItems` and `TransferToAgentItems` are taken
+    // whatever their switch says (the service ignores them when it is off, and a campaign item may turn off a switch
+    // its template turned on), and a switch on with no item is not documented as an error.
+    //
+    // The original page: "when the primary language is a Chinese dialect, optional languages are invalid". Listing
+    // them can only be a mistake (whoever lists English expects it recognised), and no template-and-item
+    // composition produces it (an item's `Languages` replaces the template's whole list).
     if let Some(languages) = &req.languages {
         if languages.first().is_some_and(|l| l == LANGUAGES[2]) && languages.len() > 1 {
             c.invalid(
@@ -80,38 +106,19 @@ pub(crate) fn request(req: &CreateAiCallRequest, at: At<'_>, c: &mut Checker) {
     }
 }
 
-/// A tool list and its switch go together.
-fn check_tools(req: &CreateAiCallRequest, at: At<'_>, c: &mut Checker) {
-    if let Some(desc) = &req.end_function_desc {
-        let _ = desc;
-        if req.end_function_enable != Some(true) {
-            c.invalid(at.key("EndFunctionDesc"), "takes effect only with `EndFunctionEnable` set to true");
-        }
-    }
-    let lists = [
-        ("TransferItems", "TransferFunctionEnable", req.transfer_function_enable, req.transfer_items.as_ref().map(Vec::len)),
-        (
-            "TransferToAgentItems",
-            "TransferToAgentEnable",
-            req.transfer_to_agent_enable,
-            req.transfer_to_agent_items.as_ref().map(Vec::len),
-        ),
-    ];
-    for (list, switch, enabled, len) in lists {
-        let len = len.unwrap_or(0);
-        if len > 0 && enabled != Some(true) {
-            c.invalid(at.key(list), format!("takes effect only with `{switch}` set to true"));
-        }
-        if enabled == Some(true) && len == 0 {
-            c.missing(at.key(list), format!("required when `{switch}` is true: at least one item"));
-        }
-    }
+/// Azure OpenAI's v1 API (`https://{resource}.openai.azure.com/openai/v1/`, or behind a gateway) is versionless.
+fn is_azure_v1(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    path.ends_with("/openai/v1") || path.contains("/openai/v1/")
 }
 
-/// API.md, `AICallExtractConfigElement`: Choices is required when InfoType is Selector.
+/// API.md, `AICallExtractConfigElement`: `Choices` is required when `InfoType` is Selector.
 pub(crate) fn extract_element(e: &ExtractConfigElement, at: At<'_>, c: &mut Checker) {
     if e.info_type == "Selector" && e.choices.as_ref().map_or(true, Vec::is_empty) {
-        c.missing(at.key("Choices"), format!("required when `{}` is Selector: the values to choose from", at.key("InfoType")));
+        c.missing(
+            at.key("Choices"),
+            format!("required when `{}` is Selector: the values to choose from", at.key("InfoType")),
+        );
     }
 }
 

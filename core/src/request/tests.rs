@@ -52,9 +52,12 @@ fn tables_resolve_as_a_search_in_order_would() {
         }
     }
     for (names, _) in &sets {
-        for spelling in
-            [Spelling::Caller(KeyCase::Wire), Spelling::Caller(KeyCase::Snake), Spelling::Caller(KeyCase::Camel), Spelling::Any]
-        {
+        for spelling in [
+            Spelling::Caller(KeyCase::Wire),
+            Spelling::Caller(KeyCase::Snake),
+            Spelling::Caller(KeyCase::Camel),
+            Spelling::Any,
+        ] {
             for key in &keys {
                 assert_eq!(names.resolve(key, spelling), search(names.names, key, spelling), "{key}");
             }
@@ -88,7 +91,11 @@ fn every_declaration_is_complete() {
                 assert!(!values.is_empty(), "{}.{wire}", record.name);
             }
             if field.presence != Presence::Optional {
-                assert!(matches!(field.ty, Type::Integer | Type::String), "{}.{wire}: required fields are plain values", record.name);
+                assert!(
+                    matches!(field.ty, Type::Integer | Type::String),
+                    "{}.{wire}: required fields are plain values",
+                    record.name
+                );
             }
         }
     }

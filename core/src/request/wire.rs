@@ -12,6 +12,24 @@ pub(super) fn body(request: &CreateAiCallRequest) -> serde_json::Result<String> 
     serde_json::to_string(request)
 }
 
+/// The length in bytes of the body [`body`] would write, without writing it.
+pub(super) fn len(request: &CreateAiCallRequest) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail; a value serde cannot write would fail the real serialisation too.
+    let _ = serde_json::to_writer(&mut count, request);
+    count.0
+}
+
 /// The request as it would be sent, without validation or normalisation: what `to_wire_body` signs once the
 /// request is valid.
 impl Serialize for CreateAiCallRequest {

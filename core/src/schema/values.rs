@@ -10,7 +10,11 @@ use std::fmt;
 
 /// "required: your CCC application id, a positive integer": the documentation's first line, as a reason.
 fn required(at: At<'_>, spec: &FieldSpec, c: &mut Checker) {
-    c.missing(at, format!("required: {}", as_reason(spec.summary())));
+    let mut message = format!("required: {}", as_reason(spec.summary()));
+    if let Rule::OneOf { values } = spec.rule {
+        message.push_str(&format!(", one of {}", values.join(", ")));
+    }
+    c.missing(at, message);
 }
 
 /// "The CCC application id." -> "the CCC application id" (acronyms keep their case).
@@ -30,6 +34,7 @@ fn unit(spec: &FieldSpec) -> String {
     spec.unit.map(|u| format!(" {}", u.as_str())).unwrap_or_default()
 }
 
+#[inline]
 fn check_u64(value: u64, at: At<'_>, spec: &FieldSpec, c: &mut Checker) {
     match spec.rule {
         Rule::Range { min, max } => {
@@ -43,16 +48,15 @@ fn check_u64(value: u64, at: At<'_>, spec: &FieldSpec, c: &mut Checker) {
                 c.invalid(at, message);
             }
         }
-        Rule::Choice { values } => {
-            if !values.iter().any(|(v, _)| *v == value) {
-                let choices: Vec<String> = values.iter().map(|(v, meaning)| format!("{v} ({meaning})")).collect();
-                c.invalid(at, format!("must be {}; got {value}", choices.join(" or ")));
-            }
+        Rule::Choice { values } if !values.iter().any(|(v, _)| *v == value) => {
+            let choices: Vec<String> = values.iter().map(|(v, meaning)| format!("{v} ({meaning})")).collect();
+            c.invalid(at, format!("must be {}; got {value}", choices.join(" or ")));
         }
         _ => {}
     }
 }
 
+#[inline]
 fn check_f64(value: f64, at: At<'_>, spec: &FieldSpec, c: &mut Checker) {
     match spec.rule {
         Rule::Range { min, max } => c.range_f64(at, value, min, max),
@@ -69,14 +73,13 @@ fn check_f64(value: f64, at: At<'_>, spec: &FieldSpec, c: &mut Checker) {
 }
 
 /// A present string against its rule; `Some` with the normalised text when that differs.
+#[inline]
 fn check_str(value: &str, at: At<'_>, spec: &FieldSpec, c: &mut Checker) -> Option<String> {
     match spec.rule {
-        Rule::Text => {
-            c.text(at, value, false);
+        Rule::Name => {
+            c.name(at, value);
         }
-        Rule::FreeText | Rule::Any => {
-            c.text(at, value, true);
-        }
+        Rule::Text | Rule::Any => {}
         Rule::Secret => c.secret(at, value),
         Rule::Url => {
             c.http_url(at, value);
@@ -96,7 +99,7 @@ fn show_str(value: &str, spec: &FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::R
         return fmt::Debug::fmt(&redact::Redacted(!value.is_empty()), f);
     }
     match spec.rule {
-        Rule::Url => fmt::Debug::fmt(&redact::url(value), f),
+        Rule::Url if !value.is_empty() => fmt::Debug::fmt(&redact::url(value), f),
         Rule::JsonObject => fmt::Debug::fmt(&redact::json_text(value), f),
         _ => fmt::Debug::fmt(value, f),
     }
@@ -106,13 +109,18 @@ impl Field for u64 {
     const TYPE: Type = Type::Integer;
     const PRESENCE: Presence = Presence::Required;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         if spec.presence == Presence::RequiredMayBeEmpty && !f.has(spec.wire) {
-            f.errors.push(crate::field::FieldError::missing(f.path(spec.wire), format!("required: {}", as_reason(spec.summary()))));
+            f.errors.push(crate::field::FieldError::missing(
+                f.path(spec.wire),
+                format!("required: {}", as_reason(spec.summary())),
+            ));
         }
         f.u64(spec.wire).unwrap_or(0)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         if *self == 0 && spec.presence == Presence::Required {
             required(at, spec, c);
@@ -122,14 +130,17 @@ impl Field for u64 {
         None
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, top: bool, sink: &mut S) -> Result<(), S::Error> {
         // At the top a required field holds 0 for "not set" (struct literals end in `..Default::default()`).
         if top && *self == 0 {
@@ -143,6 +154,7 @@ impl Field for String {
     const TYPE: Type = Type::String;
     const PRESENCE: Presence = Presence::Required;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         if spec.presence == Presence::RequiredMayBeEmpty && !f.has(spec.wire) {
             let message = format!("required (an empty string is allowed): {}", as_reason(spec.summary()));
@@ -151,6 +163,7 @@ impl Field for String {
         f.string(spec.wire).unwrap_or_default()
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         if spec.presence == Presence::Required && self.trim().is_empty() {
             required(at, spec, c);
@@ -159,14 +172,17 @@ impl Field for String {
         check_str(self, at, spec, c)
     }
 
+    #[inline]
     fn show(&self, spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         show_str(self, spec, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         !self.trim().is_empty() && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, top: bool, sink: &mut S) -> Result<(), S::Error> {
         if top && self.is_empty() {
             return Ok(());
@@ -179,10 +195,12 @@ impl Field for Option<u64> {
     const TYPE: Type = Type::Integer;
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.u64(spec.wire)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         if let Some(value) = self {
             check_u64(*value, at, spec, c);
@@ -190,14 +208,17 @@ impl Field for Option<u64> {
         None
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self.is_some() && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(value) => sink.entry(key, value),
@@ -210,10 +231,12 @@ impl Field for Option<f64> {
     const TYPE: Type = Type::Number;
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.f64(spec.wire)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         if let Some(value) = self {
             check_f64(*value, at, spec, c);
@@ -221,14 +244,17 @@ impl Field for Option<f64> {
         None
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self.is_some() && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, top: bool, sink: &mut S) -> Result<(), S::Error> {
         // Validation refuses a number that is not finite; unvalidated, JSON has no such number: at the top it is
         // left out, inside a nested object it is written `null`, as a `serde_json::Map` would print it.
@@ -243,22 +269,27 @@ impl Field for Option<bool> {
     const TYPE: Type = Type::Boolean;
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.bool(spec.wire)
     }
 
+    #[inline]
     fn check(&self, _at: At<'_>, _spec: &'static FieldSpec, _c: &mut Checker) -> Option<Self> {
         None
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self.is_some() && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(value) => sink.entry(key, value),
@@ -271,6 +302,7 @@ impl Field for Option<String> {
     const TYPE: Type = Type::String;
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         match spec.ty {
             Type::JsonText => f.json_text(spec.wire),
@@ -278,6 +310,7 @@ impl Field for Option<String> {
         }
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         let value = self.as_deref()?;
         if spec.blank_is_unset && value.trim().is_empty() {
@@ -286,6 +319,7 @@ impl Field for Option<String> {
         check_str(value, at, spec, c).map(Some)
     }
 
+    #[inline]
     fn show(&self, spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Some(value) => {
@@ -297,10 +331,12 @@ impl Field for Option<String> {
         }
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self.as_deref().is_some_and(|s| !s.trim().is_empty()) && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(value) => sink.entry(key, value),
@@ -313,10 +349,12 @@ impl Field for Option<Vec<String>> {
     const TYPE: Type = Type::StringList;
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.strings(spec.wire)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         let items = self.as_ref()?;
         if !c.list_len(at, items.len(), spec.min_items, spec.max_items) {
@@ -347,14 +385,17 @@ impl Field for Option<Vec<String>> {
         normalised.map(Some)
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, other: &Self) -> bool {
         self.is_some() && self == other
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(value) => sink.entry(key, value),
@@ -367,10 +408,12 @@ impl<R: Record> Field for Option<Vec<R>> {
     const TYPE: Type = Type::ObjectList { record: R::SPEC };
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.objects(spec.wire, R::names(), R::read_fields)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         let items = self.as_ref()?;
         if !c.list_len(at, items.len(), spec.min_items, spec.max_items) {
@@ -386,14 +429,17 @@ impl<R: Record> Field for Option<Vec<R>> {
         normalised.map(Some)
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, _other: &Self) -> bool {
         false
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(items) => sink.entry(key, &NestedList(items)),
@@ -406,22 +452,27 @@ impl<R: Record> Field for Option<R> {
     const TYPE: Type = Type::Object { record: R::SPEC };
     const PRESENCE: Presence = Presence::Optional;
 
+    #[inline]
     fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
         f.object(spec.wire, R::names(), R::read_fields)
     }
 
+    #[inline]
     fn check(&self, at: At<'_>, _spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
         self.as_ref()?.check_fields(at, c).map(Some)
     }
 
+    #[inline]
     fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 
+    #[inline]
     fn same(&self, _other: &Self) -> bool {
         false
     }
 
+    #[inline]
     fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Some(record) => sink.entry(key, &Nested(record)),
