@@ -2,6 +2,24 @@
 //!
 //! The core owns all behaviour: the typed request and its validation, TC3 signing, the HTTPS client with
 //! safe retries and a rate limiter, and typed errors. The Python and Node packages only convert.
+//!
+//! Layers, bottom up; a module imports only from the layers below its own:
+//! 1. field names and problems (`field`), loose input (`loose`), rule collection (`check`), redaction
+//!    (`redact`), phone numbers (`phone`);
+//! 2. the declaration machinery (`schema`);
+//! 3. the TTS vendors (`tts`), then the request (`request`), both declared with the schema;
+//! 4. signing, configuration, errors, the client and campaigns.
+
+pub mod check;
+pub mod field;
+pub(crate) mod loose;
+pub mod phone;
+pub(crate) mod redact;
+
+pub mod schema;
+
+pub mod request;
+pub mod tts;
 
 pub mod campaign;
 pub mod client;
@@ -9,16 +27,10 @@ pub mod config;
 pub mod credential;
 pub mod envelope;
 pub mod error;
-pub mod field;
 pub mod logging;
-pub mod phone;
 pub mod ratelimit;
-mod redact;
-pub mod request;
 pub mod retry;
 pub mod signer;
-pub mod tts;
-pub mod validate;
 
 pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
 pub use client::{AiCallResult, CancellationToken, Client};
@@ -29,10 +41,11 @@ pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;
 pub use request::{
-    AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords, PARAMETERS,
+    AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, ValidationContext, Variable, ZhToneWords,
+    PARAMETERS, SCHEMA,
 };
+pub use schema::{FieldSpec, RecordSpec};
 pub use tts::{AzureTts, CustomHttpTts, CustomTtsConfig, MinimaxTts, TencentTts, VolcengineTts};
-pub use validate::ValidationContext;
 
 /// The API version of `CreateAICall` and its sibling actions.
 pub const API_VERSION: &str = "2020-02-10";

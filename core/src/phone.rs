@@ -102,30 +102,53 @@ pub(crate) fn normalize_or_why(
     if digits.is_empty() {
         return Err(Problem::Other("has no digits".to_string()));
     }
-    let international = if plus {
-        digits
+    // One allocation: `00`, then the international digits (this runs for every number of every call).
+    let mut out = String::with_capacity(digits.len() + 5);
+    out.push_str("00");
+    if plus {
+        out.push_str(&digits);
     } else if let Some(after) = digits.strip_prefix("00") {
-        after.to_string()
+        out.push_str(after);
     } else {
         match default_country_code {
-            Some(code) => with_country_code(code, &digits),
+            Some(code) => push_with_country_code(&mut out, code, &digits),
             None => return Err(Problem::NoCountryCode),
         }
-    };
-    check_international(&international, if plus { "+" } else { "00" }).map_err(Problem::Other)?;
-    Ok(format!("00{international}"))
+    }
+    check_international(&out[2..], if plus { "+" } else { "00" }).map_err(Problem::Other)?;
+    Ok(out)
 }
 
-/// `code` and the national number `national`, its trunk prefix dropped when what remains has a possible length
-/// (the `8` of Russia's `8 800 ...` goes; the `8` of `800 ...` written without it stays).
-fn with_country_code(code: CountryCode, national: &str) -> String {
+/// Append `code` and the national number `national`, its trunk prefix dropped when what remains has a possible
+/// length (the `8` of Russia's `8 800 ...` goes; the `8` of `800 ...` written without it stays).
+fn push_with_country_code(out: &mut String, code: CountryCode, national: &str) {
     let national = match entry(code.0) {
         Some((_, trunk, lengths)) if !trunk.is_empty() => {
             national.strip_prefix(trunk).filter(|rest| lengths.contains(&(rest.len() as u8))).unwrap_or(national)
         }
         _ => national,
     };
-    format!("{code}{national}")
+    push_decimal(out, code.0);
+    out.push_str(national);
+}
+
+/// `n` in decimal, without the formatting machinery.
+fn push_decimal(out: &mut String, n: u16) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// How many decimal digits `n` has.
+fn decimal_len(n: u16) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
 }
 
 /// The digits after the international prefix (`+` or `00`, named `prefix` in messages) must start with a known
@@ -141,7 +164,7 @@ fn check_international(digits: &str, prefix: &str) -> std::result::Result<(), St
             digits.len()
         ));
     }
-    let national = &digits[code.to_string().len()..];
+    let national = &digits[decimal_len(code)..];
     let n = national.len();
     if lengths.contains(&(n as u8)) {
         return Ok(());

@@ -1,9 +1,18 @@
 //! What `Debug` prints for values that may carry credentials: URLs with a key in their query or user info, JSON
 //! with an `api_key` field, vendor fields this SDK does not know. Printing too little is safe; too much is a leak.
 
-use crate::validate::MAX_DEPTH;
+use crate::check::MAX_DEPTH;
 use serde_json::{Map, Value};
 use std::fmt::{self, Write};
+
+/// Prints `***` in place of a secret that is set (and `""` for an empty one).
+pub(crate) struct Redacted(pub(crate) bool);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "\"***\"" } else { "\"\"" })
+    }
+}
 
 /// Query parameters whose values are shown: those known to be harmless.
 const HARMLESS_QUERY: [&str; 1] = ["api-version"];

@@ -1,24 +1,26 @@
-//! `CustomTTSConfig`: one typed variant per `TTSType` (API.md section 2).
+//! `CustomTTSConfig`: one record per `TTSType`, each declared once with [`record!`] (API.md section 2).
 //!
 //! The service takes this parameter as a JSON *string*. It is written with `TTSType` first and then the fields
-//! in the documented order, so the same config always becomes the same bytes (and the same signature).
-//! Credentials (`SecretId`, `SecretKey`, `APIKey`, `Token`, `SubscriptionKey`) print as `***` in `Debug`.
+//! in the documented order, so the same config always becomes the same bytes (and the same signature). Settings
+//! of a vendor that this model does not know are passed through after the known ones (the vendors add settings
+//! more often than the service documents them), and logged at debug level by name only. Credentials print as
+//! `***` in `Debug`, and so do the values of settings the model does not know.
 
-use crate::field::{At, FieldError};
-use crate::redact::UnknownFields;
-use crate::request::input::{describe, suggest, Fields, Names, Spelling};
-use crate::request::{shown_url, Redacted};
-use crate::validate::Checker;
-use serde::{Serialize, Serializer};
+use crate::check::Checker;
+use crate::field::{At, FieldError, FieldErrorKind};
+use crate::loose::{describe, suggest, Fields, Names, Spelling};
+use crate::schema::{record, spec, Field, FieldSpec, Keep, Presence, Record, RecordSpec, Rule, Sink, Type};
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 
 /// The documented `TTSType` values.
 pub const TTS_TYPES: [&str; 5] = ["tencent", "minimax", "volcengine", "azure", "custom"];
+const TTS_TYPE: &str = "TTSType";
+const NO_MAX: f64 = f64::INFINITY;
 
 /// A custom TTS vendor and its settings.
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(tag = "TTSType", rename_all = "lowercase")]
+#[derive(Clone, PartialEq)]
 pub enum CustomTtsConfig {
     Tencent(TencentTts),
     Minimax(MinimaxTts),
@@ -27,139 +29,202 @@ pub enum CustomTtsConfig {
     Custom(CustomHttpTts),
 }
 
-/// Tencent Cloud TTS.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TencentTts {
-    pub app_id: String,
-    pub secret_id: String,
-    pub secret_key: String,
-    /// Voice id from the Tencent TTS voice list, e.g. 101001.
-    pub voice_type: u64,
-    /// -2 to 6 (0 = 1.0x, 6 = 2.5x), at most two decimals.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speed: Option<f64>,
-    /// 0 to 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume: Option<u64>,
-    /// 1 Chinese (default), 2 English, 3 Japanese.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_language: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fast_voice_type: Option<String>,
-    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
-    /// lists. `Debug` shows only values known to be harmless.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// Tencent Cloud TTS (`TTSType` "tencent").
+    pub struct TencentTts as "tencent" {
+        order: Declared,
+        rules: none,
+        fields: {
+            /// Your Tencent Cloud AppId (a string of digits).
+            app_id: String = "AppId" => spec(Rule::Name),
+            /// The SecretId allowed to call TTS.
+            secret_id: String = "SecretId" => spec(Rule::Secret).secret(),
+            /// Its SecretKey.
+            secret_key: String = "SecretKey" => spec(Rule::Secret).secret(),
+            /// A Tencent TTS voice id, e.g. 101001.
+            voice_type: u64 = "VoiceType" => spec(Rule::Any).may_be_empty(),
+            /// -2 to 6 (0 is 1.0x, 6 is 2.5x), at most two decimals.
+            speed: Option<f64> = "Speed" => spec(Rule::Range { min: -2.0, max: 6.0 }).decimals(2),
+            /// 0 to 10.
+            volume: Option<u64> = "Volume" => spec(Rule::Range { min: 0.0, max: 10.0 }),
+            /// The primary language.
+            primary_language: Option<u64> = "PrimaryLanguage" => spec(Rule::Choice {
+                values: &[(1, "Chinese"), (2, "English"), (3, "Japanese")],
+            })
+            .default("1"),
+            /// A custom (cloned) voice id.
+            fast_voice_type: Option<String> = "FastVoiceType" => spec(Rule::Name),
+        }
+        , keep: extra via VendorKeys
+    }
 }
 
-/// MiniMax TTS.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct MinimaxTts {
-    /// e.g. `speech-01-turbo`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// e.g. `https://api.minimax.chat/v1/t2a_v2`.
-    #[serde(rename = "APIUrl", skip_serializing_if = "Option::is_none")]
-    pub api_url: Option<String>,
-    #[serde(rename = "APIKey")]
-    pub api_key: String,
-    pub group_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voice_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speed: Option<f64>,
-    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
-    /// lists. `Debug` shows only values known to be harmless.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// MiniMax TTS (`TTSType` "minimax").
+    pub struct MinimaxTts as "minimax" {
+        order: Declared,
+        rules: none,
+        fields: {
+            /// The TTS model, e.g. speech-01-turbo.
+            model: Option<String> = "Model" => spec(Rule::Name),
+            /// The TTS endpoint, e.g. https://api.minimax.chat/v1/t2a_v2.
+            api_url: Option<String> = "APIUrl" => spec(Rule::Url),
+            /// Your MiniMax API key.
+            api_key: String = "APIKey" => spec(Rule::Secret).secret(),
+            /// Your MiniMax group id.
+            group_id: String = "GroupId" => spec(Rule::Name),
+            /// The voice id.
+            voice_type: Option<String> = "VoiceType" => spec(Rule::Name),
+            /// Speech speed, greater than 0.
+            speed: Option<f64> = "Speed" => spec(Rule::Positive),
+        }
+        , keep: extra via VendorKeys
+    }
 }
 
-/// Volcano Engine TTS.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct VolcengineTts {
-    pub app_id: String,
-    pub token: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speed: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume: Option<f64>,
-    /// Default `volcano_tts`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voice_type: Option<String>,
-    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
-    /// lists. `Debug` shows only values known to be harmless.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// Volcano Engine TTS (`TTSType` "volcengine").
+    pub struct VolcengineTts as "volcengine" {
+        order: Declared,
+        rules: none,
+        fields: {
+            /// Your Volcano Engine app id.
+            app_id: String = "AppId" => spec(Rule::Name),
+            /// Your access token.
+            token: String = "Token" => spec(Rule::Secret).secret(),
+            /// Speech speed, greater than 0.
+            speed: Option<f64> = "Speed" => spec(Rule::Positive),
+            /// Volume, greater than 0.
+            volume: Option<f64> = "Volume" => spec(Rule::Positive),
+            /// The cluster.
+            cluster: Option<String> = "Cluster" => spec(Rule::Name).default("volcano_tts"),
+            /// The voice id.
+            voice_type: Option<String> = "VoiceType" => spec(Rule::Name),
+        }
+        , keep: extra via VendorKeys
+    }
 }
 
-/// Azure Speech TTS.
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AzureTts {
-    pub subscription_key: String,
-    /// e.g. `chinanorth3`.
-    pub region: String,
-    /// e.g. `zh-CN-XiaoxiaoNeural`.
-    pub voice_name: String,
-    /// e.g. `zh-CN`.
-    pub language: String,
-    /// 0.5 to 2 (default 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate: Option<f64>,
-    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
-    /// lists. `Debug` shows only values known to be harmless.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// Azure Speech TTS (`TTSType` "azure").
+    pub struct AzureTts as "azure" {
+        order: Declared,
+        rules: none,
+        fields: {
+            /// Your Azure Speech subscription key.
+            subscription_key: String = "SubscriptionKey" => spec(Rule::Secret).secret(),
+            /// The Azure region, e.g. chinanorth3.
+            region: String = "Region" => spec(Rule::Name),
+            /// The voice, e.g. zh-CN-XiaoxiaoNeural.
+            voice_name: String = "VoiceName" => spec(Rule::Name),
+            /// The language, e.g. zh-CN.
+            language: String = "Language" => spec(Rule::Name),
+            /// Speech rate, 0.5 to 2.
+            rate: Option<f64> = "Rate" => spec(Rule::Range { min: 0.5, max: 2.0 }).default("1"),
+        }
+        , keep: extra via VendorKeys
+    }
 }
 
-/// Your own TTS service over HTTP (`TTSType` `custom`).
-#[derive(Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CustomHttpTts {
-    #[serde(rename = "APIKey")]
-    pub api_key: String,
-    #[serde(rename = "APIUrl")]
-    pub api_url: String,
-    /// `pcm` or `wav` (default `wav`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_format: Option<String>,
-    /// Default 16000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sample_rate: Option<u64>,
-    /// 1 or 2 (default 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_channel: Option<u64>,
-    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
-    /// lists. `Debug` shows only values known to be harmless.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// Your own TTS service over HTTP (`TTSType` "custom").
+    pub struct CustomHttpTts as "custom" {
+        order: Declared,
+        rules: none,
+        fields: {
+            /// Your service's API key.
+            api_key: String = "APIKey" => spec(Rule::Secret).secret(),
+            /// Your service's URL.
+            api_url: String = "APIUrl" => spec(Rule::Url),
+            /// The audio format.
+            audio_format: Option<String> =
+                "AudioFormat" => spec(Rule::OneOf { values: &["pcm", "wav"] }).default("wav"),
+            /// The sample rate in Hz.
+            sample_rate: Option<u64> = "SampleRate" => spec(Rule::Range { min: 1.0, max: NO_MAX }).default("16000"),
+            /// The number of audio channels.
+            audio_channel: Option<u64> = "AudioChannel" => spec(Rule::Range { min: 1.0, max: 2.0 }).default("1"),
+        }
+        , keep: extra via VendorKeys
+    }
 }
 
-// Each vendor's fields, and `TTSType` (read first, but a key of the same object).
-pub(crate) static TENCENT: Names = Names::new(&[
-    "AppId",
-    "SecretId",
-    "SecretKey",
-    "VoiceType",
-    "Speed",
-    "Volume",
-    "PrimaryLanguage",
-    "FastVoiceType",
-    TTS_TYPE,
-]);
-pub(crate) static MINIMAX: Names =
-    Names::new(&["Model", "APIUrl", "APIKey", "GroupId", "VoiceType", "Speed", TTS_TYPE]);
-pub(crate) static VOLCENGINE: Names =
-    Names::new(&["AppId", "Token", "Speed", "Volume", "Cluster", "VoiceType", TTS_TYPE]);
-pub(crate) static AZURE: Names = Names::new(&["SubscriptionKey", "Region", "VoiceName", "Language", "Rate", TTS_TYPE]);
-pub(crate) static CUSTOM: Names =
-    Names::new(&["APIKey", "APIUrl", "AudioFormat", "SampleRate", "AudioChannel", TTS_TYPE]);
-const TTS_TYPE: &str = "TTSType";
+/// For vendors whose fields have no rule in common.
+fn none<R>(_record: &R, _at: At<'_>, _c: &mut Checker) {}
+
+/// Every vendor's record, in `TTS_TYPES` order.
+pub static VENDORS: [&RecordSpec; 5] =
+    [TencentTts::SPEC, MinimaxTts::SPEC, VolcengineTts::SPEC, AzureTts::SPEC, CustomHttpTts::SPEC];
+
+/// A vendor's `TTSType` key (read before the record, to choose it) and its settings the model does not know:
+/// sent as given after the known ones (the vendor may take more than API.md lists), logged by name only.
+pub(crate) struct VendorKeys;
+
+impl Keep for VendorKeys {
+    const KEYS: &'static [&'static str] = &[TTS_TYPE];
+
+    fn read(f: &mut Fields<'_, '_>) -> Map<String, Value> {
+        f.take(TTS_TYPE);
+        let kept = f.take_unknown();
+        if !kept.is_empty() {
+            // Keys only: values may be credentials.
+            let keys: Vec<&str> = kept.keys().take(20).map(String::as_str).collect();
+            let at = f.at();
+            log::debug!(
+                target: "ccc_aicall",
+                "{at}: sending {} field(s) this SDK does not know as given: {}",
+                kept.len(),
+                keys.join(", ")
+            );
+            // A required field found missing while reading (a Tencent `VoiceType`) may have been misspelt.
+            let prefix = format!("{at}.");
+            for e in f.errors.iter_mut().filter(|e| e.kind == FieldErrorKind::Missing) {
+                if let Some(name) = e.path.strip_prefix(&prefix) {
+                    e.message.push_str(&misspelt(name, &kept));
+                }
+            }
+        }
+        kept
+    }
+
+    fn check(kept: &Map<String, Value>, at: At<'_>, names: &'static Names, c: &mut Checker) {
+        for (key, value) in kept {
+            if names.resolve(key, Spelling::Any).is_some() {
+                // Only a struct built in Rust gets here (reading sorts known keys out): it would be sent twice.
+                c.invalid(at.key(key), "is a field of this vendor's: set it directly, not among the unknown fields");
+            } else {
+                c.raw_depth(at.key(key), value, 0);
+            }
+        }
+        // A required field reported missing may have been misspelt among the unknown ones.
+        for name in names.names.iter().filter(|n| **n != TTS_TYPE) {
+            let hint = misspelt(name, kept);
+            if !hint.is_empty() {
+                c.amend_missing(&at.key(name).to_string(), &hint);
+            }
+        }
+    }
+
+    fn write<S: Sink>(kept: &Map<String, Value>, sink: &mut S) -> Result<(), S::Error> {
+        for (key, value) in kept {
+            sink.entry(key, value)?;
+        }
+        Ok(())
+    }
+
+    fn show(kept: &Map<String, Value>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&crate::redact::UnknownFields(kept), f)
+    }
+}
+
+/// For a required field that is missing: `; "SecretKy" was given: a misspelling of it?` when an unknown key is
+/// close to its name, otherwise nothing. (Unknown keys are sent as given, so a misspelt optional field goes out
+/// unnoticed; a misspelt required one is caught here.)
+fn misspelt(name: &str, kept: &Map<String, Value>) -> String {
+    kept.keys()
+        .find(|key| crate::field::closest(key, [name]).is_some())
+        .map(|key| format!("; {key:?} was given: a misspelling of it?"))
+        .unwrap_or_default()
+}
 
 impl CustomTtsConfig {
     /// The `TTSType` of this config.
@@ -225,211 +290,32 @@ impl CustomTtsConfig {
             }
         };
         let tts_type = read_tts_type(&map, path, errors)?;
-        let names = match tts_type {
-            "tencent" => &TENCENT,
-            "minimax" => &MINIMAX,
-            "volcengine" => &VOLCENGINE,
-            "azure" => &AZURE,
-            _ => &CUSTOM,
-        };
-        let f = &mut Fields::open(map, path, names, Spelling::Any, errors);
-        f.take(TTS_TYPE);
-        let extra = f.take_unknown();
-        if !extra.is_empty() {
-            // Keys only: values may be credentials.
-            let keys: Vec<&str> = extra.keys().take(20).map(String::as_str).collect();
-            log::debug!(
-                target: "ccc_aicall",
-                "CustomTTSConfig ({tts_type}): sending {} field(s) this SDK does not know as given: {}",
-                extra.len(),
-                keys.join(", ")
-            );
-        }
         Some(match tts_type {
-            "tencent" => {
-                if !f.has("VoiceType") {
-                    let message =
-                        format!("required: a Tencent TTS voice id, e.g. 101001{}", misspelt("VoiceType", &extra));
-                    f.errors.push(FieldError::missing(f.path("VoiceType"), message));
-                }
-                CustomTtsConfig::Tencent(TencentTts {
-                    app_id: f.string("AppId").unwrap_or_default(),
-                    secret_id: f.string("SecretId").unwrap_or_default(),
-                    secret_key: f.string("SecretKey").unwrap_or_default(),
-                    voice_type: f.u64("VoiceType").unwrap_or(0),
-                    speed: f.f64("Speed"),
-                    volume: f.u64("Volume"),
-                    primary_language: f.u64("PrimaryLanguage"),
-                    fast_voice_type: f.string("FastVoiceType"),
-                    extra,
-                })
-            }
-            "minimax" => CustomTtsConfig::Minimax(MinimaxTts {
-                model: f.string("Model"),
-                api_url: f.string("APIUrl"),
-                api_key: f.string("APIKey").unwrap_or_default(),
-                group_id: f.string("GroupId").unwrap_or_default(),
-                voice_type: f.string("VoiceType"),
-                speed: f.f64("Speed"),
-                extra,
-            }),
-            "volcengine" => CustomTtsConfig::Volcengine(VolcengineTts {
-                app_id: f.string("AppId").unwrap_or_default(),
-                token: f.string("Token").unwrap_or_default(),
-                speed: f.f64("Speed"),
-                volume: f.f64("Volume"),
-                cluster: f.string("Cluster"),
-                voice_type: f.string("VoiceType"),
-                extra,
-            }),
-            "azure" => CustomTtsConfig::Azure(AzureTts {
-                subscription_key: f.string("SubscriptionKey").unwrap_or_default(),
-                region: f.string("Region").unwrap_or_default(),
-                voice_name: f.string("VoiceName").unwrap_or_default(),
-                language: f.string("Language").unwrap_or_default(),
-                rate: f.f64("Rate"),
-                extra,
-            }),
-            _ => CustomTtsConfig::Custom(CustomHttpTts {
-                api_key: f.string("APIKey").unwrap_or_default(),
-                api_url: f.string("APIUrl").unwrap_or_default(),
-                audio_format: f.string("AudioFormat"),
-                sample_rate: f.u64("SampleRate"),
-                audio_channel: f.u64("AudioChannel"),
-                extra,
-            }),
+            "tencent" => CustomTtsConfig::Tencent(read_vendor(map, path, errors)),
+            "minimax" => CustomTtsConfig::Minimax(read_vendor(map, path, errors)),
+            "volcengine" => CustomTtsConfig::Volcengine(read_vendor(map, path, errors)),
+            "azure" => CustomTtsConfig::Azure(read_vendor(map, path, errors)),
+            _ => CustomTtsConfig::Custom(read_vendor(map, path, errors)),
         })
     }
 
-    /// The vendor rules, collecting problems in `c`. Returns the normalised config (closed sets in canonical
-    /// case) when that differs from this one. Required fields and ranges are the original page's (API.md section
-    /// 2, "CustomTTSConfig"); fields this SDK does not know are the vendor's business.
+    /// The vendor's rules, collecting problems in `c`. Returns the normalised config (closed sets in canonical
+    /// case) when that differs from this one.
     pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> Option<CustomTtsConfig> {
-        let at = |name| path.key(name);
-        let mut normalised = None;
         match self {
-            CustomTtsConfig::Tencent(t) => {
-                // Required: AppId, SecretId, SecretKey, VoiceType (checked when read: 0 is no voice).
-                c.required_name(at("AppId"), &t.app_id);
-                c.secret(at("SecretId"), &t.secret_id);
-                c.secret(at("SecretKey"), &t.secret_key);
-                if let Some(speed) = t.speed {
-                    // [-2, 6], "you can retain two decimal places".
-                    c.range_f64(at("Speed"), speed, -2.0, 6.0);
-                    if speed.is_finite() && ((speed * 100.0).round() - speed * 100.0).abs() > 1e-6 {
-                        c.invalid(at("Speed"), "allows at most two decimals (e.g. 1.25)");
-                    }
-                }
-                if let Some(volume) = t.volume {
-                    // [0, 10].
-                    c.range_u64(at("Volume"), volume, 0, 10);
-                }
-                if let Some(lang) = t.primary_language {
-                    // 1 Chinese, 2 English, 3 Japanese.
-                    c.range_u64(at("PrimaryLanguage"), lang, 1, 3);
-                }
-                c.optional_name(at("FastVoiceType"), t.fast_voice_type.as_deref());
-            }
-            CustomTtsConfig::Minimax(m) => {
-                c.optional_name(at("Model"), m.model.as_deref());
-                if let Some(url) = &m.api_url {
-                    c.http_url(at("APIUrl"), url);
-                }
-                // MiniMax's TTS API authenticates every request with both.
-                c.secret(at("APIKey"), &m.api_key);
-                c.required_name(at("GroupId"), &m.group_id);
-                c.optional_name(at("VoiceType"), m.voice_type.as_deref());
-                if let Some(speed) = m.speed {
-                    // A playback rate: 0 or less plays nothing.
-                    c.positive_f64(at("Speed"), speed);
-                }
-            }
-            CustomTtsConfig::Volcengine(v) => {
-                // Required: AppId, Token.
-                c.required_name(at("AppId"), &v.app_id);
-                c.secret(at("Token"), &v.token);
-                // A playback rate and a gain (default 1.0 each): 0 or less plays nothing.
-                if let Some(speed) = v.speed {
-                    c.positive_f64(at("Speed"), speed);
-                }
-                if let Some(volume) = v.volume {
-                    c.positive_f64(at("Volume"), volume);
-                }
-                c.optional_name(at("Cluster"), v.cluster.as_deref());
-                c.optional_name(at("VoiceType"), v.voice_type.as_deref());
-            }
-            CustomTtsConfig::Azure(a) => {
-                // Required: SubscriptionKey, Region, VoiceName, Language; Rate 0.5-2.
-                c.secret(at("SubscriptionKey"), &a.subscription_key);
-                c.required_name(at("Region"), &a.region);
-                c.required_name(at("VoiceName"), &a.voice_name);
-                c.required_name(at("Language"), &a.language);
-                if let Some(rate) = a.rate {
-                    c.range_f64(at("Rate"), rate, 0.5, 2.0);
-                }
-            }
-            CustomTtsConfig::Custom(h) => {
-                // Required: APIKey, APIUrl; AudioFormat "currently only pcm and wav"; AudioChannel 1 or 2.
-                c.secret(at("APIKey"), &h.api_key);
-                if c.required_name(at("APIUrl"), &h.api_url) {
-                    c.http_url(at("APIUrl"), &h.api_url);
-                }
-                if let Some(format) = &h.audio_format {
-                    if let Some(canonical) = c.one_of(at("AudioFormat"), format, &["pcm", "wav"]) {
-                        if canonical != format {
-                            let audio_format = Some(canonical.to_string());
-                            normalised = Some(CustomTtsConfig::Custom(CustomHttpTts { audio_format, ..h.clone() }));
-                        }
-                    }
-                }
-                if let Some(rate) = h.sample_rate {
-                    // Samples per second: 0 is no audio.
-                    c.range_u64(at("SampleRate"), rate, 1, u64::MAX);
-                }
-                if let Some(channels) = h.audio_channel {
-                    c.range_u64(at("AudioChannel"), channels, 1, 2);
-                }
-            }
-        }
-        let (names, extra) = self.unknown_fields();
-        for (key, value) in extra {
-            if names.resolve(key, Spelling::Any).is_some() {
-                // Only a struct built in Rust gets here (reading sorts known keys out): it would be sent twice.
-                c.invalid(path.key(key), "is a field of this vendor's: set it directly, not among the unknown fields");
-            } else {
-                c.raw_depth(path.key(key), value, 0);
-            }
-        }
-        for name in names.names.iter().filter(|n| **n != TTS_TYPE) {
-            let hint = misspelt(name, extra);
-            if !hint.is_empty() {
-                c.amend_missing(&path.key(name).to_string(), &hint);
-            }
-        }
-        normalised
-    }
-
-    /// This vendor's field names, and the fields given that are not among them.
-    fn unknown_fields(&self) -> (&'static Names, &Map<String, Value>) {
-        match self {
-            CustomTtsConfig::Tencent(t) => (&TENCENT, &t.extra),
-            CustomTtsConfig::Minimax(m) => (&MINIMAX, &m.extra),
-            CustomTtsConfig::Volcengine(v) => (&VOLCENGINE, &v.extra),
-            CustomTtsConfig::Azure(a) => (&AZURE, &a.extra),
-            CustomTtsConfig::Custom(h) => (&CUSTOM, &h.extra),
+            CustomTtsConfig::Tencent(t) => t.check_fields(path, c).map(CustomTtsConfig::Tencent),
+            CustomTtsConfig::Minimax(m) => m.check_fields(path, c).map(CustomTtsConfig::Minimax),
+            CustomTtsConfig::Volcengine(v) => v.check_fields(path, c).map(CustomTtsConfig::Volcengine),
+            CustomTtsConfig::Azure(a) => a.check_fields(path, c).map(CustomTtsConfig::Azure),
+            CustomTtsConfig::Custom(h) => h.check_fields(path, c).map(CustomTtsConfig::Custom),
         }
     }
 }
 
-/// For a required field that is missing: `; "SecretKy" was given: a misspelling of it?` when an unknown key is
-/// close to its name, otherwise nothing. (Unknown keys are sent as given, so a misspelt optional field goes out
-/// unnoticed; a misspelt required one is caught here.)
-fn misspelt(name: &'static str, extra: &Map<String, Value>) -> String {
-    extra
-        .keys()
-        .find(|key| suggest(key, &[name]).is_some())
-        .map(|key| format!("; {key:?} was given: a misspelling of it?"))
-        .unwrap_or_default()
+/// One vendor's settings; keys in any spelling, settings the model does not know kept.
+fn read_vendor<R: Record>(map: Map<String, Value>, path: At<'_>, errors: &mut Vec<FieldError>) -> R {
+    let f = &mut Fields::open(map, path, R::names(), Spelling::Any, errors);
+    R::read_fields(f)
 }
 
 /// The canonical `TTSType`, or `None` once the problem is reported.
@@ -455,11 +341,21 @@ fn read_tts_type(map: &Map<String, Value>, path: At<'_>, errors: &mut Vec<FieldE
     found
 }
 
-/// `serialize_with` for the request's `CustomTTSConfig`: the service takes it as a JSON string.
-pub(crate) fn serialize_as_string<S: Serializer>(config: &Option<CustomTtsConfig>, s: S) -> Result<S::Ok, S::Error> {
-    match config {
-        Some(config) => s.serialize_str(&config.to_json_string()),
-        None => s.serialize_none(),
+crate::schema::serialize_nested!(TencentTts, MinimaxTts, VolcengineTts, AzureTts, CustomHttpTts);
+
+/// The JSON object sent (as a string) for `CustomTTSConfig`: `TTSType` first, then the vendor's fields.
+impl serde::Serialize for CustomTtsConfig {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut sink = crate::schema::MapSink(s.serialize_map(None)?);
+        sink.0.serialize_entry(TTS_TYPE, self.tts_type())?;
+        match self {
+            CustomTtsConfig::Tencent(t) => t.write_fields(false, &mut sink)?,
+            CustomTtsConfig::Minimax(m) => m.write_fields(false, &mut sink)?,
+            CustomTtsConfig::Volcengine(v) => v.write_fields(false, &mut sink)?,
+            CustomTtsConfig::Azure(a) => a.write_fields(false, &mut sink)?,
+            CustomTtsConfig::Custom(h) => h.write_fields(false, &mut sink)?,
+        }
+        sink.0.end()
     }
 }
 
@@ -475,76 +371,33 @@ impl fmt::Debug for CustomTtsConfig {
     }
 }
 
-fn secret(s: &str) -> Redacted {
-    Redacted(!s.is_empty())
-}
+/// The request's `CustomTTSConfig` field.
+impl Field for Option<CustomTtsConfig> {
+    const TYPE: Type = Type::TtsConfig;
+    const PRESENCE: Presence = Presence::Optional;
 
-impl fmt::Debug for TencentTts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TencentTts")
-            .field("app_id", &self.app_id)
-            .field("secret_id", &secret(&self.secret_id))
-            .field("secret_key", &secret(&self.secret_key))
-            .field("voice_type", &self.voice_type)
-            .field("speed", &self.speed)
-            .field("volume", &self.volume)
-            .field("primary_language", &self.primary_language)
-            .field("fast_voice_type", &self.fast_voice_type)
-            .field("extra", &UnknownFields(&self.extra))
-            .finish()
+    fn read(f: &mut Fields<'_, '_>, spec: &'static FieldSpec) -> Self {
+        let value = f.take(spec.wire)?;
+        let at = f.at();
+        CustomTtsConfig::read(value, at.key(spec.wire), f.errors)
     }
-}
 
-impl fmt::Debug for MinimaxTts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MinimaxTts")
-            .field("model", &self.model)
-            .field("api_url", &self.api_url.as_deref().map(shown_url))
-            .field("api_key", &secret(&self.api_key))
-            .field("group_id", &self.group_id)
-            .field("voice_type", &self.voice_type)
-            .field("speed", &self.speed)
-            .field("extra", &UnknownFields(&self.extra))
-            .finish()
+    fn check(&self, at: At<'_>, _spec: &'static FieldSpec, c: &mut Checker) -> Option<Self> {
+        self.as_ref()?.check(at, c).map(Some)
     }
-}
 
-impl fmt::Debug for VolcengineTts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VolcengineTts")
-            .field("app_id", &self.app_id)
-            .field("token", &secret(&self.token))
-            .field("speed", &self.speed)
-            .field("volume", &self.volume)
-            .field("cluster", &self.cluster)
-            .field("voice_type", &self.voice_type)
-            .field("extra", &UnknownFields(&self.extra))
-            .finish()
+    fn show(&self, _spec: &'static FieldSpec, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
     }
-}
 
-impl fmt::Debug for AzureTts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AzureTts")
-            .field("subscription_key", &secret(&self.subscription_key))
-            .field("region", &self.region)
-            .field("voice_name", &self.voice_name)
-            .field("language", &self.language)
-            .field("rate", &self.rate)
-            .field("extra", &UnknownFields(&self.extra))
-            .finish()
+    fn same(&self, _other: &Self) -> bool {
+        false
     }
-}
 
-impl fmt::Debug for CustomHttpTts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CustomHttpTts")
-            .field("api_key", &secret(&self.api_key))
-            .field("api_url", &shown_url(&self.api_url))
-            .field("audio_format", &self.audio_format)
-            .field("sample_rate", &self.sample_rate)
-            .field("audio_channel", &self.audio_channel)
-            .field("extra", &UnknownFields(&self.extra))
-            .finish()
+    fn write<S: Sink>(&self, key: &'static str, _top: bool, sink: &mut S) -> Result<(), S::Error> {
+        match self {
+            Some(config) => sink.entry(key, &config.to_json_string()),
+            None => Ok(()),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The typed request: construction, wire form, secrets in `Debug`, TTS configs and the rules' edges.
 
-use ccc_aicall::validate::{MAX_BODY_BYTES, MAX_DEPTH, MAX_LIST_LEN};
+use ccc_aicall::check::{MAX_DEPTH, MAX_LIST_LEN};
+use ccc_aicall::request::MAX_BODY_BYTES;
 use ccc_aicall::{
     AiTransferItem, AzureTts, CreateAiCallRequest, CustomHttpTts, CustomTtsConfig, FieldErrorKind, KeyCase, MinimaxTts,
     TencentTts, ToneWord, VolcengineTts, PARAMETERS,

@@ -1,8 +1,8 @@
 //! Python objects <-> JSON values, the form the core reads and answers in.
 
 use crate::errors;
+use ccc_aicall::check::MAX_INPUT_DEPTH;
 use ccc_aicall::request::{unconvertible, Step, Unconvertible};
-use ccc_aicall::validate::MAX_INPUT_DEPTH;
 use ccc_aicall::KeyCase;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

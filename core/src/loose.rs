@@ -1,14 +1,11 @@
-//! Reading a request from loose JSON (bindings, emulator): key spellings, types, and every problem collected.
+//! Reading loose JSON objects (what the bindings and the emulator receive): key spellings, types, and every problem
+//! collected at its wire path.
 //!
-//! Only shapes and types are checked here; the rules are in `validate.rs`. A field that fails to parse is left
-//! unset (list elements get a default placeholder so later indices stay right) and reported at its wire path.
+//! Only shapes and types are checked here; rules live in the records' schemas (`schema.rs`) and the request's
+//! cross-field rules. A field that fails to parse is left unset (list elements get a default placeholder so later
+//! indices stay right) and reported.
 
-use super::{
-    AiTransferItem, CreateAiCallRequest, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords,
-    EXTRA_PARAMS, PARAMETERS,
-};
 use crate::field::{closest, At, FieldError, KeyCase};
-use crate::tts::CustomTtsConfig;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -111,7 +108,7 @@ pub(crate) struct Fields<'e, 'p> {
     /// Where the next name looked up is expected: readers take fields in the order they are listed.
     next: usize,
     spelling: Spelling,
-    /// Keys not among `names`, kept as given, for an object that passes them through (see [`Fields::open`]).
+    /// Keys no name stands for, when the object keeps them (a TTS vendor's settings) instead of reporting them.
     unknown: Option<Map<String, Value>>,
     pub(crate) errors: &'e mut Vec<FieldError>,
 }
@@ -125,7 +122,7 @@ impl<'e, 'p> Fields<'e, 'p> {
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
-        Self::build(map, prefix, names, spelling, errors, false)
+        Self::resolve(map, prefix, names, spelling, errors, None)
     }
 
     /// Like [`Fields::new`] for an object whose unknown keys are kept (as given) rather than reported: a vendor's
@@ -137,23 +134,22 @@ impl<'e, 'p> Fields<'e, 'p> {
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
-        Self::build(map, prefix, names, spelling, errors, true)
+        Self::resolve(map, prefix, names, spelling, errors, Some(Map::new()))
     }
 
-    fn build(
+    fn resolve(
         map: Map<String, Value>,
         prefix: At<'p>,
         names: &'static Names,
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
-        open: bool,
+        mut kept: Option<Map<String, Value>>,
     ) -> Self {
         let mut values: Vec<Option<Value>> = vec![None; names.names.len()];
-        let mut kept = open.then(Map::new);
         let mut unknown = 0usize;
         for (key, value) in map {
             let Some(i) = names.index(&key, spelling) else {
-                if let Some(kept) = &mut kept {
+                if let Some(kept) = kept.as_mut() {
                     // `null` means "not set" here as everywhere.
                     if !value.is_null() {
                         kept.insert(key, value);
@@ -202,8 +198,11 @@ impl<'e, 'p> Fields<'e, 'p> {
     /// The index of one of this object's names; the one after the last found is tried first.
     fn slot(&mut self, name: &str) -> Option<usize> {
         let names = self.names.names;
+        // Records read their fields in the order declared, with the very `&'static str`s of their name tables:
+        // comparing addresses first usually spares comparing the text.
+        let same = |expected: &str| std::ptr::eq(expected, name) || expected == name;
         let i = match names.get(self.next) {
-            Some(expected) if *expected == name => self.next,
+            Some(expected) if same(expected) => self.next,
             _ => names.iter().position(|n| *n == name)?,
         };
         self.next = i + 1;
@@ -425,301 +424,5 @@ fn unsigned(value: &Value) -> Result<u64, String> {
             Err("expected a non-negative integer, got a number too large to be exact".into())
         }
         _ => Err("expected a non-negative integer, got a decimal number".to_string()),
-    }
-}
-
-/// One step into a request's input as a caller wrote it: a key (in the caller's spelling) or a list index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// Why a binding could not turn a value of its language into JSON for the core.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Unconvertible {
-    /// NaN or an infinity: JSON has no such number (JavaScript's `JSON.stringify` would send `null`, "not set").
-    NotFinite(f64),
-    /// Nested deeper than [`crate::validate::MAX_INPUT_DEPTH`].
-    TooDeep,
-    /// An integer that fits in no 64-bit integer.
-    IntegerOutOfRange,
-}
-
-/// The problem with a value of a request's input that a binding could not convert, at the wire path of `steps`
-/// (keys the model knows are given their wire names, so the problem renders in each caller's case like any other;
-/// keys it does not know, such as those under `ExtraParams`, are kept as written).
-pub fn unconvertible(steps: &[Step<'_>], case: KeyCase, problem: Unconvertible) -> FieldError {
-    let message = match problem {
-        Unconvertible::NotFinite(n) => format!("must be a finite number, not {n}"),
-        Unconvertible::TooDeep => {
-            format!("is nested more than {} levels deep", crate::validate::MAX_INPUT_DEPTH)
-        }
-        Unconvertible::IntegerOutOfRange => "is an integer too large for 64 bits".to_string(),
-    };
-    FieldError::invalid(wire_path(steps, case), message)
-}
-
-/// Where the keys of an object in a request are looked up.
-#[derive(Clone, Copy)]
-enum Table {
-    Names(&'static Names, Spelling),
-    /// `CustomTTSConfig`: the fields of every vendor.
-    Tts,
-}
-
-fn wire_path(steps: &[Step<'_>], case: KeyCase) -> String {
-    let caller = Spelling::Caller(case);
-    let mut table = Some(Table::Names(&TOP_LEVEL, caller));
-    let mut out = String::new();
-    for step in steps {
-        match step {
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-            Step::Key(key) => {
-                let wire = match table {
-                    Some(Table::Names(names, spelling)) => names.resolve(key, spelling),
-                    Some(Table::Tts) => {
-                        use crate::tts::{AZURE, CUSTOM, MINIMAX, TENCENT, VOLCENGINE};
-                        [&TENCENT, &MINIMAX, &VOLCENGINE, &AZURE, &CUSTOM]
-                            .iter()
-                            .find_map(|names| names.resolve(key, Spelling::Any))
-                    }
-                    None => None,
-                };
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(wire.unwrap_or(key));
-                table = wire.and_then(|wire| match wire {
-                    "TransferItems" => Some(Table::Names(&TRANSFER_ITEM, caller)),
-                    "TransferToAgentItems" => Some(Table::Names(&TRANSFER_TO_AGENT_ITEM, caller)),
-                    "PromptVariables" | "Variables" => Some(Table::Names(&VARIABLE, caller)),
-                    "ExtractConfig" => Some(Table::Names(&EXTRACT_ELEMENT, caller)),
-                    "ToneWord" => Some(Table::Names(&TONE_WORD, caller)),
-                    "ZHToneWords" => Some(Table::Names(&ZH_TONE_WORDS, caller)),
-                    "CustomTTSConfig" => Some(Table::Tts),
-                    _ => None,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The top-level parameters and `ExtraParams`.
-pub(crate) static TOP_LEVEL: Names = Names::new(&TOP_LEVEL_NAMES);
-const TOP_LEVEL_NAMES: [&str; PARAMETERS.len() + 1] = {
-    let mut names = [EXTRA_PARAMS; PARAMETERS.len() + 1];
-    let mut i = 0;
-    while i < PARAMETERS.len() {
-        names[i] = PARAMETERS[i];
-        i += 1;
-    }
-    names
-};
-static TRANSFER_ITEM: Names = Names::new(&["TransferFunctionName", "TransferFunctionDesc", "TransferSkillGroupId"]);
-static TRANSFER_TO_AGENT_ITEM: Names = Names::new(&["TransferToAgentName", "TransferToAgentDesc", "TransferToAgentId"]);
-static VARIABLE: Names = Names::new(&["Key", "Value"]);
-static EXTRACT_ELEMENT: Names = Names::new(&["InfoType", "InfoName", "InfoContent", "Examples", "Choices"]);
-static TONE_WORD: Names = Names::new(&["FirstSentenceTimeout", "ZHToneWords"]);
-static ZH_TONE_WORDS: Names = Names::new(&["Neutral", "Positive", "Negative"]);
-
-/// Read a whole request; problems go to `errors`, and what parsed is returned either way.
-pub(super) fn read_request(
-    map: Map<String, Value>,
-    case: KeyCase,
-    errors: &mut Vec<FieldError>,
-) -> CreateAiCallRequest {
-    let f = &mut Fields::new(map, At::Root, &TOP_LEVEL, Spelling::Caller(case), errors);
-    CreateAiCallRequest {
-        sdk_app_id: f.u64("SdkAppId").unwrap_or(0),
-        callee: f.string("Callee").unwrap_or_default(),
-        llm_type: f.string("LLMType").unwrap_or_default(),
-        api_key: f.string("APIKey").unwrap_or_default(),
-        api_url: f.string("APIUrl").unwrap_or_default(),
-        system_prompt: f.string("SystemPrompt"),
-        model: f.string("Model"),
-        voice_type: f.string("VoiceType"),
-        callers: f.strings("Callers"),
-        welcome_message: f.string("WelcomeMessage"),
-        welcome_type: f.u64("WelcomeType"),
-        welcome_message_priority: f.u64("WelcomeMessagePriority"),
-        max_duration: f.u64("MaxDuration"),
-        languages: f.strings("Languages"),
-        interrupt_mode: f.u64("InterruptMode"),
-        interrupt_speech_duration: f.u64("InterruptSpeechDuration"),
-        end_function_enable: f.bool("EndFunctionEnable"),
-        end_function_desc: f.string("EndFunctionDesc"),
-        transfer_function_enable: f.bool("TransferFunctionEnable"),
-        transfer_items: f.objects("TransferItems", &TRANSFER_ITEM, |g| AiTransferItem {
-            transfer_function_name: g.string("TransferFunctionName").unwrap_or_default(),
-            transfer_function_desc: g.string("TransferFunctionDesc").unwrap_or_default(),
-            transfer_skill_group_id: g.u64("TransferSkillGroupId").unwrap_or(0),
-        }),
-        transfer_to_agent_enable: f.bool("TransferToAgentEnable"),
-        transfer_to_agent_items: f.objects("TransferToAgentItems", &TRANSFER_TO_AGENT_ITEM, |g| TransferToAgentItem {
-            transfer_to_agent_name: g.string("TransferToAgentName").unwrap_or_default(),
-            transfer_to_agent_desc: g.string("TransferToAgentDesc").unwrap_or_default(),
-            transfer_to_agent_id: g.u64("TransferToAgentId").unwrap_or(0),
-        }),
-        notify_duration: f.u64("NotifyDuration"),
-        notify_message: f.string("NotifyMessage"),
-        notify_max_count: f.u64("NotifyMaxCount"),
-        custom_tts_config: f.take("CustomTTSConfig").and_then(|v| {
-            let prefix = f.at();
-            CustomTtsConfig::read(v, prefix.key("CustomTTSConfig"), f.errors)
-        }),
-        prompt_variables: f.objects("PromptVariables", &VARIABLE, read_variable),
-        vad_silence_time: f.u64("VadSilenceTime"),
-        extract_config: f.objects("ExtractConfig", &EXTRACT_ELEMENT, |g| ExtractConfigElement {
-            info_type: g.string("InfoType").unwrap_or_default(),
-            info_name: g.string("InfoName").unwrap_or_default(),
-            info_content: g.string("InfoContent"),
-            examples: g.strings("Examples"),
-            choices: g.strings("Choices"),
-        }),
-        temperature: f.f64("Temperature"),
-        variables: f.objects("Variables", &VARIABLE, read_variable),
-        top_p: f.f64("TopP"),
-        vad_level: f.u64("VadLevel"),
-        tone_word: f.object("ToneWord", &TONE_WORD, |g| ToneWord {
-            first_sentence_timeout: g.f64("FirstSentenceTimeout"),
-            zh_tone_words: g.object("ZHToneWords", &ZH_TONE_WORDS, |h| ZhToneWords {
-                neutral: h.strings("Neutral"),
-                positive: h.strings("Positive"),
-                negative: h.strings("Negative"),
-            }),
-        }),
-        enable_compliance_audio: f.bool("EnableComplianceAudio"),
-        enable_voicemail_detection: f.bool("EnableVoicemailDetection"),
-        voicemail_action: f.u64("VoicemailAction"),
-        llm_extra_body: f.json_text("LLMExtraBody"),
-        max_call_duration_ms: f.u64("MaxCallDurationMs"),
-        max_ring_timeout_second: f.u64("MaxRingTimeoutSecond"),
-        ambient_sound_type: f.string("AmbientSoundType"),
-        ambient_sound_volume: f.f64("AmbientSoundVolume"),
-        acquire_timeout_second: f.u64("AcquireTimeoutSecond"),
-        custom_stt_config: f.json_text("CustomSTTConfig"),
-        extra: read_extra(f),
-    }
-}
-
-fn read_variable(g: &mut Fields) -> Variable {
-    // `Value` may legitimately be empty, so an absent one is reported here rather than by the rules.
-    if !g.has("Value") {
-        g.errors.push(FieldError::missing(g.path("Value"), "required (an empty string is allowed)"));
-    }
-    Variable { key: g.string("Key").unwrap_or_default(), value: g.string("Value").unwrap_or_default() }
-}
-
-/// `ExtraParams`: raw wire parameters, keys kept exactly as given; `null` entries mean "not set".
-fn read_extra(f: &mut Fields) -> Map<String, Value> {
-    match f.take(EXTRA_PARAMS) {
-        None => Map::new(),
-        Some(Value::Object(mut map)) => {
-            map.retain(|_, v| !v.is_null());
-            map
-        }
-        Some(other) => {
-            f.invalid(f.path(EXTRA_PARAMS), "an object of raw wire parameters", &other);
-            Map::new()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The search the tables replace: the first name, in order, that `key` spells under `spelling`.
-    fn search(names: &[&'static str], key: &str, spelling: Spelling) -> Option<&'static str> {
-        names.iter().copied().find(|wire| {
-            key == *wire
-                || match spelling {
-                    Spelling::Caller(KeyCase::Wire) => false,
-                    Spelling::Caller(case) => case.is_key_of(key, wire),
-                    Spelling::Any => KeyCase::Snake.is_key_of(key, wire) || KeyCase::Camel.is_key_of(key, wire),
-                }
-        })
-    }
-
-    #[test]
-    fn tables_resolve_as_a_search_in_order_would() {
-        let sets: [&Names; 12] = [
-            &TOP_LEVEL,
-            &TRANSFER_ITEM,
-            &TRANSFER_TO_AGENT_ITEM,
-            &VARIABLE,
-            &EXTRACT_ELEMENT,
-            &TONE_WORD,
-            &ZH_TONE_WORDS,
-            &crate::tts::TENCENT,
-            &crate::tts::MINIMAX,
-            &crate::tts::VOLCENGINE,
-            &crate::tts::AZURE,
-            &crate::tts::CUSTOM,
-        ];
-        let mut keys: Vec<String> =
-            ["", "x", "llm_typ", "llmtype", "LLMtype", "sdk_app_id_", "sdkAppID", "extraparams"]
-                .map(String::from)
-                .to_vec();
-        for set in sets {
-            for wire in set.names {
-                for case in [KeyCase::Wire, KeyCase::Snake, KeyCase::Camel] {
-                    keys.push(case.key(wire));
-                    keys.push(case.key(wire).to_ascii_uppercase());
-                }
-            }
-        }
-        for set in sets {
-            for spelling in [
-                Spelling::Caller(KeyCase::Wire),
-                Spelling::Caller(KeyCase::Snake),
-                Spelling::Caller(KeyCase::Camel),
-                Spelling::Any,
-            ] {
-                for key in &keys {
-                    assert_eq!(set.resolve(key, spelling), search(set.names, key, spelling), "{key}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn unconvertible_values_are_reported_at_their_wire_paths() {
-        use Step::{Index, Key};
-        for (steps, case, path) in [
-            (&[Key("temperature")][..], KeyCase::Snake, "Temperature"),
-            (&[Key("tone_word"), Key("first_sentence_timeout")][..], KeyCase::Snake, "ToneWord.FirstSentenceTimeout"),
-            (
-                &[Key("transferItems"), Index(2), Key("transferSkillGroupId")][..],
-                KeyCase::Camel,
-                "TransferItems[2].TransferSkillGroupId",
-            ),
-            (&[Key("custom_tts_config"), Key("speed")][..], KeyCase::Snake, "CustomTTSConfig.Speed"),
-            (
-                &[Key("extra_params"), Key("Future"), Index(0), Key("x_y")][..],
-                KeyCase::Snake,
-                "ExtraParams.Future[0].x_y",
-            ),
-            (&[Key("unknownThing"), Key("a")][..], KeyCase::Camel, "unknownThing.a"),
-        ] {
-            let e = unconvertible(steps, case, Unconvertible::NotFinite(f64::NAN));
-            assert_eq!(e.path, path);
-            assert_eq!(e.message, "must be a finite number, not NaN");
-        }
-        let e = unconvertible(&[Key("extraParams"), Key("Deep")], KeyCase::Camel, Unconvertible::TooDeep);
-        assert_eq!(e.field(KeyCase::Camel), "extraParams.Deep");
-    }
-
-    #[test]
-    fn no_key_is_both_a_wire_name_and_a_cased_one() {
-        // `unknown_keyword` relies on it: wire names start upper-case, their snake and camel spellings lower-case.
-        for wire in TOP_LEVEL.names {
-            assert!(wire.starts_with(|c: char| c.is_ascii_uppercase()), "{wire}");
-            for case in [KeyCase::Snake, KeyCase::Camel] {
-                assert!(case.key(wire).starts_with(|c: char| c.is_ascii_lowercase()), "{wire}");
-            }
-        }
     }
 }
