@@ -1,5 +1,9 @@
 //! Client configuration: every default lives here, resolved once as explicit > environment > default.
 
+mod options;
+
+pub use options::{option, OptionSpec, OptionType, OPTIONS};
+
 use crate::credential::{self, Credentials};
 use crate::error::{Error, Result};
 use crate::phone::CountryCode;
