@@ -5,11 +5,11 @@
 const { inspect } = require('node:util');
 const { fileURLToPath } = require('node:url');
 
-const native = loadNative();
-
 // A path in a variable: the type checker (make lint) takes the module as `any` rather than look for declarations
-// of a file that exists only after a build.
+// of a file that exists only after a build. Declared before the load below reads it.
 const NATIVE_MODULE = './ccc-aicall.node';
+
+const native = loadNative();
 
 function loadNative() {
   try {
