@@ -66,7 +66,7 @@ export interface CallOptions {
   /**
    * Cancels the call. Aborted before the request was sent: the promise rejects with an `AbortError`
    * (`outcomeUnknown: false`; nothing was placed). Aborted while the request was in flight: it rejects with an
-   * `OutcomeUnknownError` (`kind: 'cancelled'`, `outcomeUnknown: true`): the call may have been placed.
+   * `OutcomeUnknownError` (`kind: 'outcome_unknown'`, `outcomeUnknown: true`): the call may have been placed.
    * `signal.reason` is the error's `cause`.
    */
   signal?: AbortSignal;
@@ -552,7 +552,8 @@ export type ErrorKind =
   | 'connection'
   | 'timeout'
   | 'outcome_unknown'
-  | 'cancelled';
+  | 'cancelled'
+  | 'io';
 
 /** Fields that `CccError` subclasses may be constructed with. */
 export interface CccErrorProps {

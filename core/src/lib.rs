@@ -22,7 +22,7 @@ pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemS
 pub use client::{AiCallResult, CancellationToken, Client};
 pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use request::CreateAiCallRequest;
 pub use request::{
