@@ -8,7 +8,7 @@
 pub mod csv;
 pub mod journal;
 
-use crate::client::{AiCallResult, CancellationToken, Client};
+use crate::client::{AiCallResult, BoxFuture, CancellationToken, Client, Hooks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::{FieldError, KeyCase};
 use crate::request::{CreateAiCallRequest, EXTRA_PARAMS, PARAMETERS};
@@ -157,7 +157,9 @@ pub struct CampaignOptions {
     pub refused_retries: u32,
     /// Called once per finished item (also for items skipped because of the journal).
     pub on_progress: Option<ProgressFn>,
-    /// Cancels the campaign: nothing new is dispatched and calls in flight stop (their outcome is then unknown).
+    /// Cancels the campaign: nothing new is dispatched, calls waiting for their turn are not sent, and calls in
+    /// flight stop (their outcome is then unknown). An early stop (an account-wide refusal) does the first two
+    /// only: a call in flight is read to its end.
     pub cancel: CancellationToken,
 }
 
@@ -321,17 +323,21 @@ impl Shared {
         let mut rounds = 0u32;
         // The journal line must be on disk before the request can leave (after the rate limiter's wait, so a
         // kill during the wait leaves nothing to reconcile): that is what makes a crash safe.
-        let before_send = || {
+        let before_send = || -> BoxFuture<'_, Result<()>> {
             let attempt = sent.fetch_add(1, Ordering::SeqCst) + 1;
-            self.journal(Event::Sending {
-                key: key.clone(),
-                index,
-                callee: request.callee.clone(),
-                attempt,
-                at: now_secs(),
-            })
-            .map_err(|e| Error::Config(format!("journal write failed, call not sent: {e}")))
+            let written = self
+                .journal(Event::Sending {
+                    key: key.clone(),
+                    index,
+                    callee: request.callee.clone(),
+                    attempt,
+                    at: now_secs(),
+                })
+                .map_err(|e| Error::Config(format!("journal write failed, call not sent: {e}")));
+            Box::pin(std::future::ready(written))
         };
+        // An early stop (`dispatch`) also keeps calls waiting for their turn from being sent.
+        let hooks = Hooks { stop_unsent: &self.dispatch, before_send: &before_send, on_sent: &|| {} };
         loop {
             if self.dispatch.is_cancelled() {
                 let attempts = sent.load(Ordering::SeqCst);
@@ -344,7 +350,7 @@ impl Shared {
                     attempts,
                 });
             }
-            let outcome = self.client.create_ai_call_hooked(request, &self.options.cancel, &before_send).await;
+            let outcome = self.client.create_ai_call_hooked(request, &self.options.cancel, Some(&hooks)).await;
             let attempts = sent.load(Ordering::SeqCst);
             match outcome {
                 Ok(result) => {

@@ -15,6 +15,8 @@ pub mod ratelimit;
 pub mod request;
 pub mod retry;
 pub mod signer;
+#[cfg(test)]
+mod test_server;
 pub mod tts;
 pub mod validate;
 
