@@ -201,7 +201,15 @@ export interface CampaignItem {
   outcomeUnknown: boolean;
   /** Requests sent for this item in this run (refused attempts included). */
   attempts: number;
+  /**
+   * On the items `onProgress` receives: the campaign's counts when this item finished (`done`, `total`, and one
+   * entry per status). Absent from the report's items.
+   */
+  progress?: CampaignProgress;
 }
+
+/** The running counts of a campaign, from the core: the same numbers the report ends with. */
+export type CampaignProgress = Record<ItemStatus | 'done' | 'total', number>;
 
 /** The outcome of a campaign. */
 export interface CampaignReport {

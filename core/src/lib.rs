@@ -20,7 +20,7 @@ mod test_server;
 pub mod tts;
 pub mod validate;
 
-pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
+pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 pub use client::{AiCallResult, CancellationToken, Client};
 pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
