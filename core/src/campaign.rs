@@ -34,12 +34,25 @@ pub struct Campaign {
     items: Vec<Result<CreateAiCallRequest, Vec<FieldError>>>,
     /// Problems of the campaign as a whole (such as `defaults` not being an object): never skippable.
     general: Vec<FieldError>,
+    /// Where each item came from (`patients.csv line 3`), added to its problems' messages.
+    sources: Vec<String>,
 }
 
 impl Campaign {
     /// From complete requests (Rust callers clone a template and set the callee).
     pub fn new(requests: Vec<CreateAiCallRequest>) -> Self {
-        Campaign { items: requests.into_iter().map(|r| r.validate().map(|_| r)).collect(), general: Vec::new() }
+        Campaign {
+            items: requests.into_iter().map(|r| r.validate().map(|_| r)).collect(),
+            general: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Name where each item came from, in order (e.g. `patients.csv line 3`, see
+    /// [`csv::CsvCalls::sources`]): its validation problems then say so.
+    pub fn with_sources(mut self, sources: Vec<String>) -> Self {
+        self.sources = sources;
+        self
     }
 
     /// From a template and per-call overrides as loose JSON objects in the caller's key case. Top-level keys of an
@@ -52,6 +65,7 @@ impl Campaign {
                 return Campaign {
                     items: Vec::new(),
                     general: vec![FieldError::invalid("Defaults", "must be an object of parameters")],
+                    sources: Vec::new(),
                 }
             }
         };
@@ -67,7 +81,7 @@ impl Campaign {
                 Ok(request)
             })
             .collect();
-        Campaign { items, general: Vec::new() }
+        Campaign { items, general: Vec::new(), sources: Vec::new() }
     }
 
     pub fn len(&self) -> usize {
@@ -78,21 +92,28 @@ impl Campaign {
         self.items.is_empty()
     }
 
-    /// Every problem: the campaign's own, then every item's with its path prefixed by `Calls[i]`.
+    /// Every problem: the campaign's own, then every item's with its path prefixed by `Calls[i]` and its source,
+    /// when known, after the message.
     pub fn problems(&self) -> Vec<FieldError> {
         let items = self
             .items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| item.as_ref().err().map(|errs| (i, errs)))
-            .flat_map(|(i, errs)| errs.iter().map(move |e| prefixed(i, e)));
+            .flat_map(|(i, errs)| self.sourced(i, errs).into_iter().map(move |e| prefixed(i, e)));
         self.general.iter().cloned().chain(items).collect()
+    }
+
+    /// An item's problems with its source after each message.
+    fn sourced(&self, index: usize, errors: &[FieldError]) -> Vec<FieldError> {
+        let Some(source) = self.sources.get(index) else { return errors.to_vec() };
+        errors.iter().map(|e| FieldError { message: format!("{} ({source})", e.message), ..e.clone() }).collect()
     }
 }
 
-fn prefixed(index: usize, e: &FieldError) -> FieldError {
+fn prefixed(index: usize, e: FieldError) -> FieldError {
     let path = if e.path.is_empty() { format!("Calls[{index}]") } else { format!("Calls[{index}].{}", e.path) };
-    FieldError { kind: e.kind, path, message: e.message.clone() }
+    FieldError { path, ..e }
 }
 
 /// Rename the caller's top-level keys to wire names so a template in one spelling and an override in another
@@ -233,5 +254,19 @@ mod tests {
         assert_eq!(run::refused_pause(1), Duration::from_secs(1));
         assert_eq!(run::refused_pause(3), Duration::from_secs(4));
         assert_eq!(run::refused_pause(20), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn problems_name_the_source_of_each_item() {
+        let c = Campaign::from_values(
+            &template(),
+            &[json!({"callee": "+86 130 1234 5678"}), json!({"callee": "abc"})],
+            KeyCase::Snake,
+        )
+        .with_sources(vec!["patients.csv line 2".into(), "patients.csv line 3".into()]);
+        let problems = c.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field(KeyCase::Wire), "Calls[1].Callee");
+        assert!(problems[0].message.ends_with(" (patients.csv line 3)"), "{}", problems[0].message);
     }
 }

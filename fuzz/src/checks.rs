@@ -271,7 +271,8 @@ pub fn csv(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let case = key_case(first);
     let Ok(calls) = csv::parse_calls_csv(text, case) else { return };
-    for call in calls {
+    assert_eq!(calls.lines.len(), calls.calls.len(), "a line number per call");
+    for call in calls.calls {
         assert!(call.is_object(), "a CSV row that is not an object");
         request_value(case, call, text.len());
     }

@@ -96,7 +96,7 @@ pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Va
                 .await
                 .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
                 .map_err(to_napi)?;
-        Ok(Value::Array(calls))
+        Ok(Value::Array(calls.calls))
     })
 }
 

@@ -156,7 +156,7 @@ pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'
 fn read_calls_csv(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyList>> {
     let calls = py.detach(|| core_read_calls_csv(&path, KeyCase::Snake)).map_err(|e| errors::to_py(py, &e))?;
     let list = PyList::empty(py);
-    for call in &calls {
+    for call in &calls.calls {
         list.append(convert::from_json(py, call)?)?;
     }
     Ok(list)

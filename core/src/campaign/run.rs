@@ -292,7 +292,7 @@ impl Client {
                         callee: String::new(),
                         status: ItemStatus::Invalid,
                         result: None,
-                        error: Some(Error::Validation(errors)),
+                        error: Some(Error::Validation(campaign.sourced(index, &errors))),
                         attempts: 0,
                         sent_at: None,
                     });
