@@ -7,7 +7,8 @@
  * (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_SESSION_TOKEN`) or the profile file
  * (`~/.tencentcloud/credentials`), the region from `TENCENTCLOUD_REGION`, the endpoint from `CCC_AICALL_ENDPOINT`,
  * and everything else from the defaults (see `client.config` for what is in force).
- * An unknown option throws a `ConfigurationError` that names it.
+ * An unknown option throws a `ConfigurationError` that names it, and so does a credential given but blank
+ * (`secretId: ''`): leave it out (or `undefined`) to read the environment instead.
  */
 export interface ClientOptions {
   /** The SecretId of a Tencent Cloud API key. */
@@ -44,6 +45,12 @@ export interface ClientOptions {
   proxy?: string;
   /** A PEM file of extra trusted root certificates (a corporate TLS-intercepting proxy, for example). */
   caFile?: string;
+  /**
+   * The country calling code (`'86'` or `'+86'`) put in front of phone numbers written without one
+   * (`'130 1234 5678'` is sent as `'008613012345678'`; a national trunk prefix such as China's leading 0 is
+   * dropped). Without it such numbers are refused with a `ValidationError`.
+   */
+  defaultCountryCode?: string;
 }
 
 /** The configuration a client resolved, without secrets. */

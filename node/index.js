@@ -6,7 +6,7 @@ const { inspect } = require('node:util');
 const { fileURLToPath } = require('node:url');
 
 // A path in a variable: the type checker (make lint) takes the module as `any` rather than look for declarations
-// of a file that exists only after a build. Declared before the load below reads it.
+// of a file that exists only after a build. Declared before `loadNative()` runs: a `const` is not readable earlier.
 const NATIVE_MODULE = './ccc-aicall.node';
 
 const native = loadNative();
@@ -141,12 +141,53 @@ async function run(site, options, start) {
   }
 }
 
-function json(value) {
-  return value === undefined ? undefined : JSON.stringify(value);
+// ---- JSON for the core --------------------------------------------------------------------------
+
+// How deep the core reads input (its MAX_INPUT_DEPTH; serde_json itself stops at 128 levels of JSON text).
+const MAX_INPUT_DEPTH = 100;
+
+// `value` as the JSON text the core reads. JSON has no NaN, Infinity or BigInt (`JSON.stringify` would send the
+// first two as null, "not set", and throw a TypeError for the third), and a value nested deeper than the core
+// reads, or one that contains itself, cannot be sent either. Each is thrown as `ErrorClass` (ValidationError for
+// parameters, ConfigurationError for options) naming where it is, as the caller wrote it under `root`.
+/** @param {{ root?: string, ErrorClass?: typeof ValidationError | typeof ConfigurationError }} [how] */
+function toJson(value, site, how = {}) {
+  const { root = '', ErrorClass = ValidationError } = how;
+  const paths = new Map();
+  let at = root;
+  const refuse = (message) => {
+    const text = at ? `${at}: ${message}` : message;
+    const props = ErrorClass === ValidationError ? { errors: [{ field: at, message }] } : {};
+    return withStack(new ErrorClass(ErrorClass === ValidationError ? `invalid request: ${text}` : text, props), site);
+  };
+  try {
+    return JSON.stringify(value ?? null, function convert(key, v) {
+      // `this` holds `v`; the outermost call's holder is a wrapper JSON.stringify makes, unknown to `paths`.
+      const holder = paths.get(this);
+      at = holder === undefined ? root : childPath(holder.path, key, Array.isArray(this));
+      const depth = holder === undefined ? 0 : holder.depth + 1;
+      if (typeof v === 'number' && !Number.isFinite(v)) throw refuse(`must be a finite number, not ${v}`);
+      if (typeof v === 'bigint') throw refuse('must be a number, not a BigInt (JSON has none): pass Number(value)');
+      if (v !== null && typeof v === 'object') {
+        if (depth >= MAX_INPUT_DEPTH) throw refuse(`is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+        paths.set(v, { path: at, depth });
+      }
+      return v;
+    });
+  } catch (e) {
+    // JSON.stringify finds a cycle right after handing the object that closes it to `convert`, at `at`.
+    if (e instanceof TypeError && /circular/i.test(e.message)) throw refuse('refers to itself (a circular structure)');
+    throw e;
+  }
+}
+
+function childPath(parent, key, inList) {
+  if (inList) return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
 }
 
 function placeCall(nativeClient, params, options, site) {
-  return run(site, options, (handle) => nativeClient.createAiCall(JSON.stringify(params ?? null), handle));
+  return run(site, options, (handle) => nativeClient.createAiCall(toJson(params, site), handle));
 }
 
 let nativeOf;
@@ -159,10 +200,12 @@ class Client {
   }
 
   constructor(options) {
+    const site = callSite(Client);
+    const json = options === undefined ? undefined : toJson(options, site, { ErrorClass: ConfigurationError });
     try {
-      this.#native = new native.NativeClient(json(options));
+      this.#native = new native.NativeClient(json);
     } catch (e) {
-      throw fromNative(e, callSite(Client));
+      throw fromNative(e, site);
     }
   }
 
@@ -176,7 +219,9 @@ class Client {
 
   request(action, params, options) {
     const site = callSite(this.request);
-    return run(site, options, (handle) => this.#native.request(String(action), json(params), handle));
+    return run(site, options, (handle) =>
+      this.#native.request(String(action), params === undefined ? undefined : toJson(params, site), handle),
+    );
   }
 
   /** The configuration in force, without secrets. */
@@ -226,13 +271,14 @@ function runCampaign(nativeClient, calls, options, site) {
   if (onProgress != null && typeof onProgress !== 'function') {
     return Promise.reject(withStack(new ConfigurationError('onProgress must be a function'), site));
   }
-  const optionsJson = JSON.stringify(rest, function keepFunctions(_key, value) {
-    return this === rest && typeof value === 'function' ? '[function]' : value;
-  });
-  const progress = onProgress && progressCallback(onProgress, site, signal);
-  return run(site, { signal }, async (handle) =>
-    toReport(await nativeClient.createAiCalls(JSON.stringify(calls ?? null), optionsJson, progress, handle), site, signal),
+  const shown = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, typeof value === 'function' ? '[function]' : value]),
   );
+  const progress = onProgress && progressCallback(onProgress, site, signal);
+  return run(site, { signal }, async (handle) => {
+    const [callsJson, optionsJson] = [toJson(calls, site, { root: 'calls' }), toJson(shown, site)];
+    return toReport(await nativeClient.createAiCalls(callsJson, optionsJson, progress, handle), site, signal);
+  });
 }
 
 // Called by the native side on this thread, once per finished item and then with null when the campaign ends.
@@ -297,7 +343,7 @@ class Emulator {
 
   /** Start a local CreateAICall service on 127.0.0.1 (a free port unless `port` is given). */
   static async start(options) {
-    return new Emulator(await native.startEmulator(json(options)));
+    return new Emulator(await native.startEmulator(options === undefined ? undefined : JSON.stringify(options)));
   }
 
   constructor(handle) {

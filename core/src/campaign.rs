@@ -231,7 +231,7 @@ mod tests {
     fn every_bad_item_is_reported_with_its_index() {
         let c = Campaign::from_values(
             &template(),
-            &[json!({"callee": "0086130"}), json!({}), json!({"callee": "abc", "vad_level": 9})],
+            &[json!({"callee": "0086 130 1234 5678"}), json!({}), json!({"callee": "abc", "vad_level": 9})],
             KeyCase::Snake,
         );
         let paths: Vec<String> = c.problems().iter().map(|e| e.field(KeyCase::Snake)).collect();

@@ -149,7 +149,8 @@ impl Client {
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
     ) -> Result<AiCallResult> {
-        let body = request.to_wire_body().map_err(Error::Validation)?;
+        let context = crate::ValidationContext { default_country_code: self.inner.config.default_country_code };
+        let body = request.to_wire_body_with(&context).map_err(Error::Validation)?;
         let answer = self.send("CreateAICall", body, cancel, hooks).await?;
         match answer.response.get("SessionId") {
             Some(Value::String(s)) if !s.is_empty() => {

@@ -2,6 +2,7 @@
 
 use crate::credential::{self, Credentials};
 use crate::error::{Error, Result};
+use crate::phone::CountryCode;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,6 +47,9 @@ pub struct ClientConfig {
     pub proxy: Option<String>,
     /// Extra trusted root certificates (PEM), e.g. for a corporate TLS-intercepting proxy.
     pub ca_file: Option<PathBuf>,
+    /// The country calling code (`"86"` or `"+86"`) put in front of phone numbers written without one; without
+    /// it such numbers are refused.
+    pub default_country_code: Option<String>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -63,6 +67,7 @@ impl fmt::Debug for ClientConfig {
             .field("rate_limit", &self.rate_limit)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("ca_file", &self.ca_file)
+            .field("default_country_code", &self.default_country_code)
             .finish()
     }
 }
@@ -82,7 +87,7 @@ pub fn redact_url(raw: &str) -> String {
 }
 
 /// The configuration in force, after defaults and the environment.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ResolvedConfig {
     pub credentials: Credentials,
     pub region: Option<String>,
@@ -98,6 +103,26 @@ pub struct ResolvedConfig {
     pub rate_limit: Option<f64>,
     pub proxy: Option<String>,
     pub ca_file: Option<PathBuf>,
+    pub default_country_code: Option<CountryCode>,
+}
+
+impl fmt::Debug for ResolvedConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResolvedConfig")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("url", &self.url.as_str())
+            .field("host", &self.host)
+            .field("language", &self.language)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("rate_limit", &self.rate_limit)
+            .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("ca_file", &self.ca_file)
+            .field("default_country_code", &self.default_country_code)
+            .finish()
+    }
 }
 
 impl ClientConfig {
@@ -157,6 +182,11 @@ impl ClientConfig {
                 return Err(Error::Config(format!("ca_file {} does not exist or is not a file", path.display())));
             }
         }
+        let default_country_code = self
+            .default_country_code
+            .as_deref()
+            .map(|code| CountryCode::parse(code, "default_country_code"))
+            .transpose()?;
         Ok(ResolvedConfig {
             credentials,
             region,
@@ -169,6 +199,7 @@ impl ClientConfig {
             rate_limit,
             proxy,
             ca_file: self.ca_file.clone(),
+            default_country_code,
         })
     }
 }
@@ -191,24 +222,43 @@ fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Du
 }
 
 /// `ccc.tencentcloudapi.com` -> https; `http://127.0.0.1:8080` as given. Returns the URL and the Host header value.
+/// An endpoint with a user name or password is refused (the service authenticates by signature, and a password
+/// there would end up in every log line that names the endpoint); messages never show that part.
 pub fn parse_endpoint(endpoint: &str) -> Result<(url::Url, String)> {
+    let shown = without_userinfo(endpoint);
     let with_scheme = if endpoint.contains("://") { endpoint.to_string() } else { format!("https://{endpoint}") };
-    let url = url::Url::parse(&with_scheme)
-        .map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a host or URL: {e}")))?;
+    let url = url::Url::parse(&with_scheme).map_err(|e| {
+        Error::Config(format!("endpoint {shown:?} is not a host or URL: {}", without_userinfo(&e.to_string())))
+    })?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(Error::Config(format!("endpoint {endpoint:?} must use http or https")));
+        return Err(Error::Config(format!("endpoint {shown:?} must use http or https")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "endpoint {shown:?} must not carry a user name or password: requests are signed with the secret key"
+        )));
     }
     let Some(host) = url.host_str() else {
-        return Err(Error::Config(format!("endpoint {endpoint:?} has no host")));
+        return Err(Error::Config(format!("endpoint {shown:?} has no host")));
     };
-    if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
-        return Err(Error::Config(format!("endpoint {endpoint:?} must be a bare host or scheme://host[:port]")));
+    if url.path() != "/" || url.query().is_some() {
+        return Err(Error::Config(format!("endpoint {shown:?} must be a bare host or scheme://host[:port]")));
     }
     let host = match url.port() {
         Some(port) => format!("{host}:{port}"),
         None => host.to_string(),
     };
     Ok((url, host))
+}
+
+/// `http://user:password@host/` as `http://***@host/`, by text (the endpoint may not even parse).
+fn without_userinfo(text: &str) -> String {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let end = text[start..].find(['/', '?', '#']).map_or(text.len(), |i| start + i);
+    match text[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -289,6 +339,37 @@ mod tests {
     fn zero_rate_limit_disables() {
         let r = ClientConfig { rate_limit: Some(0.0), ..creds() }.resolve_with(&|_| None, &[]).unwrap();
         assert_eq!(r.rate_limit, None);
+    }
+
+    #[test]
+    fn endpoints_with_user_info_are_refused_without_showing_it() {
+        for endpoint in ["http://:PASSWORD@127.0.0.1:8080", "https://user:PASSWORD@h", "user:PASSWORD@h", "u@h"] {
+            let e =
+                ClientConfig { endpoint: Some(endpoint.into()), ..creds() }.resolve_with(&|_| None, &[]).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Config, "{endpoint}");
+            assert!(!e.to_string().contains("PASSWORD") && e.to_string().contains("***@"), "{e}");
+        }
+        // Not even a URL: the part before '@' is still not shown.
+        let e = parse_endpoint("http://u:PASSWORD@[bad").unwrap_err();
+        assert!(!e.to_string().contains("PASSWORD"), "{e}");
+    }
+
+    #[test]
+    fn default_country_code_is_checked_when_the_client_is_built() {
+        let r = ClientConfig { default_country_code: Some("+86".into()), ..creds() }.resolve_with(&|_| None, &[]);
+        assert_eq!(r.unwrap().default_country_code.map(CountryCode::get), Some(86));
+        for bad in ["", "999", "86a", "+"] {
+            let cfg = ClientConfig { default_country_code: Some(bad.into()), ..creds() };
+            let e = cfg.resolve_with(&|_| None, &[]).unwrap_err();
+            assert!(e.to_string().contains("default_country_code"), "{e}");
+        }
+    }
+
+    #[test]
+    fn debug_of_the_resolved_config_hides_the_proxy_password() {
+        let cfg = ClientConfig { proxy: Some("http://u:PROXYPASS@p:3128".into()), ..creds() };
+        let d = format!("{:?}", cfg.resolve_with(&|_| None, &[]).unwrap());
+        assert!(!d.contains("PROXYPASS") && d.contains("p:3128"), "{d}");
     }
 
     #[test]

@@ -131,6 +131,16 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     profiles: &[PathBuf],
 ) -> Result<Credentials> {
+    // An explicit value that is blank once cleaned is a mistake (an empty environment variable passed on, a
+    // template never filled in), not "not given": falling back to other credentials would sign as someone else.
+    for (name, value) in [("secret_id", secret_id), ("secret_key", secret_key), ("token", token)] {
+        if value.is_some_and(|v| clean(v).is_empty()) {
+            return Err(Error::Config(format!(
+                "{name} was given but is blank (after removing spaces and quotes); pass the value, or leave it \
+                 out to use {ENV_SECRET_ID} / {ENV_SECRET_KEY} / {ENV_SESSION_TOKEN} or the profile file"
+            )));
+        }
+    }
     let (id, key) = (non_empty(secret_id), non_empty(secret_key));
     match (id, key) {
         (Some(secret_id), Some(key)) => {
@@ -210,6 +220,23 @@ mod tests {
         assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("envid", "envkey"));
         assert_eq!(c.token.unwrap().expose(), "tok");
         assert_eq!(c.source, CredentialSource::Environment);
+    }
+
+    #[test]
+    fn explicit_blanks_are_errors_not_a_fallback() {
+        let env = env_of(&[(ENV_SECRET_ID, "envid"), (ENV_SECRET_KEY, "envkey"), (ENV_SESSION_TOKEN, "envtok")]);
+        for (id, key, token, named) in [
+            (Some(""), Some(""), None, "secret_id"),
+            (Some("id"), Some("  '' "), None, "secret_key"),
+            (Some(" \" \" "), None, None, "secret_id"),
+            (None, Some(""), None, "secret_key"),
+            (Some("id"), Some("key"), Some(""), "token"),
+            (None, None, Some(" "), "token"),
+        ] {
+            let err = resolve(id, key, token, &env, &[]).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Config);
+            assert!(err.to_string().contains(&format!(": {named} was given but is blank")), "{err}");
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@ pub mod envelope;
 pub mod error;
 pub mod field;
 pub mod logging;
+pub mod phone;
 pub mod ratelimit;
+mod redact;
 pub mod request;
 pub mod retry;
 pub mod signer;
@@ -26,11 +28,13 @@ pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
+pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;
 pub use request::{
     AiTransferItem, ExtractConfigElement, ToneWord, TransferToAgentItem, Variable, ZhToneWords, PARAMETERS,
 };
 pub use tts::{AzureTts, CustomHttpTts, CustomTtsConfig, MinimaxTts, TencentTts, VolcengineTts};
+pub use validate::ValidationContext;
 
 /// The API version of `CreateAICall` and its sibling actions.
 pub const API_VERSION: &str = "2020-02-10";

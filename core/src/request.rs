@@ -6,8 +6,11 @@
 
 pub(crate) mod input;
 
+pub use input::{unconvertible, Step, Unconvertible};
+
 use crate::field::{FieldError, KeyCase};
 use crate::tts::CustomTtsConfig;
+use crate::validate::ValidationContext;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -284,6 +287,15 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// A URL as `Debug` shows it (keys in its query or user info as `***`); empty stays empty.
+pub(crate) fn shown_url(url: &str) -> String {
+    if url.is_empty() {
+        String::new()
+    } else {
+        crate::redact::url(url)
+    }
+}
+
 /// Like [`Redacted`] for an optional secret.
 fn redacted_opt(secret: &Option<String>) -> Option<Redacted> {
     secret.as_ref().map(|s| Redacted(!s.is_empty()))
@@ -296,7 +308,7 @@ impl fmt::Debug for CreateAiCallRequest {
             .field("callee", &self.callee)
             .field("llm_type", &self.llm_type)
             .field("api_key", &Redacted(!self.api_key.is_empty()))
-            .field("api_url", &self.api_url)
+            .field("api_url", &shown_url(&self.api_url))
             .field("system_prompt", &self.system_prompt)
             .field("model", &self.model)
             .field("voice_type", &self.voice_type)
@@ -329,14 +341,14 @@ impl fmt::Debug for CreateAiCallRequest {
             .field("enable_compliance_audio", &self.enable_compliance_audio)
             .field("enable_voicemail_detection", &self.enable_voicemail_detection)
             .field("voicemail_action", &self.voicemail_action)
-            .field("llm_extra_body", &self.llm_extra_body)
+            .field("llm_extra_body", &self.llm_extra_body.as_deref().map(crate::redact::json_text))
             .field("max_call_duration_ms", &self.max_call_duration_ms)
             .field("max_ring_timeout_second", &self.max_ring_timeout_second)
             .field("ambient_sound_type", &self.ambient_sound_type)
             .field("ambient_sound_volume", &self.ambient_sound_volume)
             .field("acquire_timeout_second", &self.acquire_timeout_second)
             .field("custom_stt_config", &redacted_opt(&self.custom_stt_config))
-            .field("extra", &self.extra)
+            .field("extra", &crate::redact::RawMap(&self.extra))
             .finish()
     }
 }
@@ -358,7 +370,8 @@ impl CreateAiCallRequest {
         if errors.is_empty() {
             return Ok(request);
         }
-        let (_, broken) = crate::validate::check(&request);
+        // The caller's default country code is not known here: a number without one is not reported.
+        let (_, broken) = crate::validate::check(&request, crate::validate::National::Unknown);
         let independent: Vec<FieldError> =
             broken.into_iter().filter(|rule| !caused_by_parse_error(rule, &errors)).collect();
         errors.extend(independent);
@@ -367,9 +380,17 @@ impl CreateAiCallRequest {
     }
 
     /// Validate, normalise (phone numbers, canonical voice and language spellings) and serialise to the wire's
-    /// parameters: `CustomTTSConfig` as a JSON string, `extra` merged in.
+    /// parameters: `CustomTTSConfig` as a JSON string, `extra` merged in. No default country code.
     pub fn to_wire(&self) -> Result<Map<String, Value>, Vec<FieldError>> {
-        let normalised = self.normalised()?;
+        self.to_wire_with(&ValidationContext::default())
+    }
+
+    /// [`CreateAiCallRequest::to_wire`] in a context (e.g. the client's default country code).
+    pub fn to_wire_with(&self, context: &ValidationContext) -> Result<Map<String, Value>, Vec<FieldError>> {
+        let normalised = self.normalised(context)?;
+        if let Some(problem) = crate::validate::too_large(wire_len(&normalised)) {
+            return Err(vec![problem]);
+        }
         match serde_json::to_value(&normalised) {
             Ok(Value::Object(mut wire)) => {
                 // `null` in `extra` means "not set", as everywhere else.
@@ -381,12 +402,40 @@ impl CreateAiCallRequest {
     }
 
     /// The exact compact JSON body that is signed and sent: the parameters of [`CreateAiCallRequest::to_wire`],
-    /// printed as that map prints them (keys in byte order, `null` left out), without building the map.
+    /// printed as that map prints them (keys in byte order, `null` left out), without building the map. No default
+    /// country code.
     pub fn to_wire_body(&self) -> Result<String, Vec<FieldError>> {
-        let normalised = self.normalised()?;
-        serde_json::to_string(&wire::Body(&normalised))
-            .map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])
+        self.to_wire_body_with(&ValidationContext::default())
     }
+
+    /// [`CreateAiCallRequest::to_wire_body`] in a context (e.g. the client's default country code).
+    pub fn to_wire_body_with(&self, context: &ValidationContext) -> Result<String, Vec<FieldError>> {
+        let normalised = self.normalised(context)?;
+        let body = serde_json::to_string(&wire::Body(&normalised))
+            .map_err(|_| vec![FieldError::invalid("", "the request could not be serialised to JSON")])?;
+        match crate::validate::too_large(body.len()) {
+            Some(problem) => Err(vec![problem]),
+            None => Ok(body),
+        }
+    }
+}
+
+/// The length in bytes of the body [`CreateAiCallRequest::to_wire_body`] would write, without writing it.
+pub(crate) fn wire_len(request: &CreateAiCallRequest) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail; a value serde cannot write would fail the real serialisation too.
+    let _ = serde_json::to_writer(&mut count, &wire::Body(request));
+    count.0
 }
 
 /// The wire body written straight from the typed request. `to_wire` goes through a `serde_json::Map`, which
@@ -717,7 +766,7 @@ mod tests {
                     };
                     // Unvalidated, as given, and normalised when it is valid.
                     assert_eq!(direct(&request), through_map(&request), "{}", case["name"]);
-                    if let Ok(normalised) = request.normalised() {
+                    if let Ok(normalised) = request.normalised(&ValidationContext::default()) {
                         assert_eq!(request.to_wire_body().expect("valid"), through_map(&normalised));
                         checked += 1;
                     }

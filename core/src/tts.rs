@@ -5,11 +5,12 @@
 //! Credentials (`SecretId`, `SecretKey`, `APIKey`, `Token`, `SubscriptionKey`) print as `***` in `Debug`.
 
 use crate::field::{At, FieldError};
+use crate::redact::UnknownFields;
 use crate::request::input::{describe, suggest, Fields, Names, Spelling};
-use crate::request::Redacted;
+use crate::request::{shown_url, Redacted};
 use crate::validate::Checker;
 use serde::{Serialize, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt;
 
 /// The documented `TTSType` values.
@@ -46,6 +47,10 @@ pub struct TencentTts {
     pub primary_language: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_voice_type: Option<String>,
+    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
+    /// lists. `Debug` shows only values known to be harmless.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// MiniMax TTS.
@@ -65,6 +70,10 @@ pub struct MinimaxTts {
     pub voice_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
+    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
+    /// lists. `Debug` shows only values known to be harmless.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Volcano Engine TTS.
@@ -82,6 +91,10 @@ pub struct VolcengineTts {
     pub cluster: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_type: Option<String>,
+    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
+    /// lists. `Debug` shows only values known to be harmless.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Azure Speech TTS.
@@ -98,6 +111,10 @@ pub struct AzureTts {
     /// 0.5 to 2 (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
+    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
+    /// lists. `Debug` shows only values known to be harmless.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Your own TTS service over HTTP (`TTSType` `custom`).
@@ -117,6 +134,10 @@ pub struct CustomHttpTts {
     /// 1 or 2 (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_channel: Option<u64>,
+    /// Fields this SDK does not know, sent as given after the known ones: the vendor may take more than API.md
+    /// lists. `Debug` shows only values known to be harmless.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 // Each vendor's fields, and `TTSType` (read first, but a key of the same object).
@@ -211,15 +232,25 @@ impl CustomTtsConfig {
             "azure" => &AZURE,
             _ => &CUSTOM,
         };
-        let f = &mut Fields::new(map, path, names, Spelling::Any, errors);
+        let f = &mut Fields::open(map, path, names, Spelling::Any, errors);
         f.take(TTS_TYPE);
+        let extra = f.take_unknown();
+        if !extra.is_empty() {
+            // Keys only: values may be credentials.
+            let keys: Vec<&str> = extra.keys().take(20).map(String::as_str).collect();
+            log::debug!(
+                target: "ccc_aicall",
+                "CustomTTSConfig ({tts_type}): sending {} field(s) this SDK does not know as given: {}",
+                extra.len(),
+                keys.join(", ")
+            );
+        }
         Some(match tts_type {
             "tencent" => {
                 if !f.has("VoiceType") {
-                    f.errors.push(FieldError::missing(
-                        f.path("VoiceType"),
-                        "required: a Tencent TTS voice id, e.g. 101001",
-                    ));
+                    let message =
+                        format!("required: a Tencent TTS voice id, e.g. 101001{}", misspelt("VoiceType", &extra));
+                    f.errors.push(FieldError::missing(f.path("VoiceType"), message));
                 }
                 CustomTtsConfig::Tencent(TencentTts {
                     app_id: f.string("AppId").unwrap_or_default(),
@@ -230,6 +261,7 @@ impl CustomTtsConfig {
                     volume: f.u64("Volume"),
                     primary_language: f.u64("PrimaryLanguage"),
                     fast_voice_type: f.string("FastVoiceType"),
+                    extra,
                 })
             }
             "minimax" => CustomTtsConfig::Minimax(MinimaxTts {
@@ -239,6 +271,7 @@ impl CustomTtsConfig {
                 group_id: f.string("GroupId").unwrap_or_default(),
                 voice_type: f.string("VoiceType"),
                 speed: f.f64("Speed"),
+                extra,
             }),
             "volcengine" => CustomTtsConfig::Volcengine(VolcengineTts {
                 app_id: f.string("AppId").unwrap_or_default(),
@@ -247,6 +280,7 @@ impl CustomTtsConfig {
                 volume: f.f64("Volume"),
                 cluster: f.string("Cluster"),
                 voice_type: f.string("VoiceType"),
+                extra,
             }),
             "azure" => CustomTtsConfig::Azure(AzureTts {
                 subscription_key: f.string("SubscriptionKey").unwrap_or_default(),
@@ -254,6 +288,7 @@ impl CustomTtsConfig {
                 voice_name: f.string("VoiceName").unwrap_or_default(),
                 language: f.string("Language").unwrap_or_default(),
                 rate: f.f64("Rate"),
+                extra,
             }),
             _ => CustomTtsConfig::Custom(CustomHttpTts {
                 api_key: f.string("APIKey").unwrap_or_default(),
@@ -261,70 +296,82 @@ impl CustomTtsConfig {
                 audio_format: f.string("AudioFormat"),
                 sample_rate: f.u64("SampleRate"),
                 audio_channel: f.u64("AudioChannel"),
+                extra,
             }),
         })
     }
 
     /// The vendor rules, collecting problems in `c`. Returns the normalised config (closed sets in canonical
-    /// case) when that differs from this one.
+    /// case) when that differs from this one. Required fields and ranges are the original page's (API.md section
+    /// 2, "CustomTTSConfig"); fields this SDK does not know are the vendor's business.
     pub(crate) fn check(&self, path: At<'_>, c: &mut Checker) -> Option<CustomTtsConfig> {
         let at = |name| path.key(name);
         let mut normalised = None;
         match self {
             CustomTtsConfig::Tencent(t) => {
-                c.required_text(at("AppId"), &t.app_id);
+                // Required: AppId, SecretId, SecretKey, VoiceType (checked when read: 0 is no voice).
+                c.required_name(at("AppId"), &t.app_id);
                 c.secret(at("SecretId"), &t.secret_id);
                 c.secret(at("SecretKey"), &t.secret_key);
                 if let Some(speed) = t.speed {
+                    // [-2, 6], "you can retain two decimal places".
                     c.range_f64(at("Speed"), speed, -2.0, 6.0);
                     if speed.is_finite() && ((speed * 100.0).round() - speed * 100.0).abs() > 1e-6 {
                         c.invalid(at("Speed"), "allows at most two decimals (e.g. 1.25)");
                     }
                 }
                 if let Some(volume) = t.volume {
+                    // [0, 10].
                     c.range_u64(at("Volume"), volume, 0, 10);
                 }
                 if let Some(lang) = t.primary_language {
+                    // 1 Chinese, 2 English, 3 Japanese.
                     c.range_u64(at("PrimaryLanguage"), lang, 1, 3);
                 }
-                c.optional_text(at("FastVoiceType"), t.fast_voice_type.as_deref());
+                c.optional_name(at("FastVoiceType"), t.fast_voice_type.as_deref());
             }
             CustomTtsConfig::Minimax(m) => {
-                c.optional_text(at("Model"), m.model.as_deref());
+                c.optional_name(at("Model"), m.model.as_deref());
                 if let Some(url) = &m.api_url {
                     c.http_url(at("APIUrl"), url);
                 }
+                // MiniMax's TTS API authenticates every request with both.
                 c.secret(at("APIKey"), &m.api_key);
-                c.required_text(at("GroupId"), &m.group_id);
-                c.optional_text(at("VoiceType"), m.voice_type.as_deref());
+                c.required_name(at("GroupId"), &m.group_id);
+                c.optional_name(at("VoiceType"), m.voice_type.as_deref());
                 if let Some(speed) = m.speed {
+                    // A playback rate: 0 or less plays nothing.
                     c.positive_f64(at("Speed"), speed);
                 }
             }
             CustomTtsConfig::Volcengine(v) => {
-                c.required_text(at("AppId"), &v.app_id);
+                // Required: AppId, Token.
+                c.required_name(at("AppId"), &v.app_id);
                 c.secret(at("Token"), &v.token);
+                // A playback rate and a gain (default 1.0 each): 0 or less plays nothing.
                 if let Some(speed) = v.speed {
                     c.positive_f64(at("Speed"), speed);
                 }
                 if let Some(volume) = v.volume {
                     c.positive_f64(at("Volume"), volume);
                 }
-                c.optional_text(at("Cluster"), v.cluster.as_deref());
-                c.optional_text(at("VoiceType"), v.voice_type.as_deref());
+                c.optional_name(at("Cluster"), v.cluster.as_deref());
+                c.optional_name(at("VoiceType"), v.voice_type.as_deref());
             }
             CustomTtsConfig::Azure(a) => {
+                // Required: SubscriptionKey, Region, VoiceName, Language; Rate 0.5-2.
                 c.secret(at("SubscriptionKey"), &a.subscription_key);
-                c.required_text(at("Region"), &a.region);
-                c.required_text(at("VoiceName"), &a.voice_name);
-                c.required_text(at("Language"), &a.language);
+                c.required_name(at("Region"), &a.region);
+                c.required_name(at("VoiceName"), &a.voice_name);
+                c.required_name(at("Language"), &a.language);
                 if let Some(rate) = a.rate {
                     c.range_f64(at("Rate"), rate, 0.5, 2.0);
                 }
             }
             CustomTtsConfig::Custom(h) => {
+                // Required: APIKey, APIUrl; AudioFormat "currently only pcm and wav"; AudioChannel 1 or 2.
                 c.secret(at("APIKey"), &h.api_key);
-                if c.required_text(at("APIUrl"), &h.api_url) {
+                if c.required_name(at("APIUrl"), &h.api_url) {
                     c.http_url(at("APIUrl"), &h.api_url);
                 }
                 if let Some(format) = &h.audio_format {
@@ -336,6 +383,7 @@ impl CustomTtsConfig {
                     }
                 }
                 if let Some(rate) = h.sample_rate {
+                    // Samples per second: 0 is no audio.
                     c.range_u64(at("SampleRate"), rate, 1, u64::MAX);
                 }
                 if let Some(channels) = h.audio_channel {
@@ -343,16 +391,49 @@ impl CustomTtsConfig {
                 }
             }
         }
+        let (names, extra) = self.unknown_fields();
+        for (key, value) in extra {
+            if names.resolve(key, Spelling::Any).is_some() {
+                // Only a struct built in Rust gets here (reading sorts known keys out): it would be sent twice.
+                c.invalid(path.key(key), "is a field of this vendor's: set it directly, not among the unknown fields");
+            } else {
+                c.raw_depth(path.key(key), value, 0);
+            }
+        }
+        for name in names.names.iter().filter(|n| **n != TTS_TYPE) {
+            let hint = misspelt(name, extra);
+            if !hint.is_empty() {
+                c.amend_missing(&path.key(name).to_string(), &hint);
+            }
+        }
         normalised
+    }
+
+    /// This vendor's field names, and the fields given that are not among them.
+    fn unknown_fields(&self) -> (&'static Names, &Map<String, Value>) {
+        match self {
+            CustomTtsConfig::Tencent(t) => (&TENCENT, &t.extra),
+            CustomTtsConfig::Minimax(m) => (&MINIMAX, &m.extra),
+            CustomTtsConfig::Volcengine(v) => (&VOLCENGINE, &v.extra),
+            CustomTtsConfig::Azure(a) => (&AZURE, &a.extra),
+            CustomTtsConfig::Custom(h) => (&CUSTOM, &h.extra),
+        }
     }
 }
 
+/// For a required field that is missing: `; "SecretKy" was given: a misspelling of it?` when an unknown key is
+/// close to its name, otherwise nothing. (Unknown keys are sent as given, so a misspelt optional field goes out
+/// unnoticed; a misspelt required one is caught here.)
+fn misspelt(name: &'static str, extra: &Map<String, Value>) -> String {
+    extra
+        .keys()
+        .find(|key| suggest(key, &[name]).is_some())
+        .map(|key| format!("; {key:?} was given: a misspelling of it?"))
+        .unwrap_or_default()
+}
+
 /// The canonical `TTSType`, or `None` once the problem is reported.
-fn read_tts_type(
-    map: &serde_json::Map<String, Value>,
-    path: At<'_>,
-    errors: &mut Vec<FieldError>,
-) -> Option<&'static str> {
+fn read_tts_type(map: &Map<String, Value>, path: At<'_>, errors: &mut Vec<FieldError>) -> Option<&'static str> {
     let at = path.key(TTS_TYPE);
     let given = ["TTSType", "tts_type", "ttsType"].iter().find_map(|k| map.get(*k).filter(|v| !v.is_null()));
     let Some(given) = given else {
@@ -409,6 +490,7 @@ impl fmt::Debug for TencentTts {
             .field("volume", &self.volume)
             .field("primary_language", &self.primary_language)
             .field("fast_voice_type", &self.fast_voice_type)
+            .field("extra", &UnknownFields(&self.extra))
             .finish()
     }
 }
@@ -417,11 +499,12 @@ impl fmt::Debug for MinimaxTts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MinimaxTts")
             .field("model", &self.model)
-            .field("api_url", &self.api_url)
+            .field("api_url", &self.api_url.as_deref().map(shown_url))
             .field("api_key", &secret(&self.api_key))
             .field("group_id", &self.group_id)
             .field("voice_type", &self.voice_type)
             .field("speed", &self.speed)
+            .field("extra", &UnknownFields(&self.extra))
             .finish()
     }
 }
@@ -435,6 +518,7 @@ impl fmt::Debug for VolcengineTts {
             .field("volume", &self.volume)
             .field("cluster", &self.cluster)
             .field("voice_type", &self.voice_type)
+            .field("extra", &UnknownFields(&self.extra))
             .finish()
     }
 }
@@ -447,6 +531,7 @@ impl fmt::Debug for AzureTts {
             .field("voice_name", &self.voice_name)
             .field("language", &self.language)
             .field("rate", &self.rate)
+            .field("extra", &UnknownFields(&self.extra))
             .finish()
     }
 }
@@ -455,10 +540,11 @@ impl fmt::Debug for CustomHttpTts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CustomHttpTts")
             .field("api_key", &secret(&self.api_key))
-            .field("api_url", &self.api_url)
+            .field("api_url", &shown_url(&self.api_url))
             .field("audio_format", &self.audio_format)
             .field("sample_rate", &self.sample_rate)
             .field("audio_channel", &self.audio_channel)
+            .field("extra", &UnknownFields(&self.extra))
             .finish()
     }
 }

@@ -6,6 +6,7 @@
 //! canonical spelling, matched case-insensitively. No I/O.
 
 use crate::field::{At, FieldError};
+use crate::phone::CountryCode;
 use crate::request::input::suggest;
 use crate::request::{AiTransferItem, CreateAiCallRequest, TransferToAgentItem, Variable, EXTRA_PARAMS, PARAMETERS};
 use serde_json::Value;
@@ -58,27 +59,64 @@ pub const LANGUAGES: [&str; 20] = [
 pub const AMBIENT_SOUND_TYPES: [&str; 2] = ["coffee_shops", "busy_office"];
 /// The `ExtractConfig[].InfoType` values.
 pub const INFO_TYPES: [&str; 4] = ["Text", "Selector", "Boolean", "Number"];
-/// The most entries any list parameter may hold (Callers, TransferItems, Variables, ...); far above real use,
-/// it bounds the work and the error list for input that comes from the network.
-pub const MAX_LIST_LEN: usize = 100;
-/// The most languages `Languages` may hold.
+/// The most entries any list parameter may hold (Callers, TransferItems, Variables, ...). Not a rule of the service
+/// (API.md documents no such limit): a bound on our own work and error list for input from the network, ten times
+/// the largest list a real call has (a call centre's caller numbers, a prompt's variables run to tens).
+pub const MAX_LIST_LEN: usize = 1000;
+/// API.md section 2 #14, from the original page: "up to 4 languages".
 pub const MAX_LANGUAGES: usize = 4;
-/// The largest string, in bytes, any parameter may hold.
-pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// Raw values (`ExtraParams`, fields of `CustomTTSConfig` this SDK does not know) nested deeper than this are
+/// refused. Not a rule of the service: the deepest parameter it has (`ToneWord.ZHToneWords.Neutral[i]`) is 3 levels
+/// down, and the bound keeps walking such values from exhausting the stack.
+pub const MAX_DEPTH: usize = 32;
+/// The bindings stop converting input nested deeper than this (their conversion recurses too) and report it. The
+/// rules refuse such input at [`MAX_DEPTH`] long before; this only bounds work, below serde_json's own limit of 128
+/// levels for JSON text.
+pub const MAX_INPUT_DEPTH: usize = 100;
+/// The largest request body: Tencent Cloud API 3.0 takes POST requests of up to 10 MB when they are signed with
+/// TC3-HMAC-SHA256 (its "Request Structure" page; 1 MB with the older signatures, which this SDK does not use).
+/// Read as MiB, the larger reading, so that nothing the service takes is refused.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-/// Nesting beyond this in `extra` values is refused, so walking them cannot exhaust the stack.
-const MAX_EXTRA_DEPTH: usize = 32;
+/// What checking a request needs to know besides the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValidationContext {
+    /// Put in front of phone numbers written without a country code (their national trunk prefix dropped);
+    /// without it such numbers are refused.
+    pub default_country_code: Option<CountryCode>,
+}
+
+/// How numbers written without a country code are treated.
+#[derive(Clone, Copy)]
+pub(crate) enum National {
+    /// Refused, or given the default country code.
+    Context(Option<CountryCode>),
+    /// Not reported: the caller's context is not known here (`from_value` adds the rules a parse error leaves).
+    Unknown,
+}
 
 impl CreateAiCallRequest {
-    /// Check every rule; `Err` carries all problems, each at its wire path.
+    /// Check every rule, with no default country code; `Err` carries all problems, each at its wire path.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
-        self.normalised().map(|_| ())
+        self.validate_with(&ValidationContext::default())
+    }
+
+    /// [`CreateAiCallRequest::validate`] in a context (e.g. the client's default country code).
+    pub fn validate_with(&self, context: &ValidationContext) -> Result<(), Vec<FieldError>> {
+        let normalised = self.normalised(context)?;
+        match too_large(crate::request::wire_len(&normalised)) {
+            Some(problem) => Err(vec![problem]),
+            None => Ok(()),
+        }
     }
 
     /// The request as it goes on the wire (phones and names normalised), or every problem. Borrowed when it
-    /// is already in normal form.
-    pub(crate) fn normalised(&self) -> Result<Cow<'_, CreateAiCallRequest>, Vec<FieldError>> {
-        let (out, errors) = check(self);
+    /// is already in normal form. The body's size is checked by the callers, which serialise it anyway.
+    pub(crate) fn normalised(
+        &self,
+        context: &ValidationContext,
+    ) -> Result<Cow<'_, CreateAiCallRequest>, Vec<FieldError>> {
+        let (out, errors) = check(self, National::Context(context.default_country_code));
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -87,46 +125,30 @@ impl CreateAiCallRequest {
     }
 }
 
-/// The phone number as the service wants it: digits only, a leading `+` written `00`, separators (spaces,
-/// dashes, dots, parentheses) removed. `Err` says what is wrong, without echoing the number.
-pub fn normalize_phone(raw: &str) -> Result<String, String> {
-    let trimmed = raw.trim();
-    let (plus, rest) = match trimmed.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
-    };
-    let mut out = String::with_capacity(trimmed.len() + 1);
-    if plus {
-        out.push_str("00");
-    }
-    for ch in rest.chars() {
-        match ch {
-            '0'..='9' => out.push(ch),
-            ' ' | '-' | '.' | '(' | ')' => {}
-            '+' => return Err("has a '+' that is not at the start".to_string()),
-            other => {
-                return Err(format!(
-                    "contains {other:?}; a phone number is digits with an optional leading '+', \
-                     separated by spaces, dashes, dots or parentheses"
-                ))
-            }
-        }
-    }
-    // Count the digits the caller wrote, not the `00` that stands for their `+`.
-    match out.len() - if plus { 2 } else { 0 } {
-        0 => Err("has no digits".to_string()),
-        n if n < 3 => Err(format!("has {n} digits; at least 3 expected")),
-        n if n > 20 => Err(format!("has {n} digits; at most 20 allowed")),
-        _ => Ok(out),
-    }
+/// The problem with a body of `len` bytes, if it is too large to send.
+pub(crate) fn too_large(len: usize) -> Option<FieldError> {
+    (len > MAX_BODY_BYTES).then(|| {
+        FieldError::invalid(
+            "",
+            format!(
+                "the request is {len} bytes as JSON; Tencent Cloud API 3.0 takes at most {MAX_BODY_BYTES} bytes \
+                 (10 MiB) per request"
+            ),
+        )
+    })
 }
 
 /// Every rule, on `req`; returns the normalised request and all problems. The request is copied only when
 /// normalising changes something.
-pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>, Vec<FieldError>) {
-    let mut c = Checker::default();
+///
+/// Each rule says where it comes from: "API.md #N" is the parameter's row in API.md section 2 (which restates the
+/// service's published definition and the original reference page); rules of our own, which refuse only what is
+/// certainly a mistake, say why. Nothing here refuses what the service documents as accepted.
+pub(crate) fn check(req: &CreateAiCallRequest, national: National) -> (Cow<'_, CreateAiCallRequest>, Vec<FieldError>) {
+    let mut c = Checker { national, ..Checker::default() };
     let mut out = Cow::Borrowed(req);
 
+    // API.md #1 and #2: required.
     if req.sdk_app_id == 0 {
         c.missing(
             "SdkAppId",
@@ -134,13 +156,14 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
         );
     }
     if req.callee.trim().is_empty() {
-        c.missing("Callee", "required: the number to call, e.g. 008613012345678");
+        c.missing("Callee", "required: the number to call, e.g. +86 130 1234 5678");
     } else if let Some(phone) = c.phone("Callee".into(), &req.callee) {
         if phone != req.callee {
             out.to_mut().callee = phone;
         }
     }
 
+    // API.md #3: required, one of the documented protocols.
     let llm = if req.llm_type.trim().is_empty() {
         c.missing("LLMType", format!("required: one of {}", LLM_TYPES.join(", ")));
         None
@@ -151,23 +174,30 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
         }
         canonical
     };
+    // API.md #4: required.
     c.secret("APIKey".into(), &req.api_key);
+    // API.md #5: required, the LLM's base URL.
     if req.api_url.trim().is_empty() {
         c.missing("APIUrl", "required: the LLM base URL, e.g. https://api.openai.com/v1/");
     } else if let Some(url) = c.http_url("APIUrl".into(), &req.api_url) {
+        // API.md #5: an Azure resource URL carries `?api-version=...`; Azure's `/openai/v1/` endpoints take no
+        // version. A bare resource URL with neither cannot be called.
         let has_version = url.query_pairs().any(|(k, v)| k == "api-version" && !v.is_empty());
-        if llm == Some("azure") && !has_version {
+        if llm == Some("azure") && !has_version && !is_azure_v1(&url) {
             c.invalid(
                 "APIUrl",
-                "with `LLMType` azure the URL must carry the api-version query parameter, \
-                 e.g. https://my-resource.openai.azure.com?api-version=2024-06-01",
+                "with `LLMType` azure the URL must carry the api-version query parameter \
+                 (https://my-resource.openai.azure.com?api-version=2024-06-01) or be a /openai/v1/ endpoint \
+                 (https://my-resource.openai.azure.com/openai/v1/)",
             );
         }
     }
+    // API.md section 2: the original page required SystemPrompt and Model; kept for the protocols that need them.
     let needs_prompt = matches!(llm, Some("openai" | "azure" | "minimax"));
     check_prompt_and_model(&mut c, req, llm.filter(|_| needs_prompt));
 
     check_voice(&mut c, req, &mut out);
+    // API.md #9: caller-ID numbers, each a phone number as for `Callee`.
     if let Some(callers) = &req.callers {
         let at = At::from("Callers");
         if c.list_len(at, callers.len()) {
@@ -183,7 +213,7 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
             }
         }
     }
-    c.optional_free_text("WelcomeMessage".into(), req.welcome_message.as_deref());
+    // API.md #11, #12, #15: the documented values.
     if let Some(v) = req.welcome_type {
         c.choice_u64("WelcomeType", v, &[0, 1], "0 (speak `WelcomeMessage`) or 1 (the LLM greets first)");
     }
@@ -191,23 +221,18 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
         c.choice_u64("WelcomeMessagePriority", v, &[0, 2], "0 (the greeting can be interrupted) or 2 (it cannot)");
     }
     if let Some(v) = req.max_duration {
-        // Milliseconds of silence: a value in seconds (60) would hang up at the first pause.
+        // API.md #13: milliseconds of silence (default 60 s). Below a second the call ends at the first pause: the
+        // value was meant in seconds.
         c.at_least("MaxDuration", v, 1000, "milliseconds of user silence before hanging up (default 60000)");
     }
     check_languages(&mut c, req, &mut out);
     if let Some(v) = req.interrupt_mode {
         c.choice_u64("InterruptMode", v, &[0, 1], "0 (the callee can interrupt) or 1 (no interruption)");
     }
-    if let Some(v) = req.interrupt_speech_duration {
-        c.at_least("InterruptSpeechDuration", v, 1, "milliseconds of speech that interrupt the agent (default 500)");
-    }
     check_functions(&mut c, req);
     if let Some(v) = req.notify_duration {
+        // API.md #23: "min 10" seconds.
         c.at_least("NotifyDuration", v, 10, "seconds of silence before a nudge (minimum 10)");
-    }
-    c.optional_free_text("NotifyMessage".into(), req.notify_message.as_deref());
-    if let Some(v) = req.notify_max_count {
-        c.at_least("NotifyMaxCount", v, 1, "the most nudges per call (leave it unset for no limit)");
     }
     if let Some(tts) = &req.custom_tts_config {
         if let Some(normalised) = tts.check("CustomTTSConfig".into(), &mut c) {
@@ -216,32 +241,36 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
     }
     check_variables(&mut c, "PromptVariables", req.prompt_variables.as_deref());
     if let Some(v) = req.vad_silence_time {
+        // API.md #28: 240-2000 ms.
         c.range_u64("VadSilenceTime".into(), v, 240, 2000);
     }
     check_extract_config(&mut c, req, &mut out);
     if let Some(v) = req.temperature {
+        // API.md #30 passes it to the LLM, whose protocols (openai, azure) take 0-2; a NaN cannot be sent at all.
         c.range_f64("Temperature".into(), v, 0.0, 2.0);
     }
     check_variables(&mut c, "Variables", req.variables.as_deref());
     if let Some(v) = req.top_p {
+        // API.md #32: nucleus sampling's top_p is a probability, 0-1.
         c.range_f64("TopP".into(), v, 0.0, 1.0);
     }
     if let Some(v) = req.vad_level {
+        // API.md #33: 0-3.
         c.range_u64("VadLevel".into(), v, 0, 3);
     }
     check_tone_word(&mut c, req);
     if let Some(body) = &req.llm_extra_body {
-        if c.text("LLMExtraBody".into(), body, true) && !matches!(serde_json::from_str(body), Ok(Value::Object(_))) {
+        // API.md #38: a JSON string of fields merged into the LLM's request body, so an object.
+        if !matches!(serde_json::from_str(body), Ok(Value::Object(_))) {
             c.invalid("LLMExtraBody", "must be a JSON string holding an object, e.g. {\"max_tokens\": 256}");
         }
     }
     if let Some(v) = req.max_call_duration_ms {
+        // API.md #39: milliseconds; below a second the value was meant in seconds (or minutes).
         c.at_least("MaxCallDurationMs", v, 1000, "the longest call in milliseconds");
     }
-    if let Some(v) = req.max_ring_timeout_second {
-        c.at_least("MaxRingTimeoutSecond", v, 1, "seconds of ringing before giving up");
-    }
     if let Some(sound) = &req.ambient_sound_type {
+        // API.md #41: the documented values.
         if let Some(canonical) = c.one_of("AmbientSoundType".into(), sound, &AMBIENT_SOUND_TYPES) {
             if canonical != sound {
                 out.to_mut().ambient_sound_type = Some(canonical.to_string());
@@ -249,17 +278,22 @@ pub(crate) fn check(req: &CreateAiCallRequest) -> (Cow<'_, CreateAiCallRequest>,
         }
     }
     if let Some(v) = req.ambient_sound_volume {
+        // API.md #42: [0, 2].
         c.range_f64("AmbientSoundVolume".into(), v, 0.0, 2.0);
     }
     if let Some(v) = req.acquire_timeout_second {
+        // API.md #43: [0, 5] s.
         c.range_u64("AcquireTimeoutSecond".into(), v, 0, 5);
-    }
-    if let Some(stt) = &req.custom_stt_config {
-        c.text("CustomSTTConfig".into(), stt, true);
     }
     check_extra(&mut c, req);
     sort_by_parameter(&mut c.errors);
     (out, c.errors)
+}
+
+/// Azure OpenAI's v1 API (`https://{resource}.openai.azure.com/openai/v1/`, or behind a gateway) is versionless.
+fn is_azure_v1(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    path.ends_with("/openai/v1") || path.contains("/openai/v1/")
 }
 
 /// Order problems as the parameters are documented (stable within one parameter), unknown keys last, so a
@@ -285,8 +319,7 @@ fn check_prompt_and_model(c: &mut Checker, req: &CreateAiCallRequest, required_f
             c.missing("Model", format!("required when `LLMType` is {llm}: the model name, e.g. gpt-4o-mini"));
         }
     }
-    c.optional_free_text("SystemPrompt".into(), req.system_prompt.as_deref());
-    c.optional_text("Model".into(), req.model.as_deref());
+    c.optional_name("Model".into(), req.model.as_deref());
 }
 
 fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
@@ -296,16 +329,19 @@ fn check_voice(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, Cre
         out.to_mut().voice_type = None;
         return;
     }
+    // API.md #8: the built-in voices; a misspelt one gets the closest as a suggestion.
     if let Some(canonical) = c.one_of("VoiceType".into(), voice, &VOICE_TYPES) {
         if canonical != voice {
             out.to_mut().voice_type = Some(canonical.to_string());
         }
     }
+    // API.md #8 and #26: the original page makes them alternatives ("leave VoiceType blank" with CustomTTSConfig).
     if req.custom_tts_config.is_some() {
         c.invalid("VoiceType", "leave `VoiceType` unset when `CustomTTSConfig` is given: they are alternatives");
     }
 }
 
+/// API.md #14: 1 to 4 of the documented codes, the first the primary one.
 fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
     let Some(languages) = &req.languages else { return };
     let n = languages.len();
@@ -335,6 +371,9 @@ fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_,
             c.invalid(path, format!("duplicate of `Languages[{first}]`"));
         }
     }
+    // The original page: "when the primary language is a Chinese dialect, optional languages are invalid". Listing
+    // them can only be a mistake (whoever lists English expects it recognised), and no template-and-item
+    // composition produces it (an item's `Languages` replaces the template's whole list).
     let primary = out.languages.as_ref().and_then(|l| l.first());
     if primary.is_some_and(|l| l == "zh-dialect") && n > 1 {
         c.invalid(
@@ -344,16 +383,14 @@ fn check_languages(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_,
     }
 }
 
+/// API.md #17-#22. `EndFunctionDesc`, `TransferItems` and `TransferToAgentItems` are accepted whatever their switch
+/// says: the service ignores them when it is off, and a campaign item may turn off a switch its template turned
+/// on. A switch on with no item is accepted too: nothing documents it as an error, and what the service then does
+/// (no tool, or a default) is its business. The items themselves must be whole: their fields are required in the
+/// service's definition (API.md, nested types).
 fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
-    if let Some(desc) = &req.end_function_desc {
-        c.text("EndFunctionDesc".into(), desc, true);
-        if req.end_function_enable != Some(true) {
-            c.invalid("EndFunctionDesc", "takes effect only with `EndFunctionEnable` set to true");
-        }
-    }
     let transfer = req.transfer_items.as_deref().unwrap_or_default();
-    check_tool_list(c, "TransferItems", "TransferFunctionEnable", req.transfer_function_enable, transfer.len());
-    if transfer.len() <= MAX_LIST_LEN {
+    if c.list_len("TransferItems".into(), transfer.len()) {
         let list = At::from("TransferItems");
         for (i, item) in transfer.iter().enumerate() {
             let AiTransferItem {
@@ -374,8 +411,7 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
         }
     }
     let agents = req.transfer_to_agent_items.as_deref().unwrap_or_default();
-    check_tool_list(c, "TransferToAgentItems", "TransferToAgentEnable", req.transfer_to_agent_enable, agents.len());
-    if agents.len() <= MAX_LIST_LEN {
+    if c.list_len("TransferToAgentItems".into(), agents.len()) {
         let list = At::from("TransferToAgentItems");
         for (i, item) in agents.iter().enumerate() {
             let TransferToAgentItem {
@@ -397,17 +433,8 @@ fn check_functions(c: &mut Checker, req: &CreateAiCallRequest) {
     }
 }
 
-/// A tool list and its switch go together: items need the switch on, the switch on needs an item.
-fn check_tool_list(c: &mut Checker, list: &str, switch: &str, enabled: Option<bool>, len: usize) {
-    if len > 0 && enabled != Some(true) {
-        c.invalid(list, format!("takes effect only with `{switch}` set to true"));
-    }
-    if enabled == Some(true) && len == 0 {
-        c.missing(list, format!("required when `{switch}` is true: at least one item"));
-    }
-    c.list_len(list.into(), len);
-}
-
+/// API.md #27 and #31, `Variable`: `Key` and `Value` required (`Value` may be empty); one value per name, as which of
+/// two the service would use is not documented.
 fn check_variables(c: &mut Checker, list: &str, variables: Option<&[Variable]>) {
     let Some(variables) = variables else { return };
     let at = At::from(list);
@@ -419,15 +446,16 @@ fn check_variables(c: &mut Checker, list: &str, variables: Option<&[Variable]>) 
         let key_path = item.key("Key");
         if var.key.trim().is_empty() {
             c.missing(key_path, "required: the variable's name");
-        } else if c.text(key_path, &var.key, false) {
+        } else if c.name(key_path, &var.key) {
             if let Some(first) = variables.iter().take(i).position(|v| v.key == var.key) {
                 c.invalid(key_path, format!("duplicate of `{list}[{first}].Key`"));
             }
         }
-        c.text(item.key("Value"), &var.value, true);
     }
 }
 
+/// API.md #29, `AICallExtractConfigElement`: `InfoType` one of the documented four, `InfoName` required and unique in
+/// the list, `Choices` required for `Selector`.
 fn check_extract_config(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Cow<'_, CreateAiCallRequest>) {
     let Some(elements) = &req.extract_config else { return };
     let list = At::from("ExtractConfig");
@@ -451,14 +479,13 @@ fn check_extract_config(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Co
         };
         if element.info_name.trim().is_empty() {
             c.missing(at("InfoName"), "required: the name of the information to extract, unique in the list");
-        } else if c.text(at("InfoName"), &element.info_name, false) {
+        } else if c.name(at("InfoName"), &element.info_name) {
             if let Some(first) = elements[..i].iter().position(|e| e.info_name == element.info_name) {
                 c.invalid(at("InfoName"), format!("duplicate of `ExtractConfig[{first}].InfoName`"));
             }
         }
-        c.optional_free_text(at("InfoContent"), element.info_content.as_deref());
-        c.text_list(at("Examples"), element.examples.as_deref(), true);
-        c.text_list(at("Choices"), element.choices.as_deref(), false);
+        c.text_list(at("Examples"), element.examples.as_deref(), false);
+        c.text_list(at("Choices"), element.choices.as_deref(), true);
         let no_choices = element.choices.as_ref().map_or(true, Vec::is_empty);
         if info_type == Some("Selector") && no_choices {
             c.missing(
@@ -469,6 +496,8 @@ fn check_extract_config(c: &mut Checker, req: &CreateAiCallRequest, out: &mut Co
     }
 }
 
+/// API.md #34, `ToneWordInfo`: a timeout in seconds (one that is not a positive number never fires, or fires at
+/// once), and filler words to say, none of them empty.
 fn check_tone_word(c: &mut Checker, req: &CreateAiCallRequest) {
     let Some(tone) = &req.tone_word else { return };
     let at = At::from("ToneWord");
@@ -479,11 +508,14 @@ fn check_tone_word(c: &mut Checker, req: &CreateAiCallRequest) {
         let at = at.key("ZHToneWords");
         for (name, list) in [("Neutral", &words.neutral), ("Positive", &words.positive), ("Negative", &words.negative)]
         {
-            c.text_list(at.key(name), list.as_deref(), false);
+            c.text_list(at.key(name), list.as_deref(), true);
         }
     }
 }
 
+/// `ExtraParams`, parameters the service added after this model: not one of the modelled ones (it would be sent
+/// twice, or replace the checked value), and named as every parameter of the service is (PascalCase; a snake_case
+/// key is a name of this SDK's, given in the wrong place). Their values are the service's business.
 fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
     let extra = At::from(EXTRA_PARAMS);
     for (key, value) in &req.extra {
@@ -505,7 +537,7 @@ fn check_extra(c: &mut Checker, req: &CreateAiCallRequest) {
             );
             continue;
         }
-        c.raw_value(path, value, 0);
+        c.raw_depth(path, value, 0);
     }
 }
 
@@ -518,6 +550,13 @@ fn canonical_of(value: &str, set: &[&'static str]) -> Option<&'static str> {
 #[derive(Default)]
 pub(crate) struct Checker {
     errors: Vec<FieldError>,
+    national: National,
+}
+
+impl Default for National {
+    fn default() -> Self {
+        National::Context(None)
+    }
 }
 
 impl Checker {
@@ -537,66 +576,60 @@ impl Checker {
         self.errors.push(FieldError::invalid(path, message));
     }
 
-    /// Size and control characters; `free` text (prompts, descriptions) may also hold tab, CR and LF.
-    pub(crate) fn text(&mut self, path: At<'_>, s: &str, free: bool) -> bool {
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
-            return false;
+    /// Add `more` to the message of a "missing" problem reported at `path`, if there is one.
+    pub(crate) fn amend_missing(&mut self, path: &str, more: &str) {
+        for e in self.errors.iter_mut().filter(|e| e.kind == crate::FieldErrorKind::Missing && e.path == path) {
+            e.message.push_str(more);
         }
+    }
+
+    /// A name (a model, a function, a variable, a vendor's id): no control characters. Not a rule of the service:
+    /// a control character in a name is a paste accident, and the name would then match nothing. Free text
+    /// (prompts, messages, descriptions) has no such rule: the service takes any JSON string, and text exported from
+    /// a word processor carries control characters (a vertical tab for a line break) that the LLM reads past.
+    pub(crate) fn name(&mut self, path: At<'_>, s: &str) -> bool {
         // Control characters (Cc) are U+0000 to U+001F, U+007F and U+0080 to U+009F (C2 80 to C2 9F in UTF-8):
         // text without any of those bytes has none, and is not decoded.
-        let suspect = |b: u8| (b < 0x20 && !(free && matches!(b, b'\t' | b'\r' | b'\n'))) || b == 0x7F || b == 0xC2;
-        if !s.bytes().any(suspect) {
+        if !s.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
             return true;
         }
-        let allowed = |ch: char| free && matches!(ch, '\t' | '\r' | '\n');
-        if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control() && !allowed(ch)) {
-            let what = if free { "only tab, CR and LF are allowed" } else { "none are allowed here" };
-            self.invalid(path, format!("contains the control character U+{:04X} at byte {at}; {what}", u32::from(ch)));
+        if let Some((at, ch)) = s.char_indices().find(|&(_, ch)| ch.is_control()) {
+            let message =
+                format!("contains the control character U+{:04X} at byte {at}; a name has none", u32::from(ch));
+            self.invalid(path, message);
             return false;
         }
         true
     }
 
-    pub(crate) fn optional_text(&mut self, path: At<'_>, s: Option<&str>) {
+    pub(crate) fn optional_name(&mut self, path: At<'_>, s: Option<&str>) {
         if let Some(s) = s {
-            self.text(path, s, false);
+            self.name(path, s);
         }
     }
 
-    fn optional_free_text(&mut self, path: At<'_>, s: Option<&str>) {
-        if let Some(s) = s {
-            self.text(path, s, true);
-        }
-    }
-
-    /// Present (not blank) and clean single-line text; `true` when present.
-    pub(crate) fn required_text(&mut self, path: At<'_>, s: &str) -> bool {
+    /// Present (not blank) and a clean name; `true` when present.
+    pub(crate) fn required_name(&mut self, path: At<'_>, s: &str) -> bool {
         if s.trim().is_empty() {
             self.missing(path, "required");
             return false;
         }
-        self.text(path, s, false);
+        self.name(path, s);
         true
     }
 
     fn required_free_text(&mut self, path: At<'_>, s: &str, what: &str) {
         if s.trim().is_empty() {
             self.missing(path, format!("required: {what}"));
-        } else {
-            self.text(path, s, true);
         }
     }
 
-    /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix, and
-    /// the call would then connect and fail mid-conversation; catch them here. Never echoes the value.
+    /// A credential. Pasted keys often carry a stray space, a line break, quotes or a "Bearer " prefix (API.md
+    /// section 4), and the call would then connect and fail mid-conversation; no provider issues keys with those.
+    /// Never echoes the value.
     pub(crate) fn secret(&mut self, path: At<'_>, s: &str) {
         if s.trim().is_empty() {
             self.missing(path, "required");
-            return;
-        }
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
         } else if s.chars().any(char::is_whitespace) {
             self.invalid(
                 path,
@@ -609,14 +642,11 @@ impl Checker {
         }
     }
 
-    /// An absolute http(s) URL with a host; the text is sent as given, not as `url` would re-serialise it.
+    /// An absolute http(s) URL with a host (an endpoint the service must call); the text is sent as given, not as
+    /// `url` would re-serialise it.
     pub(crate) fn http_url(&mut self, path: At<'_>, s: &str) -> Option<Url> {
         if s.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             self.invalid(path, "contains whitespace or a control character");
-            return None;
-        }
-        if s.len() > MAX_STRING_BYTES {
-            self.invalid(path, format!("is {} bytes long; at most {MAX_STRING_BYTES} allowed", s.len()));
             return None;
         }
         match Url::parse(s) {
@@ -632,12 +662,18 @@ impl Checker {
         None
     }
 
-    /// A phone number, normalised; `None` (and a problem) when it is not one.
+    /// A phone number, normalised (see [`crate::phone::normalize`]); `None` (and a problem) when it cannot be one.
+    /// API.md section 1: the service's own form is `00`, the country code, the number.
     fn phone(&mut self, path: At<'_>, raw: &str) -> Option<String> {
-        match normalize_phone(raw) {
+        let default = match self.national {
+            National::Context(default) => default,
+            National::Unknown => None,
+        };
+        match crate::phone::normalize_or_why(raw, default) {
             Ok(phone) => Some(phone),
+            Err(crate::phone::Problem::NoCountryCode) if matches!(self.national, National::Unknown) => None,
             Err(problem) => {
-                self.invalid(path, problem);
+                self.invalid(path, problem.to_string());
                 None
             }
         }
@@ -698,8 +734,8 @@ impl Checker {
         true
     }
 
-    /// A list of non-empty strings.
-    fn text_list(&mut self, path: At<'_>, list: Option<&[String]>, free: bool) {
+    /// A list of non-empty strings; `names` (choices, filler words) hold no control characters either.
+    fn text_list(&mut self, path: At<'_>, list: Option<&[String]>, names: bool) {
         let Some(list) = list else { return };
         if !self.list_len(path, list.len()) {
             return;
@@ -708,17 +744,18 @@ impl Checker {
             let at = path.index(i);
             if s.trim().is_empty() {
                 self.invalid(at, "must not be empty");
-            } else {
-                self.text(at, s, free);
+            } else if names {
+                self.name(at, s);
             }
         }
     }
 
-    /// A tool (function) name: present, clean, unique in its list.
+    /// A tool (function) name: present, clean, unique in its list (two tools of one name cannot be told apart by
+    /// the LLM that calls them).
     fn tool_name<'a>(&mut self, path: At<'_>, name: &str, earlier: impl Iterator<Item = &'a String>) {
         if name.trim().is_empty() {
             self.missing(path, "required: the function name the LLM calls");
-        } else if self.text(path, name, false) {
+        } else if self.name(path, name) {
             if let Some(first) = earlier.into_iter().position(|n| n == name) {
                 let path = path.to_string();
                 let list = path.split('[').next().unwrap_or_default();
@@ -728,24 +765,21 @@ impl Checker {
         }
     }
 
-    /// Strings inside a raw `extra` value: size and control characters, and bounded nesting.
-    fn raw_value(&mut self, path: At<'_>, value: &Value, depth: usize) {
-        if depth > MAX_EXTRA_DEPTH {
-            self.invalid(path, format!("is nested more than {MAX_EXTRA_DEPTH} levels deep"));
+    /// A raw value nested at most [`MAX_DEPTH`] levels deep.
+    pub(crate) fn raw_depth(&mut self, path: At<'_>, value: &Value, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.invalid(path, format!("is nested more than {MAX_DEPTH} levels deep"));
             return;
         }
         match value {
-            Value::String(s) => {
-                self.text(path, s, true);
-            }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.raw_value(path.index(i), item, depth + 1);
+                    self.raw_depth(path.index(i), item, depth + 1);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.raw_value(path.key(k), v, depth + 1);
+                    self.raw_depth(path.key(k), v, depth + 1);
                 }
             }
             _ => {}
@@ -762,14 +796,11 @@ mod tests {
         // Every Cc character, and neighbours that are not control characters, alone and inside other text.
         for code in (0u32..0x2000).chain([0x2028, 0xFEFF, 0x1_F600]) {
             let Some(ch) = char::from_u32(code) else { continue };
-            for free in [false, true] {
-                for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
-                    let allowed = |c: char| free && matches!(c, '\t' | '\r' | '\n');
-                    let expected = !text.chars().any(|c| c.is_control() && !allowed(c));
-                    let mut c = Checker::default();
-                    assert_eq!(c.text("X".into(), &text, free), expected, "U+{code:04X} free={free}");
-                    assert_eq!(c.errors.is_empty(), expected);
-                }
+            for text in [ch.to_string(), format!("a{ch}b"), format!("é{ch}\n")] {
+                let expected = !text.chars().any(char::is_control);
+                let mut c = Checker::default();
+                assert_eq!(c.name("X".into(), &text), expected, "U+{code:04X}");
+                assert_eq!(c.errors.is_empty(), expected);
             }
         }
     }

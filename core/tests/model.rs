@@ -1,6 +1,6 @@
 //! The typed request: construction, wire form, secrets in `Debug`, TTS configs and the rules' edges.
 
-use ccc_aicall::validate::{normalize_phone, MAX_LIST_LEN, MAX_STRING_BYTES};
+use ccc_aicall::validate::{MAX_BODY_BYTES, MAX_DEPTH, MAX_LIST_LEN};
 use ccc_aicall::{
     AiTransferItem, AzureTts, CreateAiCallRequest, CustomHttpTts, CustomTtsConfig, FieldErrorKind, KeyCase, MinimaxTts,
     TencentTts, ToneWord, VolcengineTts, PARAMETERS,
@@ -93,7 +93,7 @@ fn tts_configs() -> Vec<CustomTtsConfig> {
             region: "chinanorth3".into(),
             voice_name: "zh-CN-XiaoxiaoNeural".into(),
             language: "zh-CN".into(),
-            rate: None,
+            ..Default::default()
         }),
         CustomTtsConfig::Custom(CustomHttpTts {
             api_key: "Distinctive-Custom-Key-6".into(),
@@ -140,6 +140,40 @@ fn debug_prints_stars_for_every_secret() {
 }
 
 #[test]
+fn debug_hides_keys_in_urls_in_the_extra_body_and_in_unknown_vendor_fields() {
+    let mut tts = TencentTts {
+        app_id: "1300000000".into(),
+        secret_id: "id".into(),
+        secret_key: "key".into(),
+        voice_type: 101001,
+        ..Default::default()
+    };
+    tts.extra.insert("VendorToken".into(), json!("Distinctive-Vendor-Token-9"));
+    tts.extra.insert("Style".into(), json!({"name": "Distinctive-Nested-10"}));
+    tts.extra.insert("Pitch".into(), json!(1.5));
+    let request = CreateAiCallRequest {
+        llm_type: "azure".into(),
+        api_url: "https://user:Distinctive-Url-Pass-11@r.openai.azure.com/openai/deployments/d\
+                  ?api-version=2024-06-01&api-key=Distinctive-Url-Key-12&key=Distinctive-Url-Key-13"
+            .into(),
+        llm_extra_body: Some(
+            json!({"max_tokens": 256, "extra_headers": {"Authorization": "Bearer Distinctive-Body-14"},
+                   "api_key": "Distinctive-Body-15"})
+            .to_string(),
+        ),
+        custom_tts_config: Some(CustomTtsConfig::Tencent(tts)),
+        extra: json!({"FutureParam": {"token": "Distinctive-Extra-16", "Mode": 2}}).as_object().cloned().unwrap(),
+        ..minimal()
+    };
+    let text = format!("{request:?}");
+    assert!(!text.contains("Distinctive"), "a secret leaked: {text}");
+    // What is harmless stays readable, for debugging.
+    for shown in ["api-version=2024-06-01", "r.openai.azure.com", "max_tokens", "256", "Pitch", "1.5", "Mode"] {
+        assert!(text.contains(shown), "{shown} missing: {text}");
+    }
+}
+
+#[test]
 fn tts_strings_are_deterministic_with_tts_type_first() {
     let strings: Vec<String> = tts_configs().iter().map(CustomTtsConfig::to_json_string).collect();
     assert_eq!(
@@ -171,55 +205,42 @@ fn tts_strings_are_deterministic_with_tts_type_first() {
 #[test]
 fn tts_read_errors_carry_paths() {
     let errors = CustomTtsConfig::from_value(json!({"tts_type": "tencent", "secretKy": "x"})).unwrap_err();
-    let mut reported: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
-    reported.sort_unstable();
-    assert_eq!(reported, ["CustomTTSConfig.VoiceType", "CustomTTSConfig.secretKy"]);
-    let hint = errors.iter().find(|e| e.kind == FieldErrorKind::Unknown).expect("unknown key");
-    assert!(hint.message.contains("did you mean `SecretKey`?"), "{}", hint.message);
+    let reported: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(reported, ["CustomTTSConfig.VoiceType"]);
     assert_eq!(paths(CustomTtsConfig::Azure(AzureTts::default()).validate()).len(), 4);
 }
 
 #[test]
-fn phone_numbers_normalise_to_the_service_form() {
-    for (raw, phone) in [
-        ("008613012345678", "008613012345678"),
-        ("+8613012345678", "008613012345678"),
-        ("+86 (130) 1234-5678", "008613012345678"),
-        ("  010.1234.5678 ", "01012345678"),
-        ("123", "123"),
-        ("12345678901234567890", "12345678901234567890"),
-        ("+12345678901234567890", "0012345678901234567890"),
-    ] {
-        assert_eq!(normalize_phone(raw).as_deref(), Ok(phone), "{raw}");
-    }
-    for raw in
-        ["12", "+1", "+", "123456789012345678901", "+123456789012345678901", "1-800-FLOWERS", "", "++86123", "86\t123"]
+fn strings_have_no_size_limit_of_their_own_only_the_body_has() {
+    // The service takes POST bodies of up to 10 MiB: a long prompt (a whole script) is no mistake.
+    let long = "x".repeat(1024 * 1024);
+    let request = CreateAiCallRequest { system_prompt: Some(long.clone()), welcome_message: Some(long), ..minimal() };
+    assert_eq!(request.validate(), Ok(()));
+    assert!(request.to_wire_body().is_ok());
+    let request = CreateAiCallRequest { system_prompt: Some("x".repeat(MAX_BODY_BYTES)), ..minimal() };
+    for errors in [request.validate().unwrap_err(), request.to_wire_body().unwrap_err(), request.to_wire().unwrap_err()]
     {
-        assert!(normalize_phone(raw).is_err(), "{raw}");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, "");
+        assert!(errors[0].message.contains("at most 10485760 bytes"), "{}", errors[0].message);
     }
 }
 
 #[test]
-fn strings_are_bounded_and_clean() {
-    let at_limit = "x".repeat(MAX_STRING_BYTES);
-    let request = CreateAiCallRequest { welcome_message: Some(at_limit.clone()), ..minimal() };
+fn free_text_may_hold_control_characters_names_may_not() {
+    // Text exported from a word processor carries a vertical tab for a line break; the service takes any string.
+    let request = CreateAiCallRequest {
+        system_prompt: Some("line\u{b}break\u{c}\u{0}".into()),
+        welcome_message: Some("hi\u{7}".into()),
+        ..minimal()
+    };
     assert_eq!(request.validate(), Ok(()));
-    let request = CreateAiCallRequest { welcome_message: Some(at_limit + "x"), ..minimal() };
-    assert_eq!(paths(request.validate()), ["WelcomeMessage"]);
+    let request = CreateAiCallRequest { model: Some("gpt-4o\u{b}".into()), ..minimal() };
+    assert_eq!(paths(request.validate()), ["Model"]);
     let request = CreateAiCallRequest { api_url: "https://api.openai.com/v1/\u{0}".into(), ..minimal() };
     assert_eq!(paths(request.validate()), ["APIUrl"]);
-    let request = CreateAiCallRequest {
-        extra: json!({"Future": {"a": ["ok", "bad\u{7}"]}}).as_object().cloned().unwrap_or_default(),
-        ..minimal()
-    };
-    assert_eq!(paths(request.validate()), ["ExtraParams.Future.a[1]"]);
-    let request = CreateAiCallRequest {
-        api_url: format!("https://api.example.com/{}", "v".repeat(MAX_STRING_BYTES)),
-        ..minimal()
-    };
-    assert_eq!(paths(request.validate()), ["APIUrl"]);
     // Deeply nested raw values are refused rather than walked without bound.
-    let deep = (0..40).fold(json!("leaf"), |inner, _| json!([inner]));
+    let deep = (0..MAX_DEPTH + 8).fold(json!("leaf"), |inner, _| json!([inner]));
     let request = CreateAiCallRequest { extra: [("Deep".to_string(), deep)].into_iter().collect(), ..minimal() };
     let reported = paths(request.validate());
     assert_eq!(reported.len(), 1);
@@ -261,6 +282,7 @@ fn non_finite_numbers_are_rejected_not_sent_as_null() {
             voice_name: "v".into(),
             language: "l".into(),
             rate: Some(f64::NAN),
+            ..Default::default()
         })),
         ..minimal()
     };
@@ -284,10 +306,20 @@ fn extra_nulls_are_dropped_and_modelled_fields_win_nothing() {
 
 #[test]
 fn messages_name_other_fields_in_the_callers_case() {
-    let request = CreateAiCallRequest { end_function_desc: Some("bye".into()), ..minimal() };
+    let request = CreateAiCallRequest {
+        voice_type: Some("ZhiMei".into()),
+        custom_tts_config: Some(tts_configs().remove(0)),
+        ..minimal()
+    };
     let errors = request.validate().unwrap_err();
-    assert_eq!(errors[0].message_in(KeyCase::Snake), "takes effect only with `end_function_enable` set to true");
-    assert_eq!(errors[0].message_in(KeyCase::Camel), "takes effect only with `endFunctionEnable` set to true");
+    assert_eq!(
+        errors[0].message_in(KeyCase::Snake),
+        "leave `voice_type` unset when `custom_tts_config` is given: they are alternatives"
+    );
+    assert_eq!(
+        errors[0].message_in(KeyCase::Camel),
+        "leave `voiceType` unset when `customTtsConfig` is given: they are alternatives"
+    );
 }
 
 #[test]

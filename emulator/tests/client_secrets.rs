@@ -20,8 +20,18 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-const SECRETS: [&str; 5] =
-    ["SECRETKEY-LEAK-7f3a", "TOKEN-LEAK-91bc", "APIKEY-LEAK-55de", "TTSKEY-LEAK-0a0a", "TTSID-LEAK-c0c0"];
+const SECRETS: [&str; 10] = [
+    "SECRETKEY-LEAK-7f3a",
+    "TOKEN-LEAK-91bc",
+    "APIKEY-LEAK-55de",
+    "TTSKEY-LEAK-0a0a",
+    "TTSID-LEAK-c0c0",
+    "PROXYPASS-LEAK-1e1e",
+    "ENDPOINTPASS-LEAK-2f2f",
+    "URLKEY-LEAK-3a3a",
+    "BODYKEY-LEAK-4b4b",
+    "VENDORKEY-LEAK-5c5c",
+];
 
 #[tokio::test]
 async fn secrets_never_leave_in_text() {
@@ -47,7 +57,9 @@ async fn secrets_never_leave_in_text() {
         callee: "008613012345678".into(),
         llm_type: "openai".into(),
         api_key: SECRETS[2].into(),
-        api_url: "https://api.openai.com/v1/".into(),
+        // A key in the URL's query and one in the LLM's extra body, as some providers and gateways take them.
+        api_url: format!("https://llm.example.com/v1/?api-key={}", SECRETS[7]),
+        llm_extra_body: Some(format!("{{\"max_tokens\": 64, \"api_key\": \"{}\"}}", SECRETS[8])),
         system_prompt: Some("p".into()),
         model: Some("m".into()),
         custom_tts_config: Some(CustomTtsConfig::Tencent(TencentTts {
@@ -55,12 +67,22 @@ async fn secrets_never_leave_in_text() {
             secret_id: SECRETS[4].into(),
             secret_key: SECRETS[3].into(),
             voice_type: 101001,
+            extra: [("VendorAccessCode".to_string(), SECRETS[9].into())].into_iter().collect(),
             ..Default::default()
         })),
         ..Default::default()
     };
     let mut texts =
         vec![format!("{client:?}"), format!("{config:?}"), format!("{request:?}"), format!("{:?}", client.config())];
+    // A proxy's password (only resolved, never used: nothing listens there) and an endpoint's.
+    let proxied = ClientConfig { proxy: Some(format!("http://user:{}@127.0.0.1:9", SECRETS[5])), ..config.clone() };
+    texts.push(format!("{proxied:?}"));
+    texts.push(format!("{:?}", proxied.resolve().unwrap()));
+    for endpoint in [format!("http://:{}@127.0.0.1:9", SECRETS[6]), format!("http://u:{}@[bad", SECRETS[6])] {
+        let e = Client::new(ClientConfig { endpoint: Some(endpoint), ..config.clone() }).unwrap_err();
+        texts.push(e.to_string());
+        texts.push(format!("{e:?}"));
+    }
     let ok = client.create_ai_call(&request).await.unwrap();
     texts.push(format!("{ok:?}"));
     let faults = [

@@ -3,12 +3,12 @@
 
 use crate::error::config;
 use ccc_aicall::field::closest;
-use ccc_aicall::ClientConfig;
+use ccc_aicall::{ClientConfig, CountryCode};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::time::Duration;
 
-const OPTIONS: [&str; 12] = [
+const OPTIONS: [&str; 13] = [
     "secretId",
     "secretKey",
     "token",
@@ -21,6 +21,7 @@ const OPTIONS: [&str; 12] = [
     "rateLimit",
     "proxy",
     "caFile",
+    "defaultCountryCode",
 ];
 
 pub fn client_config(options: Option<Value>) -> napi::Result<ClientConfig> {
@@ -43,6 +44,12 @@ pub fn client_config(options: Option<Value>) -> napi::Result<ClientConfig> {
             "language" => cfg.language = Some(string(&key, value)?),
             "proxy" => cfg.proxy = Some(string(&key, value)?),
             "caFile" => cfg.ca_file = Some(PathBuf::from(string(&key, value)?)),
+            "defaultCountryCode" => {
+                let code = string(&key, value)?;
+                // Checked here only to name the option as JavaScript spells it; the core checks it again.
+                CountryCode::parse(&code, &key).map_err(crate::error::to_napi)?;
+                cfg.default_country_code = Some(code);
+            }
             "timeoutMs" => cfg.timeout = Some(millis(&key, &value)?),
             "connectTimeoutMs" => cfg.connect_timeout = Some(millis(&key, &value)?),
             "maxRetries" => {

@@ -145,6 +145,28 @@ test('bad options are a ConfigurationError that names them', () => {
   }
 });
 
+test('a credential given but blank is a ConfigurationError, not a fallback to the environment', () => {
+  const saved = ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY'].map((k) => [k, process.env[k]]);
+  process.env.TENCENTCLOUD_SECRET_ID = 'AKIDfromtheenvironment';
+  process.env.TENCENTCLOUD_SECRET_KEY = 'key-from-the-environment';
+  try {
+    for (const [options, blank] of [
+      [{ secretId: '', secretKey: '' }, 'secret_id'],
+      [{ secretId: 'AKIDx', secretKey: " '' " }, 'secret_key'],
+      [{ secretId: 'AKIDx', secretKey: 'k', token: ' ' }, 'token'],
+    ]) {
+      assert.throws(() => new Client(options), (e) => e instanceof ConfigurationError && e.message.includes(`${blank} was given but is blank`), JSON.stringify(options));
+    }
+    // undefined still means "not given".
+    assert.equal(new Client({ secretId: undefined, secretKey: undefined }).config.secretId, 'AKIDfromtheenvironment');
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
 test('missing credentials fail when the client is built, naming the environment variables', () => {
   const env = { ...process.env };
   for (const k of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete process.env[k];

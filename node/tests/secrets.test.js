@@ -33,6 +33,21 @@ test('a client prints its endpoint and SecretId, never its secrets', () => {
   assert.match(inspect(client), /ccc\.tencentcloudapi\.com/);
 });
 
+test('an endpoint with a password is refused without showing it', () => {
+  for (const endpoint of [`http://:${SECRETS[4]}@127.0.0.1:9`, `http://user:${SECRETS[4]}@[bad`]) {
+    const error = (() => {
+      try {
+        return new Client({ secretId: 'AKIDx', secretKey: 'k', endpoint });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof pkg.ConfigurationError, String(error));
+    assertClean('endpoint error', ...shown(error), error.stack);
+    assert.match(error.message, /\*\*\*@/);
+  }
+});
+
 test('errors carry no secret from the request or the client', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());

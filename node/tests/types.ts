@@ -48,6 +48,7 @@ async function everything(): Promise<void> {
     rateLimit: 20,
     proxy: 'http://127.0.0.1:3128',
     caFile: '/etc/ssl/certs/ca-certificates.crt',
+    defaultCountryCode: '86',
   });
   const config: ResolvedClientConfig = client.config;
   const endpoint: string = config.endpoint;

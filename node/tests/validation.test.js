@@ -80,3 +80,67 @@ test('params that are not an object are a ValidationError', async () => {
     assert.ok(error instanceof ValidationError, inspect(bad));
   }
 });
+
+test('values JSON cannot carry are a ValidationError naming the field, not a silent null', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new pkg.Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const deep = (levels) => {
+    let value = {};
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+  const circular = { name: 'x' };
+  circular.self = circular;
+  for (const [params, field, message] of [
+    [{ temperature: NaN }, 'temperature', /finite number, not NaN/],
+    [{ topP: Infinity }, 'topP', /finite number, not Infinity/],
+    [{ ambientSoundVolume: -Infinity }, 'ambientSoundVolume', /finite number/],
+    [{ toneWord: { firstSentenceTimeout: NaN } }, 'toneWord.firstSentenceTimeout', /finite number/],
+    [{ extraParams: { FutureParam: [1, NaN] } }, 'extraParams.FutureParam[1]', /finite number/],
+    [{ sdkAppId: 1400000000n }, 'sdkAppId', /BigInt/],
+    [{ extraParams: { Loop: circular } }, 'extraParams.Loop.self', /refers to itself/],
+    // Deeper than the core's bound on raw values, then deeper than it reads at all (and than V8's stack).
+    [{ extraParams: { Deep: deep(40) } }, /^extraParams\.Deep(\.a)+$/, /nested more than 32 levels/],
+    [{ extraParams: { Deep: deep(20000) } }, /^extraParams\.Deep(\.a)+$/, /nested more than 100 levels/],
+  ]) {
+    const error = await client.createAiCall(validParams(params)).catch((e) => e);
+    assert.ok(error instanceof ValidationError, `${inspect(params).slice(0, 80)}: ${error}`);
+    assert.equal(error.errors.length, 1, inspect(error.errors));
+    if (typeof field === 'string') assert.equal(error.errors[0].field, field);
+    else assert.match(error.errors[0].field, field);
+    assert.match(error.errors[0].message, message);
+    assert.match(error.stack, /validation\.test\.js/, 'the stack points at the caller');
+  }
+  // A campaign's calls and a client's options too.
+  const campaign = await client.createAiCalls([{ callee: '+8613012345678' }, { temperature: NaN }]).catch((e) => e);
+  assert.ok(campaign instanceof ValidationError);
+  assert.equal(campaign.errors[0].field, 'calls[1].temperature');
+  assert.throws(() => new pkg.Client({ ...emulator.clientOptions(), rateLimit: NaN }), (e) => e instanceof pkg.ConfigurationError && /rateLimit: must be a finite number/.test(e.message));
+  assert.equal(emulator.hits(), 0);
+});
+
+test('defaultCountryCode completes numbers written without a country code', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const national = validParams({ callee: '130 1234 5678', callers: ['020 1234 5678'] });
+  const plain = new pkg.Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const error = await plain.createAiCall(national).catch((e) => e);
+  assert.ok(error instanceof ValidationError);
+  assert.deepEqual(error.errors.map((e) => e.field), ['callee', 'callers[0]']);
+  assert.match(error.errors[0].message, /has no country code/);
+  assert.ok(!error.message.includes('1234'), error.message);
+  assert.equal(emulator.hits(), 0);
+
+  const china = new pkg.Client({ ...emulator.clientOptions(), rateLimit: 0, defaultCountryCode: '+86' });
+  await china.createAiCall(national);
+  const [placed] = emulator.calls();
+  assert.equal(placed.body.Callee, '008613012345678');
+  assert.deepEqual(placed.body.Callers, ['00862012345678']);
+  for (const code of ['999', 86]) {
+    assert.throws(
+      () => new pkg.Client({ ...emulator.clientOptions(), defaultCountryCode: code }),
+      (e) => e instanceof pkg.ConfigurationError && /defaultCountryCode/.test(e.message),
+    );
+  }
+});

@@ -107,9 +107,13 @@ class Client(_native.Client):
             limit for CreateAICall); 0 turns the limiter off.
         proxy: proxy URL; else ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured.
         ca_file: a PEM file of extra trusted root certificates (corporate TLS interception).
+        default_country_code: the country calling code (``"86"`` or ``"+86"``) put in front of phone numbers
+            written without one (``"130 1234 5678"`` becomes ``"008613012345678"``; a national trunk prefix such
+            as China's leading 0 is dropped). Without it such numbers are refused with a ValidationError.
 
     Raises:
-        ConfigurationError: no credentials found, or an option is invalid.
+        ConfigurationError: no credentials found, a credential given explicitly but blank (``secret_id=""``:
+            leave it out, or pass None, to read the environment), or an option is invalid.
     """
 
     __slots__ = ()

@@ -67,6 +67,7 @@ class Client:
         rate_limit: Optional[float] = None,
         proxy: Optional[str] = None,
         ca_file: Optional[Union[str, PathLike[str]]] = None,
+        default_country_code: Optional[str] = None,
     ) -> Client: ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
     def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
@@ -115,6 +116,9 @@ class Client:
     @property
     def rate_limit(self) -> Optional[float]:
         """Requests per second allowed by the client-side limiter, or None when it is off."""
+    @property
+    def default_country_code(self) -> Optional[str]:
+        """The country calling code put in front of numbers written without one ("86"), or None."""
     @property
     def secret_id(self) -> str:
         """The SecretId in use (an identifier, not a secret)."""

@@ -78,7 +78,8 @@ struct Local {
 impl Client {
     #[new]
     #[pyo3(signature = (*, secret_id=None, secret_key=None, token=None, region=None, endpoint=None, language=None,
-                        timeout=None, connect_timeout=None, max_retries=None, rate_limit=None, proxy=None, ca_file=None))]
+                        timeout=None, connect_timeout=None, max_retries=None, rate_limit=None, proxy=None, ca_file=None,
+                        default_country_code=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -94,6 +95,7 @@ impl Client {
         rate_limit: Option<f64>,
         proxy: Option<String>,
         ca_file: Option<PathBuf>,
+        default_country_code: Option<String>,
     ) -> PyResult<Self> {
         let config = ClientConfig {
             secret_id,
@@ -108,6 +110,7 @@ impl Client {
             rate_limit,
             proxy,
             ca_file,
+            default_country_code,
         };
         logging::refresh(py)?;
         let client = ccc_aicall::Client::new(config).map_err(|e| errors::to_py(py, &e))?;
@@ -277,6 +280,12 @@ impl Client {
     #[getter]
     fn rate_limit(&self, py: Python<'_>) -> PyResult<Option<f64>> {
         Ok(self.core(py)?.config().rate_limit)
+    }
+
+    /// The country calling code put in front of numbers written without one (`"86"`), or None.
+    #[getter]
+    fn default_country_code(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.core(py)?.config().default_country_code.map(|code| code.to_string()))
     }
 
     /// The SecretId in use (an identifier, not a secret; the key and token are never shown).

@@ -1,14 +1,26 @@
 //! Python objects <-> JSON values, the form the core reads and answers in.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use crate::errors;
+use ccc_aicall::request::{unconvertible, Step, Unconvertible};
+use ccc_aicall::validate::MAX_INPUT_DEPTH;
+use ccc_aicall::KeyCase;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 /// A JSON value from a Python value: None, bool, int, float, str, a mapping with str keys, a list or tuple.
-/// Errors name where in the value the problem is (`transfer_items[0].transfer_skill_group_id`).
+/// A value JSON cannot carry (NaN, an infinity, an integer beyond 64 bits, nesting deeper than the core reads) is a
+/// `ValidationError` naming where it is (`tone_word.first_sentence_timeout`); a Python type JSON has no counterpart
+/// for is a `TypeError`, as for any Python call given the wrong type.
 pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    to_json_at(obj).map_err(Bad::into_err)
+    to_json_at(obj, 0).map_err(|bad| bad.into_err(obj.py()))
+}
+
+/// One step of the path to a value, as the caller wrote it.
+enum Seg {
+    Key(String),
+    Index(usize),
 }
 
 /// A conversion failure on its way out. The path is collected as the recursion unwinds, so values that convert
@@ -16,50 +28,64 @@ pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
 enum Bad {
     /// A Python error raised while reading the value (a failing `__iter__` or `items()`): passed on as it is.
     Raised(PyErr),
-    Shape {
-        /// Path segments (`[0]`, `.key`), innermost first.
-        rev_path: Vec<String>,
-        make: fn(String) -> PyErr,
-        message: String,
-    },
+    /// A Python type with no JSON counterpart.
+    Type { rev_path: Vec<Seg>, message: String },
+    /// A value JSON cannot carry.
+    Value { rev_path: Vec<Seg>, problem: Unconvertible },
 }
 
 impl Bad {
-    fn new(make: fn(String) -> PyErr, message: String) -> Self {
-        Bad::Shape { rev_path: Vec::new(), make, message }
-    }
-
-    fn from_py(err: PyErr) -> Self {
-        Bad::Raised(err)
-    }
-
-    fn within(mut self, segment: impl FnOnce() -> String) -> Self {
-        if let Bad::Shape { rev_path, .. } = &mut self {
-            rev_path.push(segment());
+    fn within(mut self, seg: impl FnOnce() -> Seg) -> Self {
+        if let Bad::Type { rev_path, .. } | Bad::Value { rev_path, .. } = &mut self {
+            rev_path.push(seg());
         }
         self
     }
 
-    fn into_err(self) -> PyErr {
+    fn into_err(self, py: Python<'_>) -> PyErr {
         match self {
             Bad::Raised(err) => err,
-            Bad::Shape { rev_path, make, message } => {
-                let path: String = rev_path.iter().rev().map(String::as_str).collect();
-                match path.strip_prefix('.').unwrap_or(&path) {
-                    "" => make(message),
-                    path => make(format!("{path}: {message}")),
+            Bad::Type { rev_path, message } => {
+                let path: String = rev_path
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .map(|(i, seg)| match seg {
+                        Seg::Key(key) if i == 0 => key.clone(),
+                        Seg::Key(key) => format!(".{key}"),
+                        Seg::Index(n) => format!("[{n}]"),
+                    })
+                    .collect();
+                match path.as_str() {
+                    "" => PyTypeError::new_err(message),
+                    path => PyTypeError::new_err(format!("{path}: {message}")),
                 }
+            }
+            Bad::Value { rev_path, problem } => {
+                let steps: Vec<Step<'_>> = rev_path
+                    .iter()
+                    .rev()
+                    .map(|seg| match seg {
+                        Seg::Key(key) => Step::Key(key),
+                        Seg::Index(n) => Step::Index(*n),
+                    })
+                    .collect();
+                errors::validation(py, vec![unconvertible(&steps, KeyCase::Snake, problem)])
             }
         }
     }
 }
 
-fn to_json_at(obj: &Bound<'_, PyAny>) -> Result<Value, Bad> {
+fn value_problem(problem: Unconvertible) -> Bad {
+    Bad::Value { rev_path: Vec::new(), problem }
+}
+
+fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Bad> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow().map_err(Bad::from_py)?.into_owned()));
+        return Ok(Value::String(s.to_cow().map_err(Bad::Raised)?.into_owned()));
     }
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
@@ -70,43 +96,53 @@ fn to_json_at(obj: &Bound<'_, PyAny>) -> Result<Value, Bad> {
         }
         return match obj.extract::<u64>() {
             Ok(u) => Ok(u.into()),
-            Err(_) => Err(Bad::new(PyValueError::new_err, format!("integer {obj} is out of range"))),
+            Err(_) => Err(value_problem(Unconvertible::IntegerOutOfRange)),
         };
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value())
-            .map(Value::Number)
-            .ok_or_else(|| Bad::new(PyValueError::new_err, format!("{} is not a finite number", f.value())));
+        let f = f.value();
+        return Number::from_f64(f).map(Value::Number).ok_or_else(|| value_problem(Unconvertible::NotFinite(f)));
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    if depth >= MAX_INPUT_DEPTH && (is_list || obj.cast::<PyMapping>().is_ok()) {
+        // Stop before recursing further: a deep enough value would exhaust the stack.
+        return Err(value_problem(Unconvertible::TooDeep));
+    }
+    if is_list {
         let mut items = Vec::new();
-        for (i, item) in obj.try_iter().map_err(Bad::from_py)?.enumerate() {
-            let item = item.map_err(Bad::from_py)?;
-            items.push(to_json_at(&item).map_err(|bad| bad.within(|| format!("[{i}]")))?);
+        for (i, item) in obj.try_iter().map_err(Bad::Raised)?.enumerate() {
+            let item = item.map_err(Bad::Raised)?;
+            items.push(to_json_at(&item, depth + 1).map_err(|bad| bad.within(|| Seg::Index(i)))?);
         }
         return Ok(Value::Array(items));
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
-        return object(dict.iter().map(Ok));
+        return object(dict.iter().map(Ok), depth);
     }
     if let Ok(mapping) = obj.cast::<PyMapping>() {
-        let items = mapping.items().map_err(Bad::from_py)?;
-        return object(items.iter().map(|kv| kv.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()));
+        let items = mapping.items().map_err(Bad::Raised)?;
+        return object(items.iter().map(|kv| kv.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()), depth);
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-    Err(Bad::new(PyTypeError::new_err, format!("expected None, bool, int, float, str, list or dict, not {type_name}")))
+    Err(Bad::Type {
+        rev_path: Vec::new(),
+        message: format!("expected None, bool, int, float, str, list or dict, not {type_name}"),
+    })
 }
 
-fn object<'py>(items: impl Iterator<Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>>) -> Result<Value, Bad> {
+fn object<'py>(
+    items: impl Iterator<Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>>,
+    depth: usize,
+) -> Result<Value, Bad> {
     let mut map = Map::new();
     for item in items {
-        let (key, value) = item.map_err(Bad::from_py)?;
+        let (key, value) = item.map_err(Bad::Raised)?;
         let Ok(key) = key.cast::<PyString>() else {
             let type_name = key.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-            return Err(Bad::new(PyTypeError::new_err, format!("dict keys must be str, not {type_name}")));
+            return Err(Bad::Type { rev_path: Vec::new(), message: format!("dict keys must be str, not {type_name}") });
         };
-        let key = key.to_cow().map_err(Bad::from_py)?.into_owned();
-        let value = to_json_at(&value).map_err(|bad| bad.within(|| format!(".{key}")))?;
+        let key = key.to_cow().map_err(Bad::Raised)?.into_owned();
+        let value = to_json_at(&value, depth + 1).map_err(|bad| bad.within(|| Seg::Key(key.clone())))?;
         map.insert(key, value);
     }
     Ok(Value::Object(map))

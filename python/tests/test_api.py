@@ -92,6 +92,34 @@ def test_repr_hides_every_secret(cls: Any, emu: Emulator) -> None:
         pickle.dumps(client)
 
 
+def test_no_password_of_a_proxy_or_an_endpoint_is_shown(emu: Emulator) -> None:
+    client = Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=emu.endpoint, proxy="http://u:PROXYPASS@p:1")
+    assert "PROXYPASS" not in repr(client) + str(client)
+    # An endpoint with user info is refused, and the refusal does not show the password.
+    endpoint = emu.endpoint.replace("http://", "http://:ENDPOINTPASS@")
+    with pytest.raises(ccc_aicall.ConfigurationError) as raised:
+        Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=endpoint)
+    assert "ENDPOINTPASS" not in str(raised.value) + repr(raised.value) and "***@" in str(raised.value)
+
+
+def test_default_country_code_completes_numbers_written_without_one(emu: Emulator) -> None:
+    national = {**VALID_REQUEST, "callee": "130 1234 5678", "callers": ["020 1234 5678"]}
+    with pytest.raises(ccc_aicall.ValidationError) as raised:
+        emu.client().create_ai_call(**national)
+    assert [p.field for p in raised.value.errors] == ["callee", "callers[0]"]
+    assert "has no country code" in raised.value.errors[0].message
+    assert "130" not in str(raised.value)
+    china = emu.client(default_country_code="+86")
+    assert china.default_country_code == "86" and emu.client().default_country_code is None
+    china.create_ai_call(**national)
+    assert emu.calls[-1]["body"]["Callee"] == "008613012345678"
+    assert emu.calls[-1]["body"]["Callers"] == ["00862012345678"]
+    asyncio.run(emu.async_client(default_country_code="86").create_ai_call(**national))
+    assert len(emu.calls) == 2
+    with pytest.raises(ccc_aicall.ConfigurationError, match="default_country_code"):
+        emu.client(default_country_code="999")
+
+
 def test_errors_and_logs_never_show_secrets(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="ccc_aicall")
     client = Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, token=TOKEN, endpoint=emu.endpoint)

@@ -140,6 +140,28 @@ def test_missing_credentials_name_the_arguments_and_variables(monkeypatch: pytes
 
 
 @pytest.mark.parametrize(
+    "given, blank",
+    [
+        ({"secret_id": "", "secret_key": ""}, "secret_id"),
+        ({"secret_id": " ", "secret_key": "key"}, "secret_id"),
+        ({"secret_id": "AKIDx", "secret_key": "''"}, "secret_key"),
+        ({"secret_key": " \" \" "}, "secret_key"),
+        ({"secret_id": "AKIDx", "secret_key": "key", "token": ""}, "token"),
+    ],
+)
+def test_blank_explicit_credentials_are_configuration_errors_not_a_fallback(
+    monkeypatch: pytest.MonkeyPatch, given: dict, blank: str
+) -> None:
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDfromtheenvironment")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "key-from-the-environment")
+    with pytest.raises(ConfigurationError) as raised:
+        ccc_aicall.Client(**given)
+    assert f"{blank} was given but is blank" in str(raised.value)
+    # None still means "not given".
+    assert ccc_aicall.Client(secret_id=None, secret_key=None).secret_id == "AKIDfromtheenvironment"
+
+
+@pytest.mark.parametrize(
     "options",
     [
         {"timeout": -1.0},

@@ -81,3 +81,42 @@ def test_fields_are_named_in_snake_case_with_paths(place: Callable[..., Any]) ->
     assert fields == {"transfer_items[0].transfer_skill_group_id", "vad_silence_time"}
     assert "transfer_items[0].transfer_skill_group_id" in str(raised.value)
     assert all(p.kind in {"missing", "invalid", "unknown"} for p in raised.value.errors)
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"temperature": float("nan")}, "temperature"),
+        ({"temperature": float("inf")}, "temperature"),
+        ({"top_p": float("-inf")}, "top_p"),
+        ({"tone_word": {"first_sentence_timeout": float("nan")}}, "tone_word.first_sentence_timeout"),
+        ({"extra_params": {"FutureParam": [1.0, float("nan")]}}, "extra_params.FutureParam[1]"),
+        ({"sdk_app_id": 2**70}, "sdk_app_id"),
+    ],
+    ids=["nan", "inf", "-inf", "nested", "extra_params", "int_beyond_64_bits"],
+)
+def test_values_json_cannot_carry_are_validation_errors_naming_the_field(
+    place: Callable[..., Any], emu: Emulator, kwargs: dict, field: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        place(**{**VALID_REQUEST, **kwargs})
+    assert [problem.field for problem in raised.value.errors] == [field]
+    assert emu.hits == 0
+
+
+def _nested(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("levels", [40, 5000])
+def test_over_deep_extra_params_are_a_validation_error_not_a_crash(
+    place: Callable[..., Any], emu: Emulator, levels: int
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        place(**VALID_REQUEST, extra_params={"Deep": _nested(levels)})
+    (problem,) = raised.value.errors
+    assert problem.field.startswith("extra_params.Deep.a.a.a") and "nested more than" in problem.message
+    assert emu.hits == 0

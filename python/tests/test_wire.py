@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import ccc_aicall
 import pytest
-from ccc_aicall import tts
+from ccc_aicall import ValidationError, tts
 from ccc_aicall.testing import Emulator
 from conftest import CASES, VALID_REQUEST, case_ids, snake, to_kwargs
 
@@ -116,13 +116,13 @@ def test_tuples_and_mappings_convert(place: Callable[..., Any], emu: Emulator) -
     assert body["ToneWord"] == {"FirstSentenceTimeout": 2}
 
 
-def test_values_python_cannot_send_are_type_errors(place: Callable[..., Any], emu: Emulator) -> None:
+def test_values_python_cannot_send_are_type_or_validation_errors(place: Callable[..., Any], emu: Emulator) -> None:
     with pytest.raises(TypeError, match=r"transfer_items\[0\]\.x: expected None, bool, int, float, str, list or dict"):
         place(**VALID_REQUEST, transfer_items=[{"x": object()}])
-    with pytest.raises(ValueError, match="not a finite number"):
+    with pytest.raises(ValidationError, match="temperature: must be a finite number, not NaN"):
         place(**VALID_REQUEST, temperature=float("nan"))
     # The path is assembled only on failure, innermost last, through lists, tuples and mappings.
-    with pytest.raises(ValueError, match=r"^tone_word\.a\[1\]\[0\]\.b: integer 18446744073709551616 is out of range$"):
+    with pytest.raises(ValidationError, match=r"tone_word\.a\[1\]\[0\]\.b: is an integer too large for 64 bits$"):
         place(**VALID_REQUEST, tone_word={"a": (0, [MappingProxyType({"b": 2**64})])})
     with pytest.raises(TypeError, match=r"^variables\[0\]: dict keys must be str, not int$"):
         place(**VALID_REQUEST, variables=[{1: "x"}])

@@ -111,6 +111,8 @@ pub(crate) struct Fields<'e, 'p> {
     /// Where the next name looked up is expected: readers take fields in the order they are listed.
     next: usize,
     spelling: Spelling,
+    /// Keys not among `names`, kept as given, for an object that passes them through (see [`Fields::open`]).
+    unknown: Option<Map<String, Value>>,
     pub(crate) errors: &'e mut Vec<FieldError>,
 }
 
@@ -123,10 +125,41 @@ impl<'e, 'p> Fields<'e, 'p> {
         spelling: Spelling,
         errors: &'e mut Vec<FieldError>,
     ) -> Self {
+        Self::build(map, prefix, names, spelling, errors, false)
+    }
+
+    /// Like [`Fields::new`] for an object whose unknown keys are kept (as given) rather than reported: a vendor's
+    /// settings, where the vendor may take fields this SDK does not know. Take them with [`Fields::take_unknown`].
+    pub(crate) fn open(
+        map: Map<String, Value>,
+        prefix: At<'p>,
+        names: &'static Names,
+        spelling: Spelling,
+        errors: &'e mut Vec<FieldError>,
+    ) -> Self {
+        Self::build(map, prefix, names, spelling, errors, true)
+    }
+
+    fn build(
+        map: Map<String, Value>,
+        prefix: At<'p>,
+        names: &'static Names,
+        spelling: Spelling,
+        errors: &'e mut Vec<FieldError>,
+        open: bool,
+    ) -> Self {
         let mut values: Vec<Option<Value>> = vec![None; names.names.len()];
+        let mut kept = open.then(Map::new);
         let mut unknown = 0usize;
         for (key, value) in map {
             let Some(i) = names.index(&key, spelling) else {
+                if let Some(kept) = &mut kept {
+                    // `null` means "not set" here as everywhere.
+                    if !value.is_null() {
+                        kept.insert(key, value);
+                    }
+                    continue;
+                }
                 // Each hint is an edit-distance search: a hostile object with thousands of keys gets a summary.
                 unknown += 1;
                 if unknown <= MAX_UNKNOWN_LISTED {
@@ -148,7 +181,12 @@ impl<'e, 'p> Fields<'e, 'p> {
             let more = unknown - MAX_UNKNOWN_LISTED;
             errors.push(FieldError::unknown(prefix.to_string(), format!("and {more} more unknown keys, not listed")));
         }
-        Fields { prefix, names, values, next: 0, spelling, errors }
+        Fields { prefix, names, values, next: 0, spelling, unknown: kept, errors }
+    }
+
+    /// The keys [`Fields::open`] kept, as given.
+    pub(crate) fn take_unknown(&mut self) -> Map<String, Value> {
+        self.unknown.take().unwrap_or_default()
     }
 
     /// Where this object is.
@@ -390,6 +428,84 @@ fn unsigned(value: &Value) -> Result<u64, String> {
     }
 }
 
+/// One step into a request's input as a caller wrote it: a key (in the caller's spelling) or a list index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Why a binding could not turn a value of its language into JSON for the core.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unconvertible {
+    /// NaN or an infinity: JSON has no such number (JavaScript's `JSON.stringify` would send `null`, "not set").
+    NotFinite(f64),
+    /// Nested deeper than [`crate::validate::MAX_INPUT_DEPTH`].
+    TooDeep,
+    /// An integer that fits in no 64-bit integer.
+    IntegerOutOfRange,
+}
+
+/// The problem with a value of a request's input that a binding could not convert, at the wire path of `steps`
+/// (keys the model knows are given their wire names, so the problem renders in each caller's case like any other;
+/// keys it does not know, such as those under `ExtraParams`, are kept as written).
+pub fn unconvertible(steps: &[Step<'_>], case: KeyCase, problem: Unconvertible) -> FieldError {
+    let message = match problem {
+        Unconvertible::NotFinite(n) => format!("must be a finite number, not {n}"),
+        Unconvertible::TooDeep => {
+            format!("is nested more than {} levels deep", crate::validate::MAX_INPUT_DEPTH)
+        }
+        Unconvertible::IntegerOutOfRange => "is an integer too large for 64 bits".to_string(),
+    };
+    FieldError::invalid(wire_path(steps, case), message)
+}
+
+/// Where the keys of an object in a request are looked up.
+#[derive(Clone, Copy)]
+enum Table {
+    Names(&'static Names, Spelling),
+    /// `CustomTTSConfig`: the fields of every vendor.
+    Tts,
+}
+
+fn wire_path(steps: &[Step<'_>], case: KeyCase) -> String {
+    let caller = Spelling::Caller(case);
+    let mut table = Some(Table::Names(&TOP_LEVEL, caller));
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Key(key) => {
+                let wire = match table {
+                    Some(Table::Names(names, spelling)) => names.resolve(key, spelling),
+                    Some(Table::Tts) => {
+                        use crate::tts::{AZURE, CUSTOM, MINIMAX, TENCENT, VOLCENGINE};
+                        [&TENCENT, &MINIMAX, &VOLCENGINE, &AZURE, &CUSTOM]
+                            .iter()
+                            .find_map(|names| names.resolve(key, Spelling::Any))
+                    }
+                    None => None,
+                };
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(wire.unwrap_or(key));
+                table = wire.and_then(|wire| match wire {
+                    "TransferItems" => Some(Table::Names(&TRANSFER_ITEM, caller)),
+                    "TransferToAgentItems" => Some(Table::Names(&TRANSFER_TO_AGENT_ITEM, caller)),
+                    "PromptVariables" | "Variables" => Some(Table::Names(&VARIABLE, caller)),
+                    "ExtractConfig" => Some(Table::Names(&EXTRACT_ELEMENT, caller)),
+                    "ToneWord" => Some(Table::Names(&TONE_WORD, caller)),
+                    "ZHToneWords" => Some(Table::Names(&ZH_TONE_WORDS, caller)),
+                    "CustomTTSConfig" => Some(Table::Tts),
+                    _ => None,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The top-level parameters and `ExtraParams`.
 pub(crate) static TOP_LEVEL: Names = Names::new(&TOP_LEVEL_NAMES);
 const TOP_LEVEL_NAMES: [&str; PARAMETERS.len() + 1] = {
@@ -567,6 +683,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn unconvertible_values_are_reported_at_their_wire_paths() {
+        use Step::{Index, Key};
+        for (steps, case, path) in [
+            (&[Key("temperature")][..], KeyCase::Snake, "Temperature"),
+            (&[Key("tone_word"), Key("first_sentence_timeout")][..], KeyCase::Snake, "ToneWord.FirstSentenceTimeout"),
+            (
+                &[Key("transferItems"), Index(2), Key("transferSkillGroupId")][..],
+                KeyCase::Camel,
+                "TransferItems[2].TransferSkillGroupId",
+            ),
+            (&[Key("custom_tts_config"), Key("speed")][..], KeyCase::Snake, "CustomTTSConfig.Speed"),
+            (
+                &[Key("extra_params"), Key("Future"), Index(0), Key("x_y")][..],
+                KeyCase::Snake,
+                "ExtraParams.Future[0].x_y",
+            ),
+            (&[Key("unknownThing"), Key("a")][..], KeyCase::Camel, "unknownThing.a"),
+        ] {
+            let e = unconvertible(steps, case, Unconvertible::NotFinite(f64::NAN));
+            assert_eq!(e.path, path);
+            assert_eq!(e.message, "must be a finite number, not NaN");
+        }
+        let e = unconvertible(&[Key("extraParams"), Key("Deep")], KeyCase::Camel, Unconvertible::TooDeep);
+        assert_eq!(e.field(KeyCase::Camel), "extraParams.Deep");
     }
 
     #[test]
