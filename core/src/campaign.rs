@@ -21,6 +21,7 @@ pub use report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
 use crate::client::CancellationToken;
 use crate::field::{FieldError, KeyCase};
 use crate::request::{CreateAiCallRequest, EXTRA_PARAMS, PARAMETERS};
+use crate::validate::ValidationContext;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +29,9 @@ use std::sync::Arc;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const DEFAULT_REFUSED_RETRIES: u32 = 5;
 
-/// The calls of a campaign, each already built and validated (or the problems that stop it from being sent).
+/// The calls of a campaign, each already built (or the problems that stop it from being built). The rules are
+/// checked by [`Campaign::problems`], and when it runs with the client's [`ValidationContext`] (its default
+/// country code).
 #[derive(Debug, Clone)]
 pub struct Campaign {
     items: Vec<Result<CreateAiCallRequest, Vec<FieldError>>>,
@@ -41,11 +44,7 @@ pub struct Campaign {
 impl Campaign {
     /// From complete requests (Rust callers clone a template and set the callee).
     pub fn new(requests: Vec<CreateAiCallRequest>) -> Self {
-        Campaign {
-            items: requests.into_iter().map(|r| r.validate().map(|_| r)).collect(),
-            general: Vec::new(),
-            sources: Vec::new(),
-        }
+        Campaign { items: requests.into_iter().map(Ok).collect(), general: Vec::new(), sources: Vec::new() }
     }
 
     /// Name where each item came from, in order (e.g. `patients.csv line 3`, see
@@ -76,9 +75,7 @@ impl Campaign {
                     return Err(vec![FieldError::invalid("", "each call must be an object of parameters")]);
                 };
                 let merged = merge(&base, &to_wire_keys(overrides, case), case);
-                let request = CreateAiCallRequest::from_value(Value::Object(merged), case)?;
-                request.validate()?;
-                Ok(request)
+                CreateAiCallRequest::from_value(Value::Object(merged), case)
             })
             .collect();
         Campaign { items, general: Vec::new(), sources: Vec::new() }
@@ -92,16 +89,32 @@ impl Campaign {
         self.items.is_empty()
     }
 
-    /// Every problem: the campaign's own, then every item's with its path prefixed by `Calls[i]` and its source,
-    /// when known, after the message.
+    /// Every problem, with no default country code: the campaign's own, then every item's with its path prefixed
+    /// by `Calls[i]` and its source, when known, after the message.
     pub fn problems(&self) -> Vec<FieldError> {
+        self.problems_with(&ValidationContext::default())
+    }
+
+    /// [`Campaign::problems`] as a client with this context (its default country code) judges them.
+    pub fn problems_with(&self, context: &ValidationContext) -> Vec<FieldError> {
+        let items = self.items.iter().enumerate().flat_map(|(i, item)| {
+            let errors = match item {
+                Ok(request) => request.validate_with(context).err().unwrap_or_default(),
+                Err(errors) => errors.clone(),
+            };
+            self.sourced(i, &errors).into_iter().map(move |e| prefixed(i, e))
+        });
+        self.general.iter().cloned().chain(items).collect()
+    }
+
+    /// Every item checked in `context`: an invalid one keeps only its problems.
+    fn checked(self, context: &ValidationContext) -> Campaign {
         let items = self
             .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| item.as_ref().err().map(|errs| (i, errs)))
-            .flat_map(|(i, errs)| self.sourced(i, errs).into_iter().map(move |e| prefixed(i, e)));
-        self.general.iter().cloned().chain(items).collect()
+            .into_iter()
+            .map(|item| item.and_then(|request| request.validate_with(context).map(|_| request)))
+            .collect();
+        Campaign { items, ..self }
     }
 
     /// An item's problems with its source after each message.

@@ -120,6 +120,11 @@ impl Client {
         &self.inner.config
     }
 
+    /// How this client checks a request: with its default country code.
+    pub(crate) fn validation_context(&self) -> crate::ValidationContext {
+        crate::ValidationContext { default_country_code: self.inner.config.default_country_code }
+    }
+
     /// The clock correction in seconds learnt from the server (0 until a `SignatureExpire` taught one).
     pub fn clock_offset(&self) -> i64 {
         self.inner.clock_offset.load(Ordering::Relaxed)
@@ -149,8 +154,7 @@ impl Client {
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
     ) -> Result<AiCallResult> {
-        let context = crate::ValidationContext { default_country_code: self.inner.config.default_country_code };
-        let body = request.to_wire_body_with(&context).map_err(Error::Validation)?;
+        let body = request.to_wire_body_with(&self.validation_context()).map_err(Error::Validation)?;
         let answer = self.send("CreateAICall", body, cancel, hooks).await?;
         match answer.response.get("SessionId") {
             Some(Value::String(s)) if !s.is_empty() => {

@@ -229,3 +229,18 @@ async fn an_outcome_unknown_item_reports_when_it_was_sent_and_what_came_back() {
     assert_eq!(second.items[1].status, ItemStatus::AlreadyPlaced);
     assert_eq!(emu.hits(), 2, "nobody called again");
 }
+
+#[tokio::test]
+async fn a_campaign_uses_the_clients_default_country_code() {
+    let emu = emulator().await;
+    let national = || Campaign::new(vec![CreateAiCallRequest { callee: "130 1234 5678".into(), ..request(0) }]);
+    let err = client(&emu, 0.0).create_ai_calls(national(), CampaignOptions::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.field_errors()[0].path, "Calls[0].Callee", "{err}");
+    let with_code =
+        Client::new(ClientConfig { default_country_code: Some("+86".into()), ..client_config(&emu) }).unwrap();
+    let report = with_code.create_ai_calls(national(), CampaignOptions::default()).await.unwrap();
+    assert_eq!(report.items[0].status, ItemStatus::Placed, "{:?}", report.items[0]);
+    assert_eq!(report.items[0].callee, "008613012345678");
+    assert_eq!(emu.calls()[0].body["Callee"], "008613012345678");
+}

@@ -256,8 +256,11 @@ impl Client {
     ///
     /// With a journal, the file is locked for the whole run, and every item the journal decides on is reported
     /// without being sent (see [`crate::campaign::journal`] for the rules).
+    ///
+    /// Items are checked as [`Client::create_ai_call`] checks a call: with the client's default country code.
     pub async fn create_ai_calls(&self, campaign: Campaign, options: CampaignOptions) -> Result<CampaignReport> {
-        let problems = campaign.problems();
+        let campaign = campaign.checked(&self.validation_context());
+        let problems = campaign.problems_with(&self.validation_context());
         if !campaign.general.is_empty() || (!problems.is_empty() && !options.skip_invalid) {
             return Err(Error::Validation(problems));
         }
@@ -301,7 +304,7 @@ impl Client {
                     // Normalise the callee the way it goes on the wire, so "+86 130..." and "0086130..." are one
                     // person.
                     let callee = request
-                        .to_wire()
+                        .to_wire_with(&self.validation_context())
                         .ok()
                         .and_then(|w| w.get("Callee").and_then(Value::as_str).map(String::from))
                         .unwrap_or_else(|| request.callee.clone());
