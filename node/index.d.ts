@@ -73,7 +73,7 @@ export interface CallOptions {
   /**
    * Cancels the call. Aborted before the request was sent: the promise rejects with an `AbortError`
    * (`outcomeUnknown: false`; nothing was placed). Aborted while the request was in flight: it rejects with an
-   * `OutcomeUnknownError` (`kind: 'cancelled'`, `outcomeUnknown: true`): the call may have been placed.
+   * `OutcomeUnknownError` (`kind: 'outcome_unknown'`, `outcomeUnknown: true`): the call may have been placed.
    * `signal.reason` is the error's `cause`.
    */
   signal?: AbortSignal;
@@ -208,7 +208,15 @@ export interface CampaignItem {
   outcomeUnknown: boolean;
   /** Requests sent for this item in this run (refused attempts included). */
   attempts: number;
+  /**
+   * On the items `onProgress` receives: the campaign's counts when this item finished (`done`, `total`, and one
+   * entry per status). Absent from the report's items.
+   */
+  progress?: CampaignProgress;
 }
+
+/** The running counts of a campaign, from the core: the same numbers the report ends with. */
+export type CampaignProgress = Record<ItemStatus | 'done' | 'total', number>;
 
 /** The outcome of a campaign. */
 export interface CampaignReport {
@@ -559,7 +567,8 @@ export type ErrorKind =
   | 'connection'
   | 'timeout'
   | 'outcome_unknown'
-  | 'cancelled';
+  | 'cancelled'
+  | 'io';
 
 /** Fields that `CccError` subclasses may be constructed with. */
 export interface CccErrorProps {

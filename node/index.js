@@ -77,13 +77,16 @@ const KINDS = {
   connection: ApiConnectionError,
   timeout: ApiTimeoutError,
   outcome_unknown: OutcomeUnknownError,
+  cancelled: AbortError,
+  // Until this layer maps it to the platform's error (`ENOENT`, ...).
+  io: ConfigurationError,
 };
-const ERRORS = { CccError, ApiError, AbortError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
+const ERRORS = { CccError, ApiError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
 for (const [name, cls] of Object.entries(ERRORS)) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
   const kind = Object.keys(KINDS).find((k) => KINDS[k] === cls);
   Object.defineProperties(cls, {
-    kind: { value: kind ?? (cls === AbortError ? 'cancelled' : undefined) },
+    kind: { value: kind },
     outcomeUnknown: { value: cls === InternalServerError || cls === OutcomeUnknownError },
   });
 }
@@ -91,17 +94,18 @@ for (const [name, cls] of Object.entries(ERRORS)) {
 const MARKER = 'ccc-aicall-error:';
 
 // The native error carries the core's error as JSON behind MARKER; rebuild it as its class with the
-// caller's stack. A cancel after the request was sent is outcome-unknown, so it is an OutcomeUnknownError.
+// caller's stack. The core's kind decides the class (a cancel after the request was sent is `outcome_unknown`).
 function fromNative(err, site, signal) {
   if (!(err instanceof Error) || !String(err.message).startsWith(MARKER)) return err;
   return fromPayload(JSON.parse(err.message.slice(MARKER.length)), site, signal);
 }
 
-// The same payload, thrown or carried by a campaign item (`error`, `stoppedBy`), as its error class.
+// The same payload, thrown or carried by a campaign item (`error`, `stoppedBy`), as its error class. An error the
+// signal caused has the signal's reason as its `cause`.
 function fromPayload(p, site, signal) {
-  const props = { ...p, cause: p.kind === 'cancelled' ? signal?.reason : undefined };
-  const cls = p.kind === 'cancelled' ? (p.outcomeUnknown ? OutcomeUnknownError : AbortError) : KINDS[p.kind] ?? CccError;
-  return withStack(new cls(p.message, props), site);
+  const { cancelled, ...props } = p;
+  const cls = KINDS[p.kind] ?? CccError;
+  return withStack(new cls(p.message, { ...props, cause: cancelled ? signal?.reason : undefined }), site);
 }
 
 // Frames of the user's call, captured before any await so the stack points at the caller's line. V8 formats a

@@ -3,7 +3,7 @@
 use crate::config::{ClientConfig, ResolvedConfig};
 use crate::envelope::{self, Answer};
 use crate::error::{Error, Result};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::Limiters;
 use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
 use crate::signer::{self, SigningInput, CONTENT_TYPE_JSON};
@@ -11,6 +11,8 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -27,7 +29,11 @@ pub struct AiCallResult {
 }
 
 /// An async client for CreateAICall and the other CCC actions. `Send + Sync`; clones share the connection pool,
-/// the rate limiter and the clock correction.
+/// the rate limiters and the clock correction.
+///
+/// Each action has its own rate limiter (see [`crate::ratelimit`]): the `rate_limit` option is CreateAICall's budget
+/// and caps every other action's (which also stays within its documented limit, 20/s for every documented action);
+/// `rate_limit: 0` turns every limiter off. Polling `DescribeTelSession` therefore never delays dialling.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -40,7 +46,7 @@ struct Inner {
     roots: Vec<reqwest::Certificate>,
     /// The headers every request carries (Content-Type, Host, version, language, region, token), checked once.
     base_headers: HeaderMap,
-    limiter: Option<RateLimiter>,
+    limiters: Limiters,
     /// Seconds to add to the local clock, learnt from the server's `Date` on `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
 }
@@ -58,8 +64,19 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Runs right before a request leaves; an error stops it from being sent.
-pub(crate) type BeforeSend<'a> = &'a (dyn Fn() -> Result<()> + Sync);
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a campaign adds to each call.
+pub(crate) struct Hooks<'a> {
+    /// Stops the call only while its request has not been sent (a campaign's early stop): a request in flight is
+    /// read to its end, since its outcome must be known.
+    pub stop_unsent: &'a CancellationToken,
+    /// Runs right before each request leaves, while the rate limiter's turn is held; if it fails, nothing is sent.
+    /// It is not cancelled half-way (a journal line being written is finished).
+    pub before_send: &'a (dyn Fn() -> BoxFuture<'a, Result<()>> + Sync),
+    /// Called as each request leaves.
+    pub on_sent: &'a (dyn Fn() + Sync),
+}
 
 /// What one attempt produced, before the retry decision.
 struct Failure {
@@ -83,14 +100,14 @@ impl Client {
                 return Err(Error::Config(format!("ca_file {}: no certificates in it", path.display())));
             }
         }
-        let limiter = config.rate_limit.map(RateLimiter::new);
+        let limiters = Limiters::new(config.rate_limit);
         let base_headers = base_headers(&config)?;
-        let inner = Inner { config, roots, base_headers, limiter, clock_offset: AtomicI64::new(0) };
+        let inner = Inner { config, roots, base_headers, limiters, clock_offset: AtomicI64::new(0) };
         let http = inner.http_client()?;
         Ok(Client { inner: Arc::new(inner), http })
     }
 
-    /// A client that shares this one's configuration, rate limiter and clock correction but has a connection
+    /// A client that shares this one's configuration, rate limiters and clock correction but has a connection
     /// pool of its own. A pooled connection is driven by the runtime that opened it, so a caller that runs calls
     /// on a runtime of its own (a current-thread runtime per thread, as the Python `Client` does for blocking
     /// calls) needs a pool of its own too.
@@ -103,6 +120,11 @@ impl Client {
         &self.inner.config
     }
 
+    /// How this client checks a request: with its default country code.
+    pub(crate) fn validation_context(&self) -> crate::ValidationContext {
+        crate::ValidationContext { default_country_code: self.inner.config.default_country_code }
+    }
+
     /// The clock correction in seconds learnt from the server (0 until a `SignatureExpire` taught one).
     pub fn clock_offset(&self) -> i64 {
         self.inner.clock_offset.load(Ordering::Relaxed)
@@ -113,27 +135,27 @@ impl Client {
         self.create_ai_call_cancellable(request, &CancellationToken::new()).await
     }
 
-    /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel while the request is in flight gives
-    /// `Error::Cancelled { sent: true }`, which is outcome-unknown: the call may have been placed.
+    /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel before the request left gives
+    /// `Error::Cancelled { sent: false }` (kind `Cancelled`: nothing was placed); a cancel while the request is in
+    /// flight gives `Error::Cancelled { sent: true }`, whose kind is `OutcomeUnknown`: the call may have been placed.
     pub async fn create_ai_call_cancellable(
         &self,
         request: &CreateAiCallRequest,
         cancel: &CancellationToken,
     ) -> Result<AiCallResult> {
-        self.create_ai_call_hooked(request, cancel, &|| Ok(())).await
+        self.create_ai_call_hooked(request, cancel, None).await
     }
 
-    /// [`Client::create_ai_call_cancellable`] that runs `before_send` right before each request leaves (after the
-    /// rate limiter); if it fails, nothing is sent. The campaign journal uses this to reach the disk first.
+    /// [`Client::create_ai_call_cancellable`] with a campaign's [`Hooks`]: the journal reaches the disk before each
+    /// request leaves, and an early stop ends the call while it has not been sent.
     pub(crate) async fn create_ai_call_hooked(
         &self,
         request: &CreateAiCallRequest,
         cancel: &CancellationToken,
-        before_send: BeforeSend<'_>,
+        hooks: Option<&Hooks<'_>>,
     ) -> Result<AiCallResult> {
-        let context = crate::ValidationContext { default_country_code: self.inner.config.default_country_code };
-        let body = request.to_wire_body_with(&context).map_err(Error::Validation)?;
-        let answer = self.send("CreateAICall", body, cancel, before_send).await?;
+        let body = request.to_wire_body_with(&self.validation_context()).map_err(Error::Validation)?;
+        let answer = self.send("CreateAICall", body, cancel, hooks).await?;
         match answer.response.get("SessionId") {
             Some(Value::String(s)) if !s.is_empty() => {
                 Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id })
@@ -175,7 +197,7 @@ impl Client {
                 )]))
             }
         };
-        let mut answer = self.send(action, body, cancel, &|| Ok(())).await?;
+        let mut answer = self.send(action, body, cancel, None).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }
@@ -185,31 +207,46 @@ impl Client {
         action: &str,
         body: String,
         cancel: &CancellationToken,
-        before_send: BeforeSend<'_>,
+        hooks: Option<&Hooks<'_>>,
     ) -> Result<Answer> {
         let inner = &*self.inner;
         let body = Bytes::from(body);
+        let never = CancellationToken::new();
+        let stop_unsent = hooks.map_or(&never, |h| h.stop_unsent);
+        let limiter = inner.limiters.for_action(action);
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
         let mut clock_corrected = false;
         loop {
-            // `biased`: a token already cancelled must win over a ready limiter slot or request.
-            if cancel.is_cancelled() {
+            // `biased`: a token already cancelled must win over a ready turn or answer.
+            if cancel.is_cancelled() || stop_unsent.is_cancelled() {
                 return Err(Error::Cancelled { sent: false });
             }
-            if let Some(limiter) = &inner.limiter {
-                tokio::select! {
+            let permit = match &limiter {
+                Some(limiter) => tokio::select! {
                     biased;
                     _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
-                    _ = limiter.acquire() => {}
-                }
+                    _ = stop_unsent.cancelled() => return Err(Error::Cancelled { sent: false }),
+                    permit = limiter.acquire() => Some(permit),
+                },
+                None => None,
+            };
+            // The turn is held through the before-send work, so that the spacing holds at the moment of sending.
+            if let Some(hooks) = hooks {
+                (hooks.before_send)().await?;
+            }
+            // A cancel that came meanwhile still finds the request unsent; the dropped turn consumes nothing.
+            if cancel.is_cancelled() || stop_unsent.is_cancelled() {
+                return Err(Error::Cancelled { sent: false });
+            }
+            if let Some(permit) = permit {
+                permit.sent();
+            }
+            if let Some(hooks) = hooks {
+                (hooks.on_sent)();
             }
             attempt += 1;
             let started = Instant::now();
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled { sent: false });
-            }
-            before_send()?;
             let outcome = tokio::select! {
                 biased;
                 // Bytes may already be on the wire: treat as sent, the call may have been placed.
@@ -250,6 +287,7 @@ impl Client {
                     tokio::select! {
                         biased;
                         _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                        _ = stop_unsent.cancelled() => return Err(Error::Cancelled { sent: false }),
                         _ = tokio::time::sleep(delay) => {}
                     }
                 }
@@ -423,5 +461,68 @@ impl WithoutUrl for reqwest::Error {
             "error"
         };
         kind.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_server::{request, TestServer};
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Mutex;
+
+    /// Before-send work of 0 to 40 ms (a journal's fsync on a slow disk) at 20/s: the turn covers it, so no two
+    /// requests leave closer than the interval.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spacing_holds_at_the_moment_of_sending() {
+        let server = TestServer::start(None).await;
+        let client = server.client(20.0);
+        let calls = AtomicU64::new(0);
+        let sent: Mutex<Vec<Instant>> = Mutex::new(Vec::new());
+        let before_send = || -> BoxFuture<'_, Result<()>> {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(n * 17 % 41)).await;
+                Ok(())
+            })
+        };
+        let on_sent = || sent.lock().unwrap().push(Instant::now());
+        let never = CancellationToken::new();
+        let hooks = Hooks { stop_unsent: &never, before_send: &before_send, on_sent: &on_sent };
+        let requests: Vec<_> = (0..20).map(request).collect();
+        let results =
+            futures_join(requests.iter().map(|r| client.create_ai_call_hooked(r, &never, Some(&hooks)))).await;
+        assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+        let mut times = sent.into_inner().unwrap();
+        times.sort();
+        assert_eq!(times.len(), 20);
+        for w in times.windows(2) {
+            assert!(w[1] - w[0] >= Duration::from_millis(50), "two requests left {:?} apart", w[1] - w[0]);
+        }
+        assert_eq!(server.hits(), 20);
+    }
+
+    /// Poll every future to the end, concurrently, on this task.
+    async fn futures_join<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+        let mut pending: Vec<Pin<Box<F>>> = futures.map(Box::pin).collect();
+        let mut out: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut done = true;
+            for (f, slot) in pending.iter_mut().zip(out.iter_mut()) {
+                if slot.is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => *slot = Some(v),
+                        std::task::Poll::Pending => done = false,
+                    }
+                }
+            }
+            if done {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        out.into_iter().map(|o| o.expect("every future finished")).collect()
     }
 }

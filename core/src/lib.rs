@@ -31,12 +31,14 @@ pub mod logging;
 pub mod ratelimit;
 pub mod retry;
 pub mod signer;
+#[cfg(test)]
+mod test_server;
 
-pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
+pub use campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 pub use client::{AiCallResult, CancellationToken, Client};
 pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;

@@ -1,11 +1,13 @@
 //! The retry decision, as a pure function of (error, attempt). Table-tested.
 //!
 //! CreateAICall has no idempotency token: a request that may have reached the service may have dialled a person.
-//! So only two things are ever retried: requests that certainly never reached the service (DNS, connect or TLS
-//! failures), and requests the service refused without acting (`RequestLimitExceeded*`).
+//! So the client retries only what the one rule of [`Error::resend`] calls [`Resend::Soon`]: the service certainly
+//! did not act and a short backoff can help, i.e. requests that never reached the service (DNS, connect or TLS
+//! failures) and the per-second rate limit (`RequestLimitExceeded*`). Refusals worth another try only after
+//! seconds (`AIConcurrentOverFrequency`) are left to the campaign.
 //! `AuthFailure.SignatureExpire` is handled apart: the client corrects its clock once and re-signs.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, Resend};
 use std::time::Duration;
 
 pub const BASE_DELAY: Duration = Duration::from_millis(100);
@@ -21,11 +23,7 @@ pub enum Decision {
 
 /// Whether an error may be retried at all, whatever the attempt.
 pub fn retryable(error: &Error) -> bool {
-    match error {
-        Error::Connection(_) | Error::Timeout(_) => true,
-        Error::Api { .. } => error.kind() == ErrorKind::RateLimited,
-        _ => false,
-    }
+    error.resend() == Resend::Soon
 }
 
 /// `attempt` is the number of attempts already made (1 after the first). `jitter` is in [0, 1).
@@ -71,6 +69,9 @@ mod tests {
             (Error::Validation(vec![]), false),
             (Error::Config("x".into()), false),
             (Error::Cancelled { sent: false }, false),
+            (Error::Cancelled { sent: true }, false),
+            (api("FailedOperation.SomethingNew"), false),
+            (api("IpNotInWhitelist"), false),
         ];
         for (err, expect) in rows {
             let d = decide(&err, 1, 2, 0.5);

@@ -306,6 +306,7 @@ async fn cancel_before_sending_and_in_flight() {
     });
     let err = client.create_ai_call_cancellable(&request(), &token).await.unwrap_err();
     assert!(err.outcome_unknown(), "cancelled in flight: may have been placed");
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "the kind says so too");
     assert_eq!(emu.calls().len(), 2);
 }
 

@@ -8,7 +8,7 @@ use crate::cancel::{token_of, CancelHandle};
 use crate::client::NativeClient;
 use crate::error::{config, from_json, payload, to_napi};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
-use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus};
+use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 use ccc_aicall::field::{closest, FieldError};
 use ccc_aicall::{Error, KeyCase};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -56,9 +56,9 @@ impl NativeClient {
             };
             let progress = on_progress.map(Arc::new);
             if let Some(tsfn) = progress.clone() {
-                options.on_progress = Some(Arc::new(move |outcome: &ItemOutcome| {
+                options.on_progress = Some(Arc::new(move |outcome: &ItemOutcome, tally: &Tally| {
                     tsfn.call_with_return_value(
-                        Some(item(outcome)),
+                        Some(CampaignItem { progress: Some(counts(tally)), ..item(outcome) }),
                         ThreadsafeFunctionCallMode::NonBlocking,
                         |_, _| Ok(()),
                     );
@@ -96,7 +96,7 @@ pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Va
                 .await
                 .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
                 .map_err(to_napi)?;
-        Ok(Value::Array(calls))
+        Ok(Value::Array(calls.calls))
     })
 }
 
@@ -154,6 +154,9 @@ pub struct CampaignItem {
     pub error: Option<Value>,
     pub outcome_unknown: bool,
     pub attempts: u32,
+    /// On the items `onProgress` receives: the core's counts when this item finished (`done`, `total`, one entry
+    /// per status).
+    pub progress: Option<Value>,
 }
 
 #[napi(object)]
@@ -181,7 +184,15 @@ fn item(o: &ItemOutcome) -> CampaignItem {
         error: o.error.as_ref().map(payload),
         outcome_unknown: o.outcome_unknown(),
         attempts: o.attempts,
+        progress: None,
     }
+}
+
+fn counts(tally: &Tally) -> Value {
+    let mut counts: Map<String, Value> = tally.counts().map(|(s, n)| (s.as_str().to_string(), json!(n))).collect();
+    counts.insert("done".into(), json!(tally.done));
+    counts.insert("total".into(), json!(tally.total));
+    Value::Object(counts)
 }
 
 fn report_js(report: &CampaignReport) -> CampaignReportJs {

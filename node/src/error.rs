@@ -27,6 +27,7 @@ pub fn payload(err: &Error) -> Value {
         "requestId": err.request_id(),
         "httpStatus": err.http_status(),
         "outcomeUnknown": err.outcome_unknown(),
+        "cancelled": err.cancelled(),
         "timedOut": err.timed_out(),
         "errors": errors,
     })

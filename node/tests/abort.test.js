@@ -54,7 +54,7 @@ test('an abort while the request is in flight is an OutcomeUnknownError: the cal
   const e = await reject(inFlight);
   assert.ok(Date.now() - started < 2000, 'the abort did not end the call promptly');
   assert.ok(e instanceof OutcomeUnknownError, String(e));
-  assert.equal(e.kind, 'cancelled');
+  assert.equal(e.kind, 'outcome_unknown');
   assert.equal(e.outcomeUnknown, true);
   assert.equal(e.cause?.name, 'AbortError');
   assert.equal(emulator.hits('CreateAICall'), 1);

@@ -169,7 +169,7 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
   assert.equal(unknown.length, 2);
   for (const item of unknown) {
     assert.ok(item.error instanceof OutcomeUnknownError, String(item.error));
-    assert.equal(item.error.kind, 'cancelled');
+    assert.equal(item.error.kind, 'outcome_unknown');
     assert.equal(item.error.cause?.message, 'Ctrl-C');
   }
   assert.ok(first.placed >= 3 && first.placed <= 20, `placed ${first.placed} before the abort`);

@@ -41,9 +41,21 @@ class CallOutcome:
         outcome_unknown: True when the item may have dialled without a definitive answer (now or in an earlier
             run): check it (e.g. with ``DescribeTelCdr``) before anyone calls that number again.
         attempts: requests sent for it in this run.
+        progress: on the items the progress callable receives, the campaign's counts when this item finished
+            (``done``, ``total`` and one entry per status, from the core); None in the report. Not compared.
     """
 
-    __slots__ = ("index", "callee", "status", "session_id", "request_id", "error", "outcome_unknown", "attempts")
+    __slots__ = (
+        "index",
+        "callee",
+        "status",
+        "session_id",
+        "request_id",
+        "error",
+        "outcome_unknown",
+        "attempts",
+        "progress",
+    )
 
     index: int
     callee: str
@@ -53,6 +65,7 @@ class CallOutcome:
     error: Optional[CccError]
     outcome_unknown: bool
     attempts: int
+    progress: Optional[Dict[str, int]]
 
     def __init__(
         self,
@@ -74,9 +87,10 @@ class CallOutcome:
         self.error = error
         self.outcome_unknown = outcome_unknown
         self.attempts = attempts
+        self.progress = None
 
     def _fields(self) -> Dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if name != "progress"}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CallOutcome):

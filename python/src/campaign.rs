@@ -5,7 +5,7 @@
 use crate::{convert, errors};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
 use ccc_aicall::campaign::DEFAULT_CONCURRENCY;
-use ccc_aicall::{CampaignOptions, CampaignReport, CancellationToken, Error, ItemOutcome, ItemStatus, KeyCase};
+use ccc_aicall::{CampaignOptions, CampaignReport, CancellationToken, Error, ItemOutcome, ItemStatus, KeyCase, Tally};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
@@ -45,8 +45,10 @@ impl Run {
         let calls = calls.iter().map(|call| convert::to_json(&call)).collect::<PyResult<Vec<_>>>()?;
         let callback_failures = Arc::new(AtomicUsize::new(0));
         let failures = callback_failures.clone();
-        let on_progress = on_progress.map(|callback| -> Arc<dyn Fn(&ItemOutcome) + Send + Sync> {
-            Arc::new(move |outcome: &ItemOutcome| Python::attach(|py| progress(py, &callback, outcome, &failures)))
+        let on_progress = on_progress.map(|callback| -> ccc_aicall::campaign::ProgressFn {
+            Arc::new(move |outcome: &ItemOutcome, tally: &Tally| {
+                Python::attach(|py| progress(py, &callback, outcome, tally, &failures))
+            })
         });
         let defaults_options = CampaignOptions::default();
         let options = CampaignOptions {
@@ -67,10 +69,14 @@ impl Run {
     }
 }
 
-/// Call the progress callable with one finished item; what it raises is logged (logger `ccc_aicall`), never
-/// propagated: the campaign goes on.
-fn progress(py: Python<'_>, callback: &Py<PyAny>, outcome: &ItemOutcome, failures: &AtomicUsize) {
-    if let Err(err) = call_outcome(py, outcome).and_then(|item| callback.call1(py, (item,))) {
+/// Call the progress callable with one finished item, the core's running counts in its `progress`; what it raises
+/// is logged (logger `ccc_aicall`), never propagated: the campaign goes on.
+fn progress(py: Python<'_>, callback: &Py<PyAny>, outcome: &ItemOutcome, tally: &Tally, failures: &AtomicUsize) {
+    let item = call_outcome(py, outcome).and_then(|item| {
+        item.setattr("progress", counts(py, tally)?)?;
+        Ok(item)
+    });
+    if let Err(err) = item.and_then(|item| callback.call1(py, (item,))) {
         if failures.fetch_add(1, Ordering::SeqCst) == 0 {
             log_python(py, "error", "the campaign's progress callback raised; the campaign goes on", Some(err));
         }
@@ -122,6 +128,17 @@ fn exception<'py>(py: Python<'py>, error: &Error) -> Bound<'py, PyAny> {
     errors::to_py(py, error).into_value(py).into_bound(py).into_any()
 }
 
+/// The core's counts: `done`, `total` and one entry per status.
+fn counts<'py>(py: Python<'py>, tally: &Tally) -> PyResult<Bound<'py, PyDict>> {
+    let counts = PyDict::new(py);
+    counts.set_item("done", tally.done)?;
+    counts.set_item("total", tally.total)?;
+    for (status, n) in tally.counts() {
+        counts.set_item(status.as_str(), n)?;
+    }
+    Ok(counts)
+}
+
 /// The core's report as a `ccc_aicall.CampaignReport`.
 pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'py, PyAny>> {
     let items = report.items.iter().map(|o| call_outcome(py, o)).collect::<PyResult<Vec<_>>>()?;
@@ -139,7 +156,7 @@ pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'
 fn read_calls_csv(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyList>> {
     let calls = py.detach(|| core_read_calls_csv(&path, KeyCase::Snake)).map_err(|e| errors::to_py(py, &e))?;
     let list = PyList::empty(py);
-    for call in &calls {
+    for call in &calls.calls {
         list.append(convert::from_json(py, call)?)?;
     }
     Ok(list)

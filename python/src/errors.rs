@@ -24,7 +24,8 @@ fn class_name(error: &Error) -> &'static str {
         ErrorKind::Connection => "ApiConnectionError",
         ErrorKind::Timeout => "ApiTimeoutError",
         ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
-        ErrorKind::Cancelled if error.outcome_unknown() => "OutcomeUnknownError",
+        // Until the binding maps it to the platform's error (FileNotFoundError for `io_kind` NotFound, ...).
+        ErrorKind::Io => "ConfigurationError",
         _ => "CccError",
     }
 }

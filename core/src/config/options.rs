@@ -149,8 +149,9 @@ pub static OPTIONS: [OptionSpec; 13] = [
         env: &[],
         default: Some("20"),
         node_default: Some("20"),
-        doc: "Requests per second for each action, shared by every call on the client (the service's documented \
-              limit is 20 for each); 0 turns the limiters off.",
+        doc: "Requests per second for CreateAICall, shared by every call on the client (the service's limit).\n\
+              Every other action has a budget of its own, at its documented limit (20/s) or this one if lower, so \
+              polling never delays dialling; 0 turns the limiters off.",
     },
     OptionSpec {
         name: "proxy",
