@@ -20,6 +20,7 @@ pub use report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
 
 use crate::client::CancellationToken;
 use crate::field::{FieldError, KeyCase};
+use crate::phone::CountryCode;
 use crate::request::ValidationContext;
 use crate::request::{CreateAiCallRequest, EXTRA_PARAMS, PARAMETERS};
 use serde_json::{Map, Value};
@@ -190,6 +191,17 @@ pub struct CampaignOptions {
     /// flight stop (their outcome is then unknown). An early stop (an account-wide refusal, a journal write error)
     /// does the first two only: a call in flight is read to its end.
     pub cancel: CancellationToken,
+    /// The country calling code for the campaign's numbers written without one; `None` uses the client's
+    /// ([`crate::ClientConfig::default_country_code`]). Without either such numbers are invalid.
+    pub default_country_code: Option<CountryCode>,
+}
+
+impl CampaignOptions {
+    /// How the campaign's items are checked: the campaign's default country code, else the client's.
+    pub(crate) fn validation_context(&self, client: &crate::Client) -> ValidationContext {
+        let client = client.validation_context();
+        ValidationContext { default_country_code: self.default_country_code.or(client.default_country_code) }
+    }
 }
 
 impl Default for CampaignOptions {
@@ -201,6 +213,7 @@ impl Default for CampaignOptions {
             refused_retries: DEFAULT_REFUSED_RETRIES,
             on_progress: None,
             cancel: CancellationToken::new(),
+            default_country_code: None,
         }
     }
 }
@@ -212,6 +225,7 @@ impl std::fmt::Debug for CampaignOptions {
             .field("journal", &self.journal)
             .field("skip_invalid", &self.skip_invalid)
             .field("refused_retries", &self.refused_retries)
+            .field("default_country_code", &self.default_country_code)
             .finish_non_exhaustive()
     }
 }

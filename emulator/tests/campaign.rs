@@ -244,3 +244,22 @@ async fn a_campaign_uses_the_clients_default_country_code() {
     assert_eq!(report.items[0].callee, "008613012345678");
     assert_eq!(emu.calls()[0].body["Callee"], "008613012345678");
 }
+
+#[tokio::test]
+async fn a_campaign_default_country_code_applies_to_its_items_callee_and_callers() {
+    let emu = emulator().await;
+    let national = CreateAiCallRequest {
+        callee: "130 1234 5678".into(),
+        callers: Some(vec!["010 8888 9999".into()]),
+        ..request(0)
+    };
+    let code = Some(ccc_aicall::CountryCode::parse("86", "default_country_code").unwrap());
+    // The client has none: the campaign's own applies, to the callee and to the caller numbers alike.
+    let options = CampaignOptions { default_country_code: code, ..CampaignOptions::default() };
+    let report = client(&emu, 0.0).create_ai_calls(Campaign::new(vec![national]), options).await.unwrap();
+    assert_eq!(report.items[0].status, ItemStatus::Placed, "{:?}", report.items[0]);
+    assert_eq!(report.items[0].callee, "008613012345678");
+    let body = &emu.calls()[0].body;
+    assert_eq!(body["Callee"], "008613012345678");
+    assert_eq!(body["Callers"][0], "00861088889999");
+}

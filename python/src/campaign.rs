@@ -58,6 +58,7 @@ impl Run {
             refused_retries: refused_retries.unwrap_or(defaults_options.refused_retries),
             on_progress,
             cancel,
+            ..defaults_options
         };
         Ok(Run { defaults, calls, options, callback_failures })
     }

@@ -7,7 +7,6 @@ use super::{Campaign, CampaignOptions};
 use crate::client::{AiCallResult, BoxFuture, CancellationToken, Client, Hooks};
 use crate::error::{Error, ErrorKind, Resend, Result};
 use crate::request::CreateAiCallRequest;
-use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -259,8 +258,9 @@ impl Client {
     ///
     /// Items are checked as [`Client::create_ai_call`] checks a call: with the client's default country code.
     pub async fn create_ai_calls(&self, campaign: Campaign, options: CampaignOptions) -> Result<CampaignReport> {
-        let campaign = campaign.checked(&self.validation_context());
-        let problems = campaign.problems_with(&self.validation_context());
+        let context = options.validation_context(self);
+        let campaign = campaign.checked(&context);
+        let problems = campaign.problems_with(&context);
         if !campaign.general.is_empty() || (!problems.is_empty() && !options.skip_invalid) {
             return Err(Error::Validation(problems));
         }
@@ -275,6 +275,7 @@ impl Client {
         options: CampaignOptions,
         journal: Option<(Journal, HashMap<String, Prior>)>,
     ) -> Result<CampaignReport> {
+        let context = options.validation_context(self);
         let (journal, prior) = match journal {
             Some((j, p)) => (Some(j), p),
             None => (None, HashMap::new()),
@@ -301,13 +302,14 @@ impl Client {
                     });
                 }
                 Ok(request) => {
-                    // Normalise the callee the way it goes on the wire, so "+86 130..." and "0086130..." are one
-                    // person.
-                    let callee = request
-                        .to_wire_with(&self.validation_context())
-                        .ok()
-                        .and_then(|w| w.get("Callee").and_then(Value::as_str).map(String::from))
-                        .unwrap_or_else(|| request.callee.clone());
+                    // Sent in the form it goes on the wire, normalised with the campaign's context (its default
+                    // country code may differ from the client's), and keyed by that callee, so "+86 130..." and
+                    // "0086130..." are one person.
+                    let request = match request.normalised(&context) {
+                        Ok(normalised) => normalised.into_owned(),
+                        Err(_) => request,
+                    };
+                    let callee = request.callee.clone();
                     let occurrence = seen.entry(callee.clone()).and_modify(|c| *c += 1).or_insert(1);
                     let key = format!("{callee}#{occurrence}");
                     match from_journal(index, &callee, prior.get(&key)) {
@@ -315,7 +317,7 @@ impl Client {
                         None => queue.push_back(index),
                     }
                     keys.push(key);
-                    requests.push(Some(CreateAiCallRequest { callee, ..request }));
+                    requests.push(Some(request));
                 }
             }
         }
@@ -409,7 +411,8 @@ mod tests {
         let on_request: crate::test_server::OnRequest = {
             let (path, seen) = (path.clone(), seen.clone());
             Arc::new(move |body: &[u8]| {
-                let callee = serde_json::from_slice::<Value>(body).unwrap()["Callee"].as_str().unwrap().to_string();
+                let callee =
+                    serde_json::from_slice::<serde_json::Value>(body).unwrap()["Callee"].as_str().unwrap().to_string();
                 let journal = std::fs::read(&path).unwrap();
                 let on_disk = journal
                     .split(|b| *b == b'\n')
