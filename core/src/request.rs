@@ -372,6 +372,19 @@ pub const PARAMETERS: [&str; CreateAiCallRequest::FIELD_NAMES.len()] = CreateAiC
 /// What the request is, field by field: read by the binding generator and the API drift test.
 pub static SCHEMA: &RecordSpec = CreateAiCallRequest::SPEC;
 
+/// The whole model as JSON, for tools and tests in other languages: `{"request": <wire name of the request>,
+/// "tts_vendors": [<TTSType>...], "records": [<every record, the request's nested ones and each TTS vendor's>]}`.
+/// Each record lists its fields with their wire and Rust names, type, presence, rule, unit, default and doc.
+pub fn describe() -> Value {
+    let mut roots = vec![SCHEMA];
+    roots.extend(crate::tts::VENDORS);
+    serde_json::json!({
+        "request": SCHEMA.wire,
+        "tts_vendors": crate::tts::TTS_TYPES,
+        "records": crate::schema::records(&roots),
+    })
+}
+
 /// For a keyword a caller passed (`llm_typ` in Python): `None` when it names a parameter (or `ExtraParams`) in the
 /// caller's `case`, otherwise `Some` of the closest known name in that case, if any is close. Bindings use this to
 /// refuse unknown keywords the way their language does (a `TypeError` in Python).

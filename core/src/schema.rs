@@ -45,6 +45,26 @@ impl RecordSpec {
     }
 }
 
+/// Every record reachable from `roots` (their nested records, transitively), each once, roots first: what tools
+/// need to describe a request completely (`ccc_aicall::request::describe`).
+pub fn records(roots: &[&'static RecordSpec]) -> Vec<&'static RecordSpec> {
+    let mut out: Vec<&'static RecordSpec> = Vec::new();
+    let mut queue: Vec<&'static RecordSpec> = roots.to_vec();
+    while !queue.is_empty() {
+        let record = queue.remove(0);
+        if out.iter().any(|r| std::ptr::eq(*r, record)) {
+            continue;
+        }
+        out.push(record);
+        for field in record.fields {
+            if let Type::Object { record } | Type::ObjectList { record } = field.ty {
+                queue.push(record);
+            }
+        }
+    }
+    out
+}
+
 /// One field of a record, as declared.
 #[derive(Debug, serde::Serialize)]
 pub struct FieldSpec {

@@ -12,6 +12,7 @@ __all__ = [
     "AiCallResult",
     "Emulator",
     "PARAMETERS",
+    "schema",
     "CAMPAIGN_CONCURRENCY",
     "read_calls_csv",
     "__version__",
@@ -23,6 +24,9 @@ __version__: str
 PARAMETERS: List[str]
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
+
+def schema() -> str:
+    """The core's description of the request model as JSON text (every record, field, rule, unit and doc)."""
 
 def read_calls_csv(path: Union[str, PathLike[str]]) -> List[Dict[str, Any]]:
     """A CSV file of calls as dicts with snake_case keys (see ccc_aicall.read_calls_csv)."""

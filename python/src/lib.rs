@@ -18,6 +18,13 @@ use pyo3::prelude::*;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The core's description of the request model as JSON text (`ccc_aicall::request::describe`), for tools and the
+/// API drift test.
+#[pyfunction]
+fn schema() -> String {
+    ccc_aicall::request::describe().to_string()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::init(m.py())?;
@@ -29,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let before_exit = wrap_pyfunction!(runtime::_before_exit, m)?;
     m.py().import("atexit")?.call_method1("register", (before_exit,))?;
     m.add("PARAMETERS", client::parameter_names().to_vec())?;
+    m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
