@@ -86,8 +86,15 @@ pub enum Error {
     #[error("invalid request: {}", summarize(.0))]
     Validation(Vec<FieldError>),
 
+    /// The client could not be built. Options are named in backticks by their Rust (and Python) name, e.g.
+    /// `` `secret_id` ``; [`Error::message_in`] spells them the caller's way.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// A client option as the caller gave it could not be read (an unknown name, a wrong type or unit). The
+    /// message names the option exactly as the caller spelled it, so it is shown as it is.
+    #[error("configuration error: {0}")]
+    ClientOption(String),
 
     /// An error envelope from the service.
     #[error("{code}: {message} (RequestId {request_id})")]
@@ -121,7 +128,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Validation(_) => ErrorKind::Validation,
-            Error::Config(_) => ErrorKind::Config,
+            Error::Config(_) | Error::ClientOption(_) => ErrorKind::Config,
             Error::Api { code, .. } => ErrorKind::from_code(code),
             Error::Connection(_) => ErrorKind::Connection,
             Error::Timeout(_) => ErrorKind::Timeout,
@@ -192,7 +199,7 @@ impl Error {
         }
     }
 
-    /// The message with field names spelled for the caller's language.
+    /// The message with field and option names spelled for the caller's language.
     pub fn message_in(&self, case: KeyCase) -> String {
         match self {
             Error::Validation(errors) => {
@@ -205,6 +212,7 @@ impl Error {
                 }
                 s
             }
+            Error::Config(_) => crate::config::options_in(&self.to_string(), case),
             other => other.to_string(),
         }
     }
@@ -212,7 +220,11 @@ impl Error {
     /// Whether the service certainly did not act on this request (so sending it again cannot dial twice).
     pub fn certainly_not_acted(&self) -> bool {
         match self {
-            Error::Validation(_) | Error::Config(_) | Error::Connection(_) | Error::Timeout(_) => true,
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::ClientOption(_)
+            | Error::Connection(_)
+            | Error::Timeout(_) => true,
             Error::Api { code, .. } => {
                 matches!(ErrorKind::from_code(code), ErrorKind::Authentication | ErrorKind::RateLimited)
             }
