@@ -211,15 +211,6 @@ impl ClientConfig {
     }
 }
 
-/// A duration given in seconds by a caller (Python floats, Node milliseconds / 1000): finite and > 0, or a config
-/// error naming the option as the caller spelled it.
-pub fn duration_from_secs(seconds: f64, option: &str) -> Result<Duration> {
-    match Duration::try_from_secs_f64(seconds) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(Error::Config(format!("{option} must be a positive, finite duration, not {seconds}"))),
-    }
-}
-
 fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Duration> {
     match value {
         None => Ok(default),

@@ -12,6 +12,7 @@ __all__ = [
     "AiCallResult",
     "Emulator",
     "PARAMETERS",
+    "OPTIONS",
     "CAMPAIGN_CONCURRENCY",
     "read_calls_csv",
     "__version__",
@@ -21,6 +22,8 @@ __all__ = [
 
 __version__: str
 PARAMETERS: List[str]
+OPTIONS: List[str]
+"""The Client's options as Python names them, in the core's order (the keywords of ``Client``)."""
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
 
