@@ -229,13 +229,13 @@ class Client {
     return this.#native.config;
   }
 
+  // What the client shows of itself (the SecretId masked) is the core's: the same in Rust, Python and Node.
   toString() {
-    const { endpoint, region, secretId } = this.config;
-    return `Client(endpoint=${endpoint}, region=${region ?? '-'}, secretId=${secretId})`;
+    return `Client(${this.#native.shown.map(([name, value]) => `${name}=${value ?? '-'}`).join(', ')})`;
   }
 
   [inspect.custom](_depth, options, inspectFn = inspect) {
-    return `Client ${inspectFn(this.config, options)}`;
+    return `Client ${inspectFn(Object.fromEntries(this.#native.shown), options)}`;
   }
 }
 

@@ -51,16 +51,17 @@ struct Inner {
     clock_offset: AtomicI64,
 }
 
+/// What [`ResolvedConfig::shown`] shows, as the Python and Node clients show it.
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = &self.inner.config;
-        f.debug_struct("Client")
-            .field("endpoint", &c.url.as_str())
-            .field("region", &c.region)
-            .field("secret_id", &c.credentials.secret_id)
-            .field("rate_limit", &c.rate_limit)
-            .field("max_retries", &c.max_retries)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Client");
+        for (name, value) in self.inner.config.shown(crate::KeyCase::Wire) {
+            match &value {
+                Some(text) => d.field(name, text),
+                None => d.field(name, &value),
+            };
+        }
+        d.finish_non_exhaustive()
     }
 }
 
@@ -93,11 +94,11 @@ impl Client {
     pub fn from_resolved(config: ResolvedConfig) -> Result<Self> {
         let mut roots = Vec::new();
         if let Some(path) = &config.ca_file {
-            let pem = std::fs::read(path).map_err(|e| Error::Config(format!("ca_file {}: {e}", path.display())))?;
+            let pem = std::fs::read(path).map_err(|e| Error::Config(format!("`ca_file` {}: {e}", path.display())))?;
             roots = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::Config(format!("ca_file {}: not PEM certificates: {e}", path.display())))?;
+                .map_err(|e| Error::Config(format!("`ca_file` {}: not PEM certificates: {e}", path.display())))?;
             if roots.is_empty() {
-                return Err(Error::Config(format!("ca_file {}: no certificates in it", path.display())));
+                return Err(Error::Config(format!("`ca_file` {}: no certificates in it", path.display())));
             }
         }
         let limiters = Limiters::new(config.rate_limit);
@@ -360,7 +361,7 @@ impl Inner {
             .redirect(reqwest::redirect::Policy::none());
         if let Some(proxy) = &config.proxy {
             let p = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::Config(format!("proxy {}: {e}", crate::config::redact_url(proxy))))?;
+                .map_err(|e| Error::Config(format!("`proxy` {}: {e}", crate::config::redact_url(proxy))))?;
             builder = builder.proxy(p);
         }
         for cert in &self.roots {
@@ -388,12 +389,12 @@ fn base_headers(cfg: &ResolvedConfig) -> Result<HeaderMap> {
     h.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
     h.insert(HOST, value("the endpoint's host", &cfg.host)?);
     h.insert(X_TC_VERSION, HeaderValue::from_static(crate::API_VERSION));
-    h.insert(X_TC_LANGUAGE, value("language", &cfg.language)?);
+    h.insert(X_TC_LANGUAGE, value("`language`", &cfg.language)?);
     if let Some(region) = &cfg.region {
-        h.insert(X_TC_REGION, value("region", region)?);
+        h.insert(X_TC_REGION, value("`region`", region)?);
     }
     if let Some(token) = &cfg.credentials.token {
-        let mut token = value("token", token.expose())?;
+        let mut token = value("`token`", token.expose())?;
         token.set_sensitive(true);
         h.insert(X_TC_TOKEN, token);
     }

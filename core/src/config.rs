@@ -1,8 +1,10 @@
 //! Client configuration: every default lives here, resolved once as explicit > environment > default.
 
 mod options;
+mod read;
+mod shown;
 
-pub use options::{option, OptionSpec, OptionType, OPTIONS};
+pub use options::{option, options_in, OptionSpec, OptionType, OPTIONS};
 
 use crate::credential::{self, Credentials};
 use crate::error::{Error, Result};
@@ -59,7 +61,7 @@ pub struct ClientConfig {
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &self.secret_id.as_deref().map(credential::mask_id))
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field("token", &self.token.as_ref().map(|_| "***"))
             .field("region", &self.region)
@@ -137,7 +139,8 @@ impl ClientConfig {
         self.resolve_with(&env, &credential::profile_paths(home.as_deref()))
     }
 
-    /// Resolve against a given environment and profile files (tests use this; no global state).
+    /// Resolve against a given environment and profile files (tests use this; no global state). Messages name
+    /// options in backticks by their Rust name; [`Error::message_in`] spells them for a binding's callers.
     pub fn resolve_with(&self, env: &dyn Fn(&str) -> Option<String>, profiles: &[PathBuf]) -> Result<ResolvedConfig> {
         let credentials = credential::resolve(
             self.secret_id.as_deref(),
@@ -159,31 +162,31 @@ impl ClientConfig {
 
         let language = self.language.as_deref().map(str::trim).unwrap_or(DEFAULT_LANGUAGE).to_string();
         if language != "en-US" && language != "zh-CN" {
-            return Err(Error::Config(format!("language must be \"en-US\" or \"zh-CN\", not {language:?}")));
+            return Err(Error::Config(format!("`language` must be \"en-US\" or \"zh-CN\", not {language:?}")));
         }
         let timeout = positive(self.timeout, DEFAULT_TIMEOUT, "timeout")?;
         let connect_timeout = positive(self.connect_timeout, DEFAULT_CONNECT_TIMEOUT, "connect_timeout")?;
         let max_retries = self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
         if max_retries > MAX_RETRIES_CAP {
-            return Err(Error::Config(format!("max_retries must be at most {MAX_RETRIES_CAP}, not {max_retries}")));
+            return Err(Error::Config(format!("`max_retries` must be at most {MAX_RETRIES_CAP}, not {max_retries}")));
         }
         let rate_limit = match self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT) {
             0.0 => None,
             r if (MIN_RATE_LIMIT..=MAX_RATE_LIMIT).contains(&r) => Some(r),
             r => {
                 return Err(Error::Config(format!(
-                    "rate_limit must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT} requests per second, \
+                    "`rate_limit` must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT} requests per second, \
                      or 0 to turn the limiter off; got {r}"
                 )))
             }
         };
         let proxy = self.proxy.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
         if let Some(p) = &proxy {
-            url::Url::parse(p).map_err(|e| Error::Config(format!("proxy {} is not a URL: {e}", redact_url(p))))?;
+            url::Url::parse(p).map_err(|e| Error::Config(format!("`proxy` {} is not a URL: {e}", redact_url(p))))?;
         }
         if let Some(path) = &self.ca_file {
             if !path.is_file() {
-                return Err(Error::Config(format!("ca_file {} does not exist or is not a file", path.display())));
+                return Err(Error::Config(format!("`ca_file` {} does not exist or is not a file", path.display())));
             }
         }
         let default_country_code = self
@@ -208,19 +211,10 @@ impl ClientConfig {
     }
 }
 
-/// A duration given in seconds by a caller (Python floats, Node milliseconds / 1000): finite and > 0, or a config
-/// error naming the option as the caller spelled it.
-pub fn duration_from_secs(seconds: f64, option: &str) -> Result<Duration> {
-    match Duration::try_from_secs_f64(seconds) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(Error::Config(format!("{option} must be a positive, finite duration, not {seconds}"))),
-    }
-}
-
 fn positive(value: Option<Duration>, default: Duration, name: &str) -> Result<Duration> {
     match value {
         None => Ok(default),
-        Some(d) if d.is_zero() => Err(Error::Config(format!("{name} must be greater than zero"))),
+        Some(d) if d.is_zero() => Err(Error::Config(format!("`{name}` must be greater than zero"))),
         Some(d) => Ok(d),
     }
 }
@@ -232,21 +226,21 @@ pub fn parse_endpoint(endpoint: &str) -> Result<(url::Url, String)> {
     let shown = without_userinfo(endpoint);
     let with_scheme = if endpoint.contains("://") { endpoint.to_string() } else { format!("https://{endpoint}") };
     let url = url::Url::parse(&with_scheme).map_err(|e| {
-        Error::Config(format!("endpoint {shown:?} is not a host or URL: {}", without_userinfo(&e.to_string())))
+        Error::Config(format!("`endpoint` {shown:?} is not a host or URL: {}", without_userinfo(&e.to_string())))
     })?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(Error::Config(format!("endpoint {shown:?} must use http or https")));
+        return Err(Error::Config(format!("`endpoint` {shown:?} must use http or https")));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Config(format!(
-            "endpoint {shown:?} must not carry a user name or password: requests are signed with the secret key"
+            "`endpoint` {shown:?} must not carry a user name or password: requests are signed with the secret key"
         )));
     }
     let Some(host) = url.host_str() else {
-        return Err(Error::Config(format!("endpoint {shown:?} has no host")));
+        return Err(Error::Config(format!("`endpoint` {shown:?} has no host")));
     };
     if url.path() != "/" || url.query().is_some() {
-        return Err(Error::Config(format!("endpoint {shown:?} must be a bare host or scheme://host[:port]")));
+        return Err(Error::Config(format!("`endpoint` {shown:?} must be a bare host or scheme://host[:port]")));
     }
     let host = match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -327,15 +321,12 @@ mod tests {
         ] {
             let e = cfg.resolve_with(&|_| None, &[]).unwrap_err();
             assert_eq!(e.kind(), crate::ErrorKind::Config, "{cfg:?}");
-        }
-    }
-
-    #[test]
-    fn durations_from_callers() {
-        assert_eq!(duration_from_secs(1.5, "timeout").unwrap(), Duration::from_millis(1500));
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            let e = duration_from_secs(bad, "timeoutMs").unwrap_err();
-            assert!(e.to_string().contains("timeoutMs"), "{e}");
+            // Each names its option in backticks, so that Node's callers see it as they spell it.
+            let camel = e.message_in(crate::KeyCase::Camel);
+            assert!(OPTIONS.iter().any(|o| camel.contains(&format!("`{}`", o.node))), "{camel}");
+            for o in OPTIONS.iter().filter(|o| o.name != o.node) {
+                assert!(!camel.contains(&format!("`{}`", o.name)), "{camel}");
+            }
         }
     }
 

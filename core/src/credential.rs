@@ -43,7 +43,7 @@ pub enum CredentialSource {
     ProfileFile(PathBuf),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub secret_id: String,
     pub secret_key: Secret,
@@ -52,15 +52,33 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// Enough of the SecretId to tell keys apart in a repr (`AKID***3f9a`), nothing for short ids.
+    /// The SecretId as every text about a client shows it (Rust's `Debug`, Python's `repr`, Node's `toString` and
+    /// `inspect`): see [`mask_id`].
     pub fn masked_id(&self) -> String {
-        let chars: Vec<char> = self.secret_id.chars().collect();
-        if chars.len() <= 12 {
-            return "***".to_string();
-        }
-        let head: String = chars[..4].iter().collect();
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("{head}***{tail}")
+        mask_id(&self.secret_id)
+    }
+}
+
+/// Enough of a SecretId to tell keys apart (`AKID***3f9a`), nothing of a short one. The id is not a secret, but
+/// a whole one in logs and screenshots is half of a key pair given away.
+pub fn mask_id(secret_id: &str) -> String {
+    let chars: Vec<char> = secret_id.chars().collect();
+    if chars.len() <= 12 {
+        return "***".to_string();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}***{tail}")
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &self.masked_id())
+            .field("secret_key", &self.secret_key)
+            .field("token", &self.token)
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -136,7 +154,7 @@ pub fn resolve(
     for (name, value) in [("secret_id", secret_id), ("secret_key", secret_key), ("token", token)] {
         if value.is_some_and(|v| clean(v).is_empty()) {
             return Err(Error::Config(format!(
-                "{name} was given but is blank (after removing spaces and quotes); pass the value, or leave it \
+                "`{name}` was given but is blank (after removing spaces and quotes); pass the value, or leave it \
                  out to use {ENV_SECRET_ID} / {ENV_SECRET_KEY} / {ENV_SESSION_TOKEN} or the profile file"
             )));
         }
@@ -151,8 +169,8 @@ pub fn resolve(
                 source: CredentialSource::Explicit,
             })
         }
-        (Some(_), None) => return Err(Error::Config("secret_id was given without secret_key".into())),
-        (None, Some(_)) => return Err(Error::Config("secret_key was given without secret_id".into())),
+        (Some(_), None) => return Err(Error::Config("`secret_id` was given without `secret_key`".into())),
+        (None, Some(_)) => return Err(Error::Config("`secret_key` was given without `secret_id`".into())),
         (None, None) => {}
     }
     let (id, key) = (non_empty(env(ENV_SECRET_ID).as_deref()), non_empty(env(ENV_SECRET_KEY).as_deref()));
@@ -180,9 +198,11 @@ pub fn resolve(
             });
         }
     }
+    // The profile file's keys are its own (`secret_id = ...` in any language), so they are not in backticks.
     Err(Error::Config(format!(
-        "no credentials found: pass secret_id and secret_key to the client, or set {ENV_SECRET_ID} and {ENV_SECRET_KEY} \
-         (and {ENV_SESSION_TOKEN} for temporary credentials), or write secret_id and secret_key under [default] in {}",
+        "no credentials found: pass `secret_id` and `secret_key` to the client, or set {ENV_SECRET_ID} and \
+         {ENV_SECRET_KEY} (and {ENV_SESSION_TOKEN} for temporary credentials), or write secret_id and secret_key \
+         under [default] in {}",
         profiles.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or ")
     )))
 }
@@ -235,7 +255,7 @@ mod tests {
         ] {
             let err = resolve(id, key, token, &env, &[]).unwrap_err();
             assert_eq!(err.kind(), crate::ErrorKind::Config);
-            assert!(err.to_string().contains(&format!(": {named} was given but is blank")), "{err}");
+            assert!(err.to_string().contains(&format!(": `{named}` was given but is blank")), "{err}");
         }
     }
 
@@ -282,10 +302,36 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_secrets() {
-        let c = resolve(Some("id"), Some("SUPERSECRETKEY"), Some("SUPERSECRETTOKEN"), &env_of(&[]), &[]).unwrap();
+    fn debug_hides_secrets_and_masks_the_id() {
+        let c =
+            resolve(Some("AKIDsame4mask0000wxyz"), Some("SUPERSECRETKEY"), Some("SUPERSECRETTOKEN"), &env_of(&[]), &[])
+                .unwrap();
         let dbg = format!("{c:?}");
-        assert!(!dbg.contains("SUPERSECRET"), "{dbg}");
-        assert!(dbg.contains("id"));
+        assert!(!dbg.contains("SUPERSECRET") && !dbg.contains("same4mask"), "{dbg}");
+        assert!(dbg.contains("secret_id: \"AKID***wxyz\""), "{dbg}");
+    }
+
+    #[test]
+    fn messages_name_the_options_in_the_callers_spelling() {
+        use crate::KeyCase;
+        for (id, key, snake, camel) in [
+            (Some(""), Some("k"), "`secret_id` was given but is blank", "`secretId` was given but is blank"),
+            (Some("id"), Some(" "), "`secret_key` was given but is blank", "`secretKey` was given but is blank"),
+            (
+                Some("id"),
+                None,
+                "`secret_id` was given without `secret_key`",
+                "`secretId` was given without `secretKey`",
+            ),
+            (None, Some("k"), "`secret_key` was given without `secret_id`", "`secretKey` was given without `secretId`"),
+        ] {
+            let err = resolve(id, key, None, &env_of(&[]), &[]).unwrap_err();
+            assert!(err.message_in(KeyCase::Snake).contains(snake), "{err}");
+            assert!(err.message_in(KeyCase::Camel).contains(camel), "{err}");
+        }
+        let err = resolve(None, None, None, &env_of(&[]), &[]).unwrap_err().message_in(KeyCase::Camel);
+        assert!(err.contains("pass `secretId` and `secretKey` to the client"), "{err}");
+        // The profile file's own keys keep their spelling.
+        assert!(err.contains("write secret_id and secret_key under [default]"), "{err}");
     }
 }

@@ -169,8 +169,15 @@ pub enum Error {
     #[error("invalid request: {}", summarize(.0))]
     Validation(Vec<FieldError>),
 
+    /// The client could not be built. Options are named in backticks by their Rust (and Python) name, e.g.
+    /// `` `secret_id` ``; [`Error::message_in`] spells them the caller's way.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// A client option as the caller gave it could not be read (an unknown name, a wrong type or unit). The
+    /// message names the option exactly as the caller spelled it, so it is shown as it is.
+    #[error("configuration error: {0}")]
+    ClientOption(String),
 
     /// An error envelope from the service.
     #[error("{code}: {message} (RequestId {request_id})")]
@@ -211,7 +218,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Validation(_) => ErrorKind::Validation,
-            Error::Config(_) => ErrorKind::Config,
+            Error::Config(_) | Error::ClientOption(_) => ErrorKind::Config,
             Error::Api { code, .. } => ErrorKind::from_code(code),
             Error::Connection(_) => ErrorKind::Connection,
             Error::Timeout(_) => ErrorKind::Timeout,
@@ -309,7 +316,7 @@ impl Error {
         }
     }
 
-    /// The message with field names spelled for the caller's language.
+    /// The message with field and option names spelled for the caller's language.
     pub fn message_in(&self, case: KeyCase) -> String {
         match self {
             Error::Validation(errors) => {
@@ -322,6 +329,7 @@ impl Error {
                 }
                 s
             }
+            Error::Config(_) => crate::config::options_in(&self.to_string(), case),
             other => other.to_string(),
         }
     }
@@ -332,9 +340,11 @@ impl Error {
     pub fn verdict(&self) -> Verdict {
         match self {
             // Nothing was sent.
-            Error::Validation(_) | Error::Config(_) | Error::Io { .. } | Error::Cancelled { sent: false } => {
-                Verdict::not_acted(Resend::Never)
-            }
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::ClientOption(_)
+            | Error::Io { .. }
+            | Error::Cancelled { sent: false } => Verdict::not_acted(Resend::Never),
             // DNS, TCP connect, TLS handshake or a connect timeout: the request never left.
             Error::Connection(_) | Error::Timeout(_) => Verdict::not_acted(Resend::Soon),
             Error::Api { code, .. } => code_rule(code).verdict,

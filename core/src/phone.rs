@@ -20,7 +20,7 @@ pub struct CountryCode(u16);
 
 impl CountryCode {
     /// `"86"`, `"+86"` or `"0086"`; anything else, or a code no country has, is a configuration error that names
-    /// `option` (the option as the caller spells it).
+    /// `option` by its Rust name, in backticks, so that [`Error::message_in`] spells it the caller's way.
     pub fn parse(text: &str, option: &str) -> Result<Self> {
         let t = text.trim();
         let digits = t.strip_prefix('+').or_else(|| t.strip_prefix("00")).unwrap_or(t);
@@ -30,7 +30,7 @@ impl CountryCode {
         match code.filter(|c| entry(*c).is_some()) {
             Some(code) => Ok(CountryCode(code)),
             None => Err(Error::Config(format!(
-                "{option} must be a country calling code such as \"86\" or \"+86\" (ITU-T E.164), not {text:?}"
+                "`{option}` must be a country calling code such as \"86\" or \"+86\" (ITU-T E.164), not {text:?}"
             ))),
         }
     }
@@ -222,8 +222,9 @@ mod tests {
             assert_eq!(CountryCode::parse(text, "default_country_code").unwrap(), CountryCode(86), "{text}");
         }
         for text in ["", "+", "0", "999", "8 6", "86a", "1234", "-86", "++86"] {
-            let e = CountryCode::parse(text, "defaultCountryCode").unwrap_err();
-            assert!(e.to_string().contains("defaultCountryCode"), "{e}");
+            let e = CountryCode::parse(text, "default_country_code").unwrap_err();
+            assert!(e.message_in(crate::KeyCase::Snake).contains("`default_country_code` must be"), "{e}");
+            assert!(e.message_in(crate::KeyCase::Camel).contains("`defaultCountryCode` must be"), "{e}");
         }
     }
 }

@@ -33,7 +33,14 @@ impl NativeClient {
         Ok(NativeClient { inner })
     }
 
-    /// The configuration in force, without secrets: what `inspect` and `toString` show.
+    /// What `toString` and `inspect` show, decided by the core: `[name, value]` pairs of the endpoint, the region
+    /// (`null` when none) and the SecretId masked.
+    #[napi(getter, catch_unwind)]
+    pub fn shown(&self) -> Value {
+        self.inner.config().shown(KeyCase::Camel).iter().map(|(name, value)| json!([name, value])).collect()
+    }
+
+    /// The configuration in force, without secrets (the SecretId in full: it names the key).
     #[napi(getter, catch_unwind)]
     pub fn config(&self) -> Value {
         let c = self.inner.config();

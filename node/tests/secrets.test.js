@@ -20,16 +20,17 @@ function shown(value) {
   return [String(value), inspect(value), inspect(value, { depth: Infinity, showHidden: true, getters: true }), JSON.stringify(value) ?? ''];
 }
 
-test('a client prints its endpoint and SecretId, never its secrets', () => {
+test('a client prints its endpoint and its SecretId masked, never its secrets', () => {
   const client = new Client({
-    secretId: 'AKIDzq9visible',
+    secretId: 'AKIDzq9visible1234',
     secretKey: SECRETS[0],
     token: SECRETS[1],
     endpoint: 'ccc.tencentcloudapi.com',
     proxy: `http://user:${SECRETS[4]}@127.0.0.1:3128`,
   });
   assertClean('client', ...shown(client), ...shown(client.config), Object.keys(client).join());
-  assert.match(String(client), /AKIDzq9visible/);
+  assert.match(String(client), /secretId=AKID\*\*\*1234/);
+  assert.ok(!String(client).includes('zq9visible') && !inspect(client).includes('zq9visible'), inspect(client));
   assert.match(inspect(client), /ccc\.tencentcloudapi\.com/);
 });
 

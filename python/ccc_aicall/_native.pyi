@@ -13,6 +13,7 @@ __all__ = [
     "Emulator",
     "PARAMETERS",
     "schema",
+    "OPTIONS",
     "CAMPAIGN_CONCURRENCY",
     "read_calls_csv",
     "__version__",
@@ -22,6 +23,8 @@ __all__ = [
 
 __version__: str
 PARAMETERS: List[str]
+OPTIONS: List[str]
+"""The Client's options as Python names them, in the core's order (the keywords of ``Client``)."""
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
 

@@ -2,6 +2,7 @@
 
 use crate::runtime::{self, Blocked};
 use crate::{campaign, convert, errors, logging};
+use ccc_aicall::config::{option, OptionType};
 use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -9,7 +10,6 @@ use pyo3::types::{PyDict, PyList, PyString};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 use thread_local::ThreadLocal;
 
 /// The 44 parameters of `CreateAICall` as Python keywords, in the API's order.
@@ -76,6 +76,8 @@ struct Local {
 
 #[pymethods]
 impl Client {
+    /// The keywords are `config::OPTIONS`' Python names (a test holds them equal) and go to the core as they are
+    /// given, so it checks them, and names a bad one, as it does Node's.
     #[new]
     #[pyo3(signature = (*, secret_id=None, secret_key=None, token=None, region=None, endpoint=None, language=None,
                         timeout=None, connect_timeout=None, max_retries=None, rate_limit=None, proxy=None, ca_file=None,
@@ -83,35 +85,44 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        secret_id: Option<String>,
-        secret_key: Option<String>,
-        token: Option<String>,
-        region: Option<String>,
-        endpoint: Option<String>,
-        language: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-        rate_limit: Option<f64>,
-        proxy: Option<String>,
-        ca_file: Option<PathBuf>,
-        default_country_code: Option<String>,
+        secret_id: Option<Bound<'_, PyAny>>,
+        secret_key: Option<Bound<'_, PyAny>>,
+        token: Option<Bound<'_, PyAny>>,
+        region: Option<Bound<'_, PyAny>>,
+        endpoint: Option<Bound<'_, PyAny>>,
+        language: Option<Bound<'_, PyAny>>,
+        timeout: Option<Bound<'_, PyAny>>,
+        connect_timeout: Option<Bound<'_, PyAny>>,
+        max_retries: Option<Bound<'_, PyAny>>,
+        rate_limit: Option<Bound<'_, PyAny>>,
+        proxy: Option<Bound<'_, PyAny>>,
+        ca_file: Option<Bound<'_, PyAny>>,
+        default_country_code: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let config = ClientConfig {
-            secret_id,
-            secret_key,
-            token,
-            region,
-            endpoint,
-            language,
-            timeout: seconds(timeout, "timeout").map_err(|e| errors::to_py(py, &e))?,
-            connect_timeout: seconds(connect_timeout, "connect_timeout").map_err(|e| errors::to_py(py, &e))?,
-            max_retries,
-            rate_limit,
-            proxy,
-            ca_file,
-            default_country_code,
-        };
+        let given = PyDict::new(py);
+        for (name, value) in [
+            ("secret_id", secret_id),
+            ("secret_key", secret_key),
+            ("token", token),
+            ("region", region),
+            ("endpoint", endpoint),
+            ("language", language),
+            ("timeout", timeout),
+            ("connect_timeout", connect_timeout),
+            ("max_retries", max_retries),
+            ("rate_limit", rate_limit),
+            ("proxy", proxy),
+            ("ca_file", ca_file),
+            ("default_country_code", default_country_code),
+        ] {
+            match (value, option(name).map(|o| o.ty)) {
+                (Some(path), Some(OptionType::Path)) => given.set_item(name, convert::fspath(path)?)?,
+                (Some(value), _) => given.set_item(name, value)?,
+                (None, _) => {}
+            }
+        }
+        let config = ClientConfig::from_value(convert::options_to_json(&given)?, KeyCase::Snake)
+            .map_err(|e| errors::to_py(py, &e))?;
         logging::refresh(py)?;
         let client = ccc_aicall::Client::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Client { inner: Mutex::new((std::process::id(), client)), local: ThreadLocal::new() })
@@ -294,16 +305,15 @@ impl Client {
         Ok(self.core(py)?.config().credentials.secret_id.clone())
     }
 
+    /// What the core shows of a client (the SecretId masked), as Python writes it.
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let py = slf.py();
-        let config = slf.get().core(py)?.config().clone();
-        Ok(format!(
-            "{}(endpoint={}, region={}, secret_id={})",
-            slf.get_type().name()?,
-            PyString::new(py, config.url.as_str()).repr()?,
-            config.region.as_deref().into_pyobject(py)?.repr()?,
-            PyString::new(py, &config.credentials.masked_id()).repr()?,
-        ))
+        let shown = slf.get().core(py)?.config().shown(KeyCase::Snake);
+        let mut fields = Vec::with_capacity(shown.len());
+        for (name, value) in shown {
+            fields.push(format!("{name}={}", value.into_pyobject(py)?.repr()?));
+        }
+        Ok(format!("{}({})", slf.get_type().name()?, fields.join(", ")))
     }
 }
 
@@ -418,8 +428,4 @@ fn finish<T>(py: Python<'_>, outcome: Blocked<Result<T, Error>>) -> PyResult<T> 
             Err(interrupt)
         }
     }
-}
-
-fn seconds(value: Option<f64>, name: &str) -> Result<Option<Duration>, Error> {
-    value.map(|s| ccc_aicall::config::duration_from_secs(s, name)).transpose()
 }

@@ -3,7 +3,7 @@
 use crate::errors;
 use ccc_aicall::check::MAX_INPUT_DEPTH;
 use ccc_aicall::request::{unconvertible, Step, Unconvertible};
-use ccc_aicall::KeyCase;
+use ccc_aicall::{Error, KeyCase};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -15,6 +15,28 @@ use serde_json::{Map, Number, Value};
 /// for is a `TypeError`, as for any Python call given the wrong type.
 pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     to_json_at(obj, 0).map_err(|bad| bad.into_err(obj.py()))
+}
+
+/// A client's options (the keywords given) as JSON, as [`to_json`] makes it, except that a value JSON cannot carry
+/// is a `ConfigurationError` naming the option (`timeout: must be a finite number, not NaN`), as in Node.
+pub fn options_to_json(options: &Bound<'_, PyDict>) -> PyResult<Value> {
+    let py = options.py();
+    to_json_at(options.as_any(), 0).map_err(|bad| match bad {
+        Bad::Value { rev_path, problem } => {
+            // The core's words for the problem, at the option's name as written (it is no request field).
+            let problem = unconvertible(&[], KeyCase::Snake, problem);
+            errors::to_py(py, &Error::ClientOption(format!("{}: {}", written(&rev_path), problem.message)))
+        }
+        other => other.into_err(py),
+    })
+}
+
+/// A path-like object (`pathlib.Path`) as its path, as `open()` reads it; anything else as it is.
+pub fn fspath<'py>(obj: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if obj.is_instance_of::<PyString>() || !obj.hasattr("__fspath__")? {
+        return Ok(obj);
+    }
+    obj.py().import("os")?.call_method1("fspath", (obj,))
 }
 
 /// One step of the path to a value, as the caller wrote it.
@@ -46,34 +68,43 @@ impl Bad {
         match self {
             Bad::Raised(err) => err,
             Bad::Type { rev_path, message } => {
-                let path: String = rev_path
-                    .iter()
-                    .rev()
-                    .enumerate()
-                    .map(|(i, seg)| match seg {
-                        Seg::Key(key) if i == 0 => key.clone(),
-                        Seg::Key(key) => format!(".{key}"),
-                        Seg::Index(n) => format!("[{n}]"),
-                    })
-                    .collect();
+                let path = written(&rev_path);
                 match path.as_str() {
                     "" => PyTypeError::new_err(message),
                     path => PyTypeError::new_err(format!("{path}: {message}")),
                 }
             }
             Bad::Value { rev_path, problem } => {
-                let steps: Vec<Step<'_>> = rev_path
-                    .iter()
-                    .rev()
-                    .map(|seg| match seg {
-                        Seg::Key(key) => Step::Key(key),
-                        Seg::Index(n) => Step::Index(*n),
-                    })
-                    .collect();
-                errors::validation(py, vec![unconvertible(&steps, KeyCase::Snake, problem)])
+                errors::validation(py, vec![unconvertible(&steps(&rev_path), KeyCase::Snake, problem)])
             }
         }
     }
+}
+
+/// The path of a problem as the caller wrote it (`transfer_items[0].x`).
+fn written(rev_path: &[Seg]) -> String {
+    rev_path
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, seg)| match seg {
+            Seg::Key(key) if i == 0 => key.clone(),
+            Seg::Key(key) => format!(".{key}"),
+            Seg::Index(n) => format!("[{n}]"),
+        })
+        .collect()
+}
+
+/// The path of a problem, root first, from the steps collected as the recursion unwound.
+fn steps(rev_path: &[Seg]) -> Vec<Step<'_>> {
+    rev_path
+        .iter()
+        .rev()
+        .map(|seg| match seg {
+            Seg::Key(key) => Step::Key(key),
+            Seg::Index(n) => Step::Index(*n),
+        })
+        .collect()
 }
 
 fn value_problem(problem: Unconvertible) -> Bad {

@@ -37,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("atexit")?.call_method1("register", (before_exit,))?;
     m.add("PARAMETERS", client::parameter_names().to_vec())?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add("OPTIONS", ccc_aicall::config::OPTIONS.iter().map(|o| o.name).collect::<Vec<_>>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -156,7 +156,7 @@ def test_blank_explicit_credentials_are_configuration_errors_not_a_fallback(
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "key-from-the-environment")
     with pytest.raises(ConfigurationError) as raised:
         ccc_aicall.Client(**given)
-    assert f"{blank} was given but is blank" in str(raised.value)
+    assert f"`{blank}` was given but is blank" in str(raised.value)
     # None still means "not given".
     assert ccc_aicall.Client(secret_id=None, secret_key=None).secret_id == "AKIDfromtheenvironment"
 

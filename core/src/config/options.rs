@@ -55,6 +55,24 @@ pub fn option(name: &str) -> Option<&'static OptionSpec> {
     OPTIONS.iter().find(|o| o.name == name || o.node == name)
 }
 
+/// `message` with each option named in backticks by its Rust name (`` `secret_id` ``) spelled as a caller using
+/// `case` does (`` `secretId` ``). Other backticked text is left as it is. Configuration messages name options
+/// this way so that each binding shows them in its own spelling.
+pub fn options_in(message: &str, case: KeyCase) -> String {
+    if !message.contains('`') {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let named = if i % 2 == 1 { OPTIONS.iter().find(|o| o.name == piece) } else { None };
+        out.push_str(named.map_or(piece, |o| o.name_in(case)));
+    }
+    out
+}
+
 /// Every option of `Client`, in the order the documentation lists them.
 pub static OPTIONS: [OptionSpec; 13] = [
     OptionSpec {
@@ -223,6 +241,20 @@ mod tests {
             "default_country_code",
         ];
         assert_eq!(OPTIONS.iter().map(|o| o.name).collect::<Vec<_>>(), fields);
+    }
+
+    #[test]
+    fn messages_name_options_in_each_spelling() {
+        let message = "`secret_id` was given without `secret_key`; `timeout` and `region` too, not `Timeout` or `x`";
+        assert_eq!(options_in(message, KeyCase::Snake), message);
+        assert_eq!(options_in(message, KeyCase::Wire), message);
+        assert_eq!(
+            options_in(message, KeyCase::Camel),
+            "`secretId` was given without `secretKey`; `timeoutMs` and `region` too, not `Timeout` or `x`"
+        );
+        // Only backticked names: a bare word that happens to be an option's name is prose.
+        assert_eq!(options_in("the timeout of `max_retries`", KeyCase::Camel), "the timeout of `maxRetries`");
+        assert_eq!(options_in("an odd ` count", KeyCase::Camel), "an odd ` count");
     }
 
     #[test]
