@@ -70,8 +70,26 @@ struct Local {
     /// After `fork()` the child builds its own (the inherited one is leaked, as its threads and its epoll
     /// instance belong to the parent).
     pid: u32,
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` until dropped (see `Drop`).
+    runtime: Option<tokio::runtime::Runtime>,
     client: ccc_aicall::Client,
+}
+
+impl Local {
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime.as_ref().expect("a Local's runtime is taken only when it is dropped")
+    }
+}
+
+/// A `Client` may be freed on any thread holding the GIL, one of the core's runtime threads included (a progress
+/// callable, a log handler, the garbage collector running there); dropping a runtime there panics, so its
+/// shutdown is left to the background. Nothing runs on it between calls.
+impl Drop for Local {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 #[pymethods]
@@ -365,11 +383,11 @@ impl Client {
                     .enable_all()
                     .build()
                     .map_err(|e| errors::to_py(py, &Error::Config(format!("could not start a tokio runtime: {e}"))))?;
-                *slot = Some(Local { pid, runtime, client });
+                *slot = Some(Local { pid, runtime: Some(runtime), client });
             }
         }
         let local = slot.as_ref().expect("set above");
-        let outcome = f(&local.runtime, &local.client);
+        let outcome = f(local.runtime(), &local.client);
         // A call abandoned in flight (timed out, cancelled, broken off) leaves its connection to a task that
         // nothing runs once the call has returned; the shared runtime would close it at once, so that a request
         // the server has not read yet is never read. Dropping the runtime closes it now; the next call builds
