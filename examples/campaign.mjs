@@ -30,14 +30,18 @@ const report = await client.createAiCalls(calls, {
   },
   concurrency: 4,
   journal: `${csv}.journal.jsonl`,
-  onProgress: (item) => console.log(`${item.index + 1}/${calls.length} ${item.callee} ${item.status}${item.error ? `: ${item.error.message}` : ''}`),
+  // progress: the campaign's counts so far, the same numbers the report ends with.
+  onProgress: ({ callee, status, error, progress: p }) =>
+    console.log(`${p.done}/${p.total} ${callee} ${status}${error ? `: ${error.message}` : ''}`),
   signal: controller.signal,
 });
 
 console.log(`placed ${report.placed}, failed ${report.failed}, placed earlier ${report.counts.already_placed}`);
 if (report.stoppedBy) console.error(`stopped early: ${report.stoppedBy.message}`);
-for (const item of report.toReconcile) {
-  // Sent without a definitive answer: the phone may have rung. Check DescribeTelCdr before calling again.
-  console.error(`check before calling again: ${item.callee} (${item.requestId ?? 'no request id'})`);
+for (const { callee, sentAt, error } of report.toReconcile) {
+  // Sent without a definitive answer: the phone may have rung. Look for it (DescribeTelCdr around the send time)
+  // before calling again.
+  const sent = sentAt?.toISOString() ?? 'at an unknown time';
+  console.error(`check before calling again: ${callee}, sent ${sent}: ${error?.message}`);
 }
 process.exitCode = report.failed || report.toReconcile.length || report.stoppedBy ? 1 : 0;

@@ -104,8 +104,10 @@ export declare class Client {
    * Run a campaign: one call per item of `calls` (each `options.defaults` plus the item's own parameters), at
    * most `concurrency` at a time, under this client's rate limiter. Every item is validated before the first call
    * is placed: a bad item rejects the whole campaign with a `ValidationError` naming `calls[i].field` (unless
-   * `skipInvalid`). Otherwise resolves with one outcome per item, in input order, after every `onProgress` call;
-   * also when `signal` aborts it midway or an account-wide error stops it early (see `stoppedBy`).
+   * `skipInvalid`), and with the file line for rows read by `readCallsCsv` (`(patients.csv line 3)`). A `journal`
+   * already in use by another run rejects with a `ConfigurationError` naming the file, before anyone is dialled.
+   * Otherwise resolves with one outcome per item, in input order, after every `onProgress` call; also when
+   * `signal` aborts it midway or an account-wide error stops it early (see `stoppedBy`).
    */
   createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
   /** The configuration in force, without secrets. */
@@ -125,7 +127,16 @@ export declare function createAiCalls(calls: CampaignCall[], options?: CampaignO
  * parameter (`callee`, `Callee`, `max_call_duration_ms`, ...) fills it: numbers, booleans and JSON are parsed,
  * `callers` and `languages` are split on `;`. Every other column becomes a `variables` entry (`var.` strips the
  * prefix, so `var.model` is a variable); `prompt_var.` columns go to `promptVariables`. Empty cells are left out,
- * so the campaign's `defaults` apply. A missing file or a ragged row rejects with a `ConfigurationError`.
+ * so the campaign's `defaults` apply.
+ *
+ * The result is a plain array of plain objects. Each object remembers (out of sight) the file line its row
+ * starts on, and `createAiCalls` names it in a problem with that row: `calls[1].callee: ... (patients.csv line 3)`.
+ * Sort, filter, extend or edit the array freely: a row keeps its own line; a copy of a row (`{ ...row }`) is a
+ * new object and has none.
+ *
+ * A file that cannot be read rejects with the platform's error, as `fs` makes it (a {@link FileError}: `code`
+ * `ENOENT` when it does not exist, `EACCES` without permission, `EIO` otherwise). Text that is not UTF-8 or a row
+ * with the wrong number of cells rejects with a `ConfigurationError`.
  */
 export declare function readCallsCsv(path: string | URL): Promise<CampaignCall[]>;
 
@@ -147,7 +158,13 @@ export interface CampaignOptions extends CallOptions {
    * An append-only JSON-lines file, written to disk before each call is sent and after its outcome. Run the same
    * campaign again with the same journal (after a crash, a kill or an abort) and nobody is dialled twice: items
    * placed before are `already_placed`; items sent without a definitive answer are `unreconciled` (check them
-   * with DescribeTelCdr); the rest run. Items are known by their callee, so editing the prompt is safe.
+   * with DescribeTelCdr); an item that failed before is sent again only when the service certainly did not act
+   * on it (a rate limit, an authentication failure, nothing sent), and any other earlier failure (a refusal, an
+   * error code this version does not know) is reported `failed` with that error and 0 attempts; the rest run.
+   * Items are known by their callee, so editing the prompt is safe.
+   *
+   * One run per journal: the file is locked for the whole run, and a second run on it (in this process or
+   * another) rejects with a `ConfigurationError` naming the file, having dialled nobody.
    */
   journal?: string;
   /** Report invalid items as `invalid` (each with its `ValidationError`) and run the rest. Default false. */
@@ -158,15 +175,22 @@ export interface CampaignOptions extends CallOptions {
    */
   refusedRetries?: number;
   /**
+   * The country calling code (`'86'` or `'+86'`) for this campaign's numbers written without one; without it the
+   * client's `defaultCountryCode` applies, and without either such numbers are invalid. A code no country has is
+   * a `ConfigurationError`.
+   */
+  defaultCountryCode?: string;
+  /**
    * Called on the JavaScript thread once per finished item (items skipped because of the journal included), in
-   * the order they finish. Something it throws (or a promise it returns that rejects) becomes one process
-   * warning (`CCC_AICALL_ON_PROGRESS`); the campaign goes on.
+   * the order they finish; `item.progress` has the campaign's counts at that moment. Something it throws (or a
+   * promise it returns that rejects) becomes one process warning (`CCC_AICALL_ON_PROGRESS`); the campaign goes on.
    */
   onProgress?: (item: CampaignItem) => unknown;
   /**
-   * Aborts the campaign: nothing more is sent; calls in flight end as `outcome_unknown` (they may have been
-   * placed), those not yet sent as `not_attempted`. The promise still resolves with the report. A signal that is
-   * already aborted rejects at once with an `AbortError`.
+   * Aborts the campaign: nothing more is sent, calls waiting for the rate limiter included; calls in flight end as
+   * `outcome_unknown` (they may have been placed; `error` is an `OutcomeUnknownError` whose `cause` is
+   * `signal.reason`), those not yet sent as `not_attempted`. The promise still resolves with the report, every
+   * call placed before the abort in it. A signal that is already aborted rejects at once with an `AbortError`.
    */
   signal?: AbortSignal;
 }
@@ -209,6 +233,12 @@ export interface CampaignItem {
   /** Requests sent for this item in this run (refused attempts included). */
   attempts: number;
   /**
+   * When its last request was sent: in this run, or (`already_placed`, `unreconciled`, and `failed` items decided
+   * by the journal) when the earlier run wrote it to the journal, just before sending. Absent for items never
+   * sent. With `callee`, what you need to find the call in the call records (`DescribeTelCdr`).
+   */
+  sentAt?: Date;
+  /**
    * On the items `onProgress` receives: the campaign's counts when this item finished (`done`, `total`, and one
    * entry per status). Absent from the report's items.
    */
@@ -234,9 +264,10 @@ export interface CampaignReport {
   toReconcile: CampaignItem[];
   /**
    * The error that stopped the campaign early because it would hit every item (authentication, no call package,
-   * expired licence, ...); the items not yet sent are `not_attempted`.
+   * expired licence, ...), or a {@link FileError} when the journal could no longer be written (every call placed
+   * before stays in the report); the items not yet sent are `not_attempted`.
    */
-  stoppedBy?: CccError;
+  stoppedBy?: CccError | FileError;
 }
 
 // ---- the CreateAICall parameters ----------------------------------------------------------------
@@ -567,8 +598,7 @@ export type ErrorKind =
   | 'connection'
   | 'timeout'
   | 'outcome_unknown'
-  | 'cancelled'
-  | 'io';
+  | 'cancelled';
 
 /** Fields that `CccError` subclasses may be constructed with. */
 export interface CccErrorProps {
@@ -595,6 +625,20 @@ export declare class CccError extends Error {
   readonly requestId?: string;
   /** The HTTP status, when an answer came back. */
   readonly httpStatus?: number;
+}
+
+/**
+ * A file could not be read or written: the platform's error, the same shape `fs` gives (a plain `Error`, not a
+ * `CccError`). `ENOENT` (no such file) and `EACCES` (permission denied) come from opening it and read word for
+ * word as `fs`'s messages; `EIO` is every other failure, with the platform's reason in `message`.
+ */
+export interface FileError extends Error {
+  code: 'ENOENT' | 'EACCES' | 'EIO';
+  /** libuv's error number for `code` (negative; `-2` for `ENOENT` on Linux), as `fs` reports it. */
+  errno: number;
+  /** `open` for `ENOENT` and `EACCES`; absent for `EIO`, whose failing call is not known. */
+  syscall?: 'open';
+  path?: string;
 }
 
 /** One problem with one parameter. */

@@ -2,7 +2,7 @@
 // The thin JavaScript layer over the native module: typed errors, AbortSignal wiring, the caller's stack.
 // Every behaviour (validation, signing, retries, rate limiting, classification) lives in the Rust core.
 
-const { inspect } = require('node:util');
+const { inspect, getSystemErrorMap } = require('node:util');
 const { fileURLToPath } = require('node:url');
 
 // A path in a variable: the type checker (make lint) takes the module as `any` rather than look for declarations
@@ -78,8 +78,6 @@ const KINDS = {
   timeout: ApiTimeoutError,
   outcome_unknown: OutcomeUnknownError,
   cancelled: AbortError,
-  // Until this layer maps it to the platform's error (`ENOENT`, ...).
-  io: ConfigurationError,
 };
 const ERRORS = { CccError, ApiError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
 for (const [name, cls] of Object.entries(ERRORS)) {
@@ -101,11 +99,30 @@ function fromNative(err, site, signal) {
 }
 
 // The same payload, thrown or carried by a campaign item (`error`, `stoppedBy`), as its error class. An error the
-// signal caused has the signal's reason as its `cause`.
+// signal caused has the signal's reason as its `cause`. A file error is the platform's own, as `fs` throws it.
 function fromPayload(p, site, signal) {
+  if (p.io) return withStack(systemError(p.io, p.message), site);
   const { cancelled, ...props } = p;
   const cls = KINDS[p.kind] ?? CccError;
   return withStack(new cls(p.message, { ...props, cause: cancelled ? signal?.reason : undefined }), site);
+}
+
+// libuv's error numbers and descriptions by code (`ENOENT` -> [-2, 'no such file or directory'] on Linux).
+let systemErrors;
+
+// `code` (ENOENT, EACCES or EIO, from error.rs) as the Error `fs` makes. Not found and permission denied come from
+// opening the file (the core opens each file it names before anything else), so `syscall` is `open` and the
+// message is word for word `fs`'s; for any other failure the failing call is unknown and the platform's reason,
+// which the core's message keeps, follows the code.
+function systemError({ code, path }, reason) {
+  systemErrors ??= new Map(
+    [...getSystemErrorMap()].map(([errno, [name, description]]) => [name, { errno, description }]),
+  );
+  const { errno, description } = systemErrors.get(code);
+  const syscall = code === 'EIO' ? undefined : 'open';
+  const message = syscall ? `${code}: ${description}, ${syscall} '${path}'` : `${code}: ${reason}`;
+  const props = syscall ? { errno, code, syscall, path } : { errno, code, ...(path == null ? {} : { path }) };
+  return Object.assign(new Error(message), props);
 }
 
 // Frames of the user's call, captured before any await so the stack points at the caller's line. V8 formats a
@@ -277,8 +294,21 @@ function runCampaign(nativeClient, calls, options, site) {
   const progress = onProgress && progressCallback(onProgress, site, signal);
   return run(site, { signal }, async (handle) => {
     const [callsJson, optionsJson] = [toJson(calls, site, { root: 'calls' }), toJson(shown, site)];
-    return toReport(await nativeClient.createAiCalls(callsJson, optionsJson, progress, handle), site, signal);
+    const raw = await nativeClient.createAiCalls(callsJson, optionsJson, sourcesOf(calls), progress, handle);
+    return toReport(raw, site, signal);
   });
+}
+
+// Where each call read by `readCallsCsv` came from (`patients.csv line 3`), keyed by the call object itself: the
+// rows stay plain objects, and a row keeps its line however the array around it is sorted, filtered or extended.
+// A copy of a row is a new object without a line, never with a wrong one.
+const SOURCES = new WeakMap();
+
+function sourcesOf(calls) {
+  if (!Array.isArray(calls)) return undefined;
+  // Array.from, not map: a hole in a sparse array still needs its (empty) label.
+  const sources = Array.from(calls, (call) => (call !== null && typeof call === 'object' && SOURCES.get(call)) || '');
+  return sources.some(Boolean) ? sources : undefined;
 }
 
 // Called by the native side on this thread, once per finished item and then with null when the campaign ends.
@@ -307,7 +337,8 @@ function progressCallback(onProgress, site, signal) {
 }
 
 function toItem(raw, site, signal) {
-  if (raw.error !== undefined) raw.error = fromPayload(raw.error, site, signal);
+  if (raw.error != null) raw.error = fromPayload(raw.error, site, signal);
+  if (raw.sentAt != null) raw.sentAt = new Date(raw.sentAt);
   return raw;
 }
 
@@ -326,14 +357,20 @@ function toReport(raw, site, signal) {
   return report;
 }
 
-/** Read a CSV file of calls (UTF-8, a header row, one row per call) into call objects with camelCase keys. */
+/**
+ * Read a CSV file of calls (UTF-8, a header row, one row per call) into plain call objects with camelCase keys;
+ * each remembers its file line (see `SOURCES`) for the problems `createAiCalls` reports.
+ */
 async function readCallsCsv(path) {
   const site = callSite(readCallsCsv);
+  let read;
   try {
-    return await native.readCallsCsv(path instanceof URL ? fileURLToPath(path) : String(path));
+    read = await native.readCallsCsv(path instanceof URL ? fileURLToPath(path) : String(path));
   } catch (e) {
     throw fromNative(e, site);
   }
+  read.calls.forEach((call, i) => SOURCES.set(call, read.sources[i]));
+  return read.calls;
 }
 
 // ---- emulator -----------------------------------------------------------------------------------

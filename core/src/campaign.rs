@@ -49,7 +49,8 @@ impl Campaign {
     }
 
     /// Name where each item came from, in order (e.g. `patients.csv line 3`, see
-    /// [`csv::CsvCalls::sources`]): its validation problems then say so.
+    /// [`csv::CsvCalls::sources`]): its validation problems then say so. An empty label names no source (an item
+    /// written by hand among rows read from a file).
     pub fn with_sources(mut self, sources: Vec<String>) -> Self {
         self.sources = sources;
         self
@@ -120,7 +121,7 @@ impl Campaign {
 
     /// An item's problems with its source after each message.
     fn sourced(&self, index: usize, errors: &[FieldError]) -> Vec<FieldError> {
-        let Some(source) = self.sources.get(index) else { return errors.to_vec() };
+        let Some(source) = self.sources.get(index).filter(|s| !s.is_empty()) else { return errors.to_vec() };
         errors.iter().map(|e| FieldError { message: format!("{} ({source})", e.message), ..e.clone() }).collect()
     }
 }
@@ -295,5 +296,15 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].field(KeyCase::Wire), "Calls[1].Callee");
         assert!(problems[0].message.ends_with(" (patients.csv line 3)"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn an_empty_source_names_none() {
+        let calls = [json!({"callee": "abc"}), json!({"callee": "def"})];
+        let c = Campaign::from_values(&template(), &calls, KeyCase::Snake)
+            .with_sources(vec![String::new(), "patients.csv line 2".into()]);
+        let messages: Vec<String> = c.problems().into_iter().map(|p| p.message).collect();
+        assert!(!messages[0].contains('('), "{}", messages[0]);
+        assert!(messages[1].ends_with(" (patients.csv line 2)"), "{}", messages[1]);
     }
 }

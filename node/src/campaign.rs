@@ -3,6 +3,8 @@
 //! Calls and options arrive as JSON text (as in `client.rs`). Each item leaves as a plain object whose `error` is
 //! the payload `error.rs` throws, for `index.js` to rebuild as the typed error class. `onProgress` is a
 //! threadsafe function: the core calls it from its workers, Node runs it on the JavaScript thread.
+//! `readCallsCsv` hands back each row's source (`patients.csv line 3`) beside the rows, and `createAiCalls` takes
+//! those labels back (one per call, `''` for none) for the core to name in its problems.
 
 use crate::cancel::{token_of, CancelHandle};
 use crate::client::NativeClient;
@@ -10,7 +12,7 @@ use crate::error::{config, from_json, payload, to_napi};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
 use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 use ccc_aicall::field::{closest, FieldError};
-use ccc_aicall::{Error, KeyCase};
+use ccc_aicall::{CountryCode, Error, KeyCase};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
@@ -23,15 +25,23 @@ use std::sync::Arc;
 type Progress = ThreadsafeFunction<Option<CampaignItem>, Unknown<'static>, Option<CampaignItem>, Status, false>;
 
 /// The campaign options `index.js` passes as JSON (it keeps `onProgress` and `signal` itself).
-const OPTIONS: [&str; 7] =
-    ["defaults", "concurrency", "journal", "skipInvalid", "refusedRetries", "onProgress", "signal"];
+const OPTIONS: [&str; 8] = [
+    "defaults",
+    "concurrency",
+    "journal",
+    "skipInvalid",
+    "refusedRetries",
+    "defaultCountryCode",
+    "onProgress",
+    "signal",
+];
 
 #[napi]
 impl NativeClient {
     /// Run a campaign; resolves with `{ items, counts, toReconcile, stoppedBy }` once every `onProgress` call ran.
     #[napi(
         catch_unwind,
-        ts_args_type = "callsJson: string, optionsJson?: string | null, onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
+        ts_args_type = "callsJson: string, optionsJson?: string | null, sources?: string[] | null, onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
         ts_return_type = "Promise<CampaignReportJs>"
     )]
     pub fn create_ai_calls<'env>(
@@ -39,6 +49,7 @@ impl NativeClient {
         env: &'env Env,
         calls_json: String,
         options_json: Option<String>,
+        sources: Option<Vec<String>>,
         on_progress: Option<Progress>,
         cancel: Option<&CancelHandle>,
     ) -> napi::Result<PromiseRaw<'env, CampaignReportJs>> {
@@ -65,7 +76,8 @@ impl NativeClient {
                 }));
             }
             options.cancel = token;
-            let campaign = Campaign::from_values(&defaults, &calls, KeyCase::Camel);
+            let campaign =
+                Campaign::from_values(&defaults, &calls, KeyCase::Camel).with_sources(sources.unwrap_or_default());
             let report = client.create_ai_calls(campaign, options).await.map_err(to_napi)?;
             if let Some(tsfn) = progress {
                 flush(&tsfn).await;
@@ -87,8 +99,9 @@ async fn flush(tsfn: &Progress) {
     }
 }
 
-/// Read a CSV file of calls (one row per call) into call objects with camelCase keys.
-#[napi(catch_unwind, ts_return_type = "Promise<Array<Record<string, unknown>>>")]
+/// Read a CSV file of calls (one row per call) into call objects with camelCase keys, and where each row starts
+/// (`sources[i]`, `patients.csv line 3`).
+#[napi(catch_unwind, ts_return_type = "Promise<{ calls: Array<Record<string, unknown>>, sources: string[] }>")]
 pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Value>> {
     env.spawn_future(async move {
         let calls =
@@ -96,7 +109,7 @@ pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Va
                 .await
                 .map_err(|e| napi::Error::from_reason(format!("readCallsCsv: {e}")))?
                 .map_err(to_napi)?;
-        Ok(Value::Array(calls.calls))
+        Ok(json!({ "sources": calls.sources(), "calls": calls.calls }))
     })
 }
 
@@ -120,6 +133,14 @@ fn campaign_options(options: Option<Value>) -> napi::Result<(Value, CampaignOpti
                 options.skip_invalid =
                     value.as_bool().ok_or_else(|| config(format!("skipInvalid must be a boolean, not {value}")))?
             }
+            "defaultCountryCode" => match value {
+                Value::String(code) => {
+                    options.default_country_code = Some(CountryCode::parse(&code, &key).map_err(to_napi)?)
+                }
+                other => {
+                    return Err(config(format!("defaultCountryCode must be a string such as \"86\", not {other}")))
+                }
+            },
             "journal" => match value {
                 Value::String(path) => options.journal = Some(PathBuf::from(path)),
                 other => return Err(config(format!("journal must be a file path (a string), not {other}"))),
@@ -154,6 +175,9 @@ pub struct CampaignItem {
     pub error: Option<Value>,
     pub outcome_unknown: bool,
     pub attempts: u32,
+    /// When its last request was sent (Unix milliseconds; `index.js` makes it a `Date`), in this run or, for items
+    /// the journal decided, in the earlier one.
+    pub sent_at: Option<f64>,
     /// On the items `onProgress` receives: the core's counts when this item finished (`done`, `total`, one entry
     /// per status).
     pub progress: Option<Value>,
@@ -184,6 +208,7 @@ fn item(o: &ItemOutcome) -> CampaignItem {
         error: o.error.as_ref().map(payload),
         outcome_unknown: o.outcome_unknown(),
         attempts: o.attempts,
+        sent_at: o.sent_at.map(|ms| ms as f64),
         progress: None,
     }
 }

@@ -1,7 +1,8 @@
 //! Core errors to JavaScript: one structured payload, turned into the typed error class by `index.js`.
 //!
 //! napi-rs rejects a promise with a plain `Error` built from a status and a message, so the payload travels as
-//! JSON in the message behind [`MARKER`]. `index.js` strips it and builds `ValidationError`, `ApiError`, ...
+//! JSON in the message behind [`MARKER`]. `index.js` strips it and builds `ValidationError`, `ApiError`, ...,
+//! or for a file error (kind `io`) the platform's error with `code` `ENOENT`, `EACCES` or `EIO`.
 
 use ccc_aicall::{Error, KeyCase};
 use serde_json::{json, Value};
@@ -20,7 +21,7 @@ pub fn payload(err: &Error) -> Value {
         .iter()
         .map(|f| json!({ "field": f.field(KeyCase::Camel), "message": f.message_in(KeyCase::Camel) }))
         .collect();
-    json!({
+    let mut payload = json!({
         "kind": err.kind().as_str(),
         "message": err.message_in(KeyCase::Camel),
         "code": err.code(),
@@ -30,7 +31,23 @@ pub fn payload(err: &Error) -> Value {
         "cancelled": err.cancelled(),
         "timedOut": err.timed_out(),
         "errors": errors,
-    })
+    });
+    if let Some(kind) = err.io_kind() {
+        // An error rebuilt from a journal line has lost its path (an empty one).
+        let path = err.path().filter(|p| !p.as_os_str().is_empty()).map(|p| p.display().to_string());
+        payload["io"] = json!({ "code": errno_code(kind), "path": path });
+    }
+    payload
+}
+
+/// The Node error code `index.js` gives a file error, as `fs` would: not found and permission denied by name,
+/// everything else the generic I/O error (the platform's reason stays in the message).
+fn errno_code(kind: std::io::ErrorKind) -> &'static str {
+    match kind {
+        std::io::ErrorKind::NotFound => "ENOENT",
+        std::io::ErrorKind::PermissionDenied => "EACCES",
+        _ => "EIO",
+    }
 }
 
 pub fn config(message: impl Into<String>) -> napi::Error {

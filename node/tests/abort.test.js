@@ -54,8 +54,10 @@ test('an abort while the request is in flight is an OutcomeUnknownError: the cal
   const e = await reject(inFlight);
   assert.ok(Date.now() - started < 2000, 'the abort did not end the call promptly');
   assert.ok(e instanceof OutcomeUnknownError, String(e));
+  assert.ok(!(e instanceof AbortError));
   assert.equal(e.kind, 'outcome_unknown');
   assert.equal(e.outcomeUnknown, true);
+  assert.equal(e.cause, controller.signal.reason);
   assert.equal(e.cause?.name, 'AbortError');
   assert.equal(emulator.hits('CreateAICall'), 1);
   assert.equal(emulator.calls().length, 1, 'the emulator placed the call');
@@ -77,4 +79,48 @@ test('a signal that never fires changes nothing, and its listener is removed', a
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   controller.abort();
   assert.equal(emulator.calls().length, 20);
+});
+
+test('a campaign aborted midway resolves with the partial report: placed kept, in flight unknown, the rest unsent', async () => {
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 2 }); // requests 500 ms apart
+  emulator.inject({ kind: 'delay', phase: 'before_read', ms: 1 }); // item 0: answered at once
+  emulator.inject({ kind: 'delay', phase: 'after_read', ms: 5000 }); // item 1: placed, answered after the abort
+  const controller = new AbortController();
+  const reason = new Error('operator stop');
+  const placed = [];
+  const calls = Array.from({ length: 8 }, (_, i) => ({ callee: `0086130000000${String(i).padStart(2, '0')}` }));
+  const campaign = client.createAiCalls(calls, {
+    defaults: validParams(),
+    concurrency: 3,
+    signal: controller.signal,
+    // Items 0 and 2 placed: item 1 is in flight, item 3 waits for the limiter (sent 500 ms after item 2).
+    onProgress: (item) => {
+      if (item.status === 'placed' && placed.push(item.index) === 2) controller.abort(reason);
+    },
+  });
+  const report = await campaign;
+
+  assert.deepEqual(report.items.map((i) => i.status), [
+    'placed', 'outcome_unknown', 'placed', 'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted',
+  ]);
+  for (const index of [0, 2]) {
+    const item = report.items[index];
+    assert.match(item.sessionId, /\S/);
+    assert.ok(item.sentAt instanceof Date);
+    assert.ok(emulator.calls().some((c) => c.sessionId === item.sessionId), 'the placed call is the one reported');
+  }
+  const inFlight = report.items[1];
+  assert.ok(inFlight.error instanceof OutcomeUnknownError, String(inFlight.error));
+  assert.equal(inFlight.error.kind, 'outcome_unknown');
+  assert.equal(inFlight.error.cause, reason);
+  assert.ok(inFlight.sentAt instanceof Date);
+  assert.deepEqual(report.toReconcile, [inFlight]);
+  for (const item of report.items.slice(3)) {
+    assert.equal(item.attempts, 0);
+    assert.ok(item.error === undefined || item.error instanceof AbortError, String(item.error));
+  }
+  assert.deepEqual([report.placed, report.outcomeUnknown, report.counts.not_attempted], [2, 1, 5]);
+  await sleep(1200); // past the turn item 3 was waiting for
+  assert.equal(emulator.hits('CreateAICall'), 3, 'nothing waiting for the limiter was sent after the abort');
+  assert.deepEqual(emulator.calls().map((c) => c.body.Callee).sort(), calls.slice(0, 3).map((c) => c.callee));
 });

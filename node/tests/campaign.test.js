@@ -249,6 +249,26 @@ test('journal: a process killed mid-campaign leaves a journal from which a re-ru
   t.diagnostic(`killed after ${placedByChild} placed; the re-run: ${JSON.stringify(report.counts)}`);
 });
 
+test('one run per journal: a second run on the same file is a ConfigurationError naming it, and dials nobody', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 5 }); // the first run takes about a second
+  const journal = path.join(tmpdir(t), 'busy.jsonl');
+  const first = client.createAiCalls(callsOf(5), { defaults: DEFAULTS, journal });
+  while (emulator.hits('CreateAICall') === 0) await sleep(5); // it holds the journal
+
+  const e = await reject(client.createAiCalls(callsOf(6), { defaults: DEFAULTS, journal }));
+  assert.ok(e instanceof ConfigurationError, String(e));
+  assert.ok(e.message.includes(journal) && /in use by another run/.test(e.message), e.message);
+  assert.equal((await first).placed, 5);
+  assert.equal(emulator.calls().length, 5, 'the second run dialled nobody');
+
+  // Once the first run has ended the journal is free again.
+  const again = await client.createAiCalls(callsOf(6), { defaults: DEFAULTS, journal });
+  assert.deepEqual([again.counts.already_placed, again.placed], [5, 1]);
+  assertNobodyTwice(emulator);
+});
+
 test('an account-wide error stops the campaign early: the rest are not attempted', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
@@ -385,11 +405,93 @@ test('readCallsCsv: columns to parameters and variables, ready for createAiCalls
     { Key: 'clinic', Value: 'North' }, { Key: 'name', Value: 'Li' }, { Key: 'model', Value: 'x' },
   ]);
 
-  const e = await reject(readCallsCsv(path.join(path.dirname(file), 'missing.csv')));
-  assert.ok(e instanceof ConfigurationError, String(e));
-  assert.match(e.stack, /campaign\.test\.js/);
   fs.writeFileSync(file, 'callee,name\n1,2,3\n');
   assert.ok((await reject(readCallsCsv(file))) instanceof ConfigurationError);
+});
+
+test('defaultCountryCode of the campaign: numbers written without one are sent with it, before the client\'s', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const calls = [{ callee: '130 0000 0001' }, { callee: '+86 130 0000 0002' }];
+
+  const e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS }));
+  assert.ok(e instanceof ValidationError, String(e));
+  assert.deepEqual(e.errors.map((p) => p.field), ['calls[0].callee']);
+  assert.match(e.errors[0].message, /country code/);
+
+  const report = await client.createAiCalls(calls, { defaults: DEFAULTS, defaultCountryCode: '+86' });
+  assert.deepEqual(report.items.map((i) => [i.status, i.callee]), [['placed', '008613000000001'], ['placed', '008613000000002']]);
+  assert.deepEqual(emulator.calls().map((c) => c.body.Callee).sort(), ['008613000000001', '008613000000002']);
+
+  // The campaign's code wins over the client's.
+  const american = new Client({ ...emulator.clientOptions(), rateLimit: 0, defaultCountryCode: '1' });
+  const one = await american.createAiCalls([{ callee: '130 0000 0003' }], { defaults: DEFAULTS, defaultCountryCode: '86' });
+  assert.equal(one.items[0].callee, '008613000000003');
+
+  for (const [code, pattern] of [['999', /defaultCountryCode must be a country calling code/], [86, /defaultCountryCode must be a string/]]) {
+    const bad = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, defaultCountryCode: code }));
+    assert.ok(bad instanceof ConfigurationError && pattern.test(bad.message), String(bad));
+  }
+  assert.equal(emulator.hits('CreateAICall'), 3);
+});
+
+test('items say when they were sent: an outcome-unknown one has sentAt and its error, on a re-run too', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const journal = path.join(tmpdir(t), 'sent.jsonl');
+  emulator.inject({ kind: 'close_after_read' }); // the first call is placed, its answer lost
+  const progress = [];
+  const before = Date.now();
+  const first = await client.createAiCalls(callsOf(3), { defaults: DEFAULTS, concurrency: 1, journal, onProgress: (i) => progress.push(i) });
+  const after = Date.now();
+
+  const [unknown, placed] = first.items;
+  assert.equal(unknown.status, 'outcome_unknown');
+  assert.equal(unknown.requestId, undefined, 'no answer, so no RequestId: callee, sentAt and error are what is known');
+  assert.ok(unknown.error instanceof OutcomeUnknownError, String(unknown.error));
+  for (const item of first.items) {
+    assert.ok(item.sentAt instanceof Date, `item ${item.index}: ${item.sentAt}`);
+    assert.ok(item.sentAt.getTime() >= before - 1 && item.sentAt.getTime() <= after + 1, item.sentAt.toISOString());
+  }
+  assert.ok(placed.sentAt >= unknown.sentAt);
+  assert.ok(progress.every((i) => i.sentAt instanceof Date));
+
+  const second = await client.createAiCalls(callsOf(4), { defaults: DEFAULTS, journal });
+  assert.deepEqual(second.items.map((i) => i.status), ['unreconciled', 'already_placed', 'already_placed', 'placed']);
+  const [unreconciled] = second.toReconcile;
+  assert.equal(unreconciled.callee, unknown.callee);
+  // The journal's send time is when its line went to disk, just before the request left.
+  const earlier = (journalled, sent) => sent.getTime() - journalled.getTime();
+  assert.ok(unreconciled.sentAt instanceof Date);
+  assert.ok(earlier(unreconciled.sentAt, unknown.sentAt) >= 0 && earlier(unreconciled.sentAt, unknown.sentAt) < 1000);
+  assert.ok(unreconciled.error instanceof OutcomeUnknownError, String(unreconciled.error));
+  assert.ok(earlier(second.items[1].sentAt, placed.sentAt) >= 0 && earlier(second.items[1].sentAt, placed.sentAt) < 1000);
+  assert.ok(second.items[3].sentAt > after);
+  const notSent = await client.createAiCalls(callsOf(1), { defaults: { ...DEFAULTS, vadLevel: 9 }, skipInvalid: true });
+  assert.equal(notSent.items[0].sentAt, undefined, 'an item never sent has no sentAt');
+});
+
+test('onProgress items carry the core\'s counts: a re-run counts already_placed apart from placed', async (t) => {
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const journal = path.join(tmpdir(t), 'counts.jsonl');
+  const runWithProgress = async (n) => {
+    const seen = [];
+    const report = await client.createAiCalls(callsOf(n), { defaults: DEFAULTS, journal, onProgress: (i) => seen.push(i.progress) });
+    return { report, seen };
+  };
+  await runWithProgress(3);
+  const { report, seen } = await runWithProgress(5);
+  assert.deepEqual(seen.map((p) => p.done), [1, 2, 3, 4, 5]);
+  assert.ok(seen.every((p) => p.total === 5));
+  const last = seen.at(-1);
+  assert.equal(last.already_placed, 3);
+  assert.equal(last.placed, 2, 'items placed by the earlier run are not counted as placed');
+  assert.deepEqual({ ...last, done: undefined, total: undefined }, { ...report.counts, done: undefined, total: undefined });
+  assert.equal(report.items[0].progress, undefined, 'the report has its own counts');
 });
 
 test('the module-level createAiCalls uses the default client from the environment', async (t) => {
@@ -429,7 +531,7 @@ test('examples/campaign.mjs runs against the emulator, and its journal makes a s
   };
   const runExample = () => run(process.execPath, [script, 'reminders.csv'], { env, cwd: project, timeout: 30_000 });
   let { stdout } = await runExample();
-  assert.match(stdout, /3\/3 008613000000003 placed/);
+  assert.match(stdout, /^3\/3 00861300000000[123] placed$/m);
   assert.match(stdout, /placed 3, failed 0, placed earlier 0/);
   assert.equal(emulator.calls().length, 3);
   assert.deepEqual(emulator.calls().find((c) => c.body.Callee === '008613000000001').body.Variables, [

@@ -30,6 +30,7 @@ import {
   type CustomTtsConfig,
   type ErrorKind,
   type Fault,
+  type FileError,
   type ItemStatus,
   type PlacedCall,
   type ResolvedClientConfig,
@@ -140,7 +141,8 @@ async function campaigns(client: Client): Promise<void> {
     journal: 'reminders.jsonl',
     skipInvalid: true,
     refusedRetries: 5,
-    onProgress: (item: CampaignItem) => console.log(item.index, item.status),
+    defaultCountryCode: '+86',
+    onProgress: (item: CampaignItem) => console.log(item.index, item.status, item.progress?.done, item.progress?.already_placed),
     signal: controller.signal,
   };
   const report: CampaignReport = await client.createAiCalls(calls, options);
@@ -150,9 +152,14 @@ async function campaigns(client: Client): Promise<void> {
     const unknown: boolean = item.outcomeUnknown;
     const error: CccError | undefined = item.error;
     const ids: [string | undefined, string | undefined] = [item.sessionId, item.requestId];
-    void [status, unknown, error?.code, ids, item.index, item.callee, item.attempts];
+    const sentAt: string = item.sentAt?.toISOString() ?? 'never sent';
+    void [status, unknown, error?.code, ids, item.index, item.callee, item.attempts, sentAt];
   }
-  const stoppedBy: CccError | undefined = report.stoppedBy;
+  const stoppedBy: CccError | FileError | undefined = report.stoppedBy;
+  if (stoppedBy !== undefined && !(stoppedBy instanceof CccError)) {
+    const file: [string, number, string | undefined, string | undefined] = [stoppedBy.code, stoppedBy.errno, stoppedBy.syscall, stoppedBy.path];
+    void file;
+  }
   await createAiCalls(calls, { defaults: options.defaults, onProgress: async () => {} });
   await createAiCalls([{ callee: '008613012345678' }]);
   void [counts, stoppedBy];
@@ -167,6 +174,7 @@ function handle(error: unknown): string {
   if (error instanceof OutcomeUnknownError) return String(error.timedOut);
   if (error instanceof AbortError) return error.code;
   if (error instanceof ConfigurationError) return error.message;
+  if (error instanceof Error && (error as FileError).code === 'ENOENT') return (error as FileError).path ?? '';
   if (error instanceof CccError) {
     const kind: ErrorKind = error.kind;
     const unknown: boolean = error.outcomeUnknown;
@@ -196,9 +204,13 @@ function refused(): void {
   const call: CampaignCall = { callee: '00861', sytemPrompt: 'x' };
   // @ts-expect-error concurrency is a number
   const campaign: CampaignOptions = { concurrency: '4' };
+  // @ts-expect-error a country calling code is a string ('86' or '+86')
+  const country: CampaignOptions = { defaultCountryCode: 86 };
+  // @ts-expect-error a file error is not a CccError and has no kind
+  const kind: FileError['kind'] = 'io';
   // @ts-expect-error not a status
   const status: ItemStatus = 'done';
-  void [noCallee, typo, llm, tencent, azure, options, fault, call, campaign, status];
+  void [noCallee, typo, llm, tencent, azure, options, fault, call, campaign, country, kind, status];
 }
 
 void [everything, campaigns, handle, refused];
