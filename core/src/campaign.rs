@@ -49,7 +49,8 @@ impl Campaign {
     }
 
     /// Name where each item came from, in order (e.g. `patients.csv line 3`, see
-    /// [`csv::CsvCalls::sources`]): its validation problems then say so.
+    /// [`csv::CsvCalls::sources`]): its validation problems then say so. An empty name (an item added by hand to rows
+    /// read from a file) adds nothing.
     pub fn with_sources(mut self, sources: Vec<String>) -> Self {
         self.sources = sources;
         self
@@ -120,7 +121,7 @@ impl Campaign {
 
     /// An item's problems with its source after each message.
     fn sourced(&self, index: usize, errors: &[FieldError]) -> Vec<FieldError> {
-        let Some(source) = self.sources.get(index) else { return errors.to_vec() };
+        let Some(source) = self.sources.get(index).filter(|s| !s.is_empty()) else { return errors.to_vec() };
         errors.iter().map(|e| FieldError { message: format!("{} ({source})", e.message), ..e.clone() }).collect()
     }
 }
@@ -287,13 +288,15 @@ mod tests {
     fn problems_name_the_source_of_each_item() {
         let c = Campaign::from_values(
             &template(),
-            &[json!({"callee": "+86 130 1234 5678"}), json!({"callee": "abc"})],
+            &[json!({"callee": "+86 130 1234 5678"}), json!({"callee": "abc"}), json!({"callee": "xyz"})],
             KeyCase::Snake,
         )
-        .with_sources(vec!["patients.csv line 2".into(), "patients.csv line 3".into()]);
+        .with_sources(vec!["patients.csv line 2".into(), "patients.csv line 3".into(), String::new()]);
         let problems = c.problems();
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(problems[0].field(KeyCase::Wire), "Calls[1].Callee");
         assert!(problems[0].message.ends_with(" (patients.csv line 3)"), "{}", problems[0].message);
+        assert_eq!(problems[1].field(KeyCase::Wire), "Calls[2].Callee");
+        assert!(!problems[1].message.contains(" line "), "an item with no source names none: {}", problems[1].message);
     }
 }
