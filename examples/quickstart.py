@@ -46,10 +46,11 @@ def main(client: Client, async_client: AsyncClient) -> None:
             print(f"invalid {problem.field}: {problem.message}")
 
     # 4. The same with asyncio: a few calls at once, spaced by the client's rate limiter (20/s).
+    #    return_exceptions=True: one failure must not hide what became of the other calls.
     async def several() -> list:
-        return await asyncio.gather(*(async_client.create_ai_call(**CALL) for _ in range(3)))
+        return await asyncio.gather(*(async_client.create_ai_call(**CALL) for _ in range(3)), return_exceptions=True)
 
-    print("placed concurrently:", [r.session_id for r in asyncio.run(several())])
+    print("placed concurrently:", [getattr(r, "session_id", r) for r in asyncio.run(several())])
 
 
 if __name__ == "__main__":

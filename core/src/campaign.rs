@@ -288,14 +288,16 @@ mod tests {
     fn problems_name_the_source_of_each_item() {
         let c = Campaign::from_values(
             &template(),
-            &[json!({"callee": "+86 130 1234 5678"}), json!({"callee": "abc"})],
+            &[json!({"callee": "+86 130 1234 5678"}), json!({"callee": "abc"}), json!({"callee": "xyz"})],
             KeyCase::Snake,
         )
-        .with_sources(vec!["patients.csv line 2".into(), "patients.csv line 3".into()]);
+        .with_sources(vec!["patients.csv line 2".into(), "patients.csv line 3".into(), String::new()]);
         let problems = c.problems();
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(problems[0].field(KeyCase::Wire), "Calls[1].Callee");
         assert!(problems[0].message.ends_with(" (patients.csv line 3)"), "{}", problems[0].message);
+        assert_eq!(problems[1].field(KeyCase::Wire), "Calls[2].Callee");
+        assert!(!problems[1].message.contains(" line "), "an item with no source names none: {}", problems[1].message);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::config::{ClientConfig, ResolvedConfig};
 use crate::envelope::{self, Answer};
 use crate::error::{Error, Result};
+use crate::latch::SendLatch;
 use crate::ratelimit::Limiters;
 use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
@@ -144,7 +145,18 @@ impl Client {
         request: &CreateAiCallRequest,
         cancel: &CancellationToken,
     ) -> Result<AiCallResult> {
-        self.create_ai_call_hooked(request, cancel, None).await
+        self.create_ai_call_hooked(request, cancel, None, None).await
+    }
+
+    /// [`Client::create_ai_call`] for a caller that may drop the future at any moment: `latch` is marked right before
+    /// the request leaves, so that [`SendLatch::abandon`] tells the caller whether the call may have been placed (and
+    /// stops any request from leaving after it).
+    pub async fn create_ai_call_latched(
+        &self,
+        request: &CreateAiCallRequest,
+        latch: &SendLatch,
+    ) -> Result<AiCallResult> {
+        self.create_ai_call_hooked(request, &CancellationToken::new(), None, Some(latch)).await
     }
 
     /// [`Client::create_ai_call_cancellable`] with a campaign's [`Hooks`]: the journal reaches the disk before each
@@ -154,9 +166,10 @@ impl Client {
         request: &CreateAiCallRequest,
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
+        latch: Option<&SendLatch>,
     ) -> Result<AiCallResult> {
         let body = request.to_wire_body_with(&self.validation_context()).map_err(Error::Validation)?;
-        let answer = self.send("CreateAICall", body, cancel, hooks).await?;
+        let answer = self.send("CreateAICall", body, cancel, hooks, latch).await?;
         match answer.response.get("SessionId") {
             Some(Value::String(s)) if !s.is_empty() => {
                 Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id })
@@ -198,7 +211,7 @@ impl Client {
                 )]))
             }
         };
-        let mut answer = self.send(action, body, cancel, None).await?;
+        let mut answer = self.send(action, body, cancel, None, None).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }
@@ -209,6 +222,7 @@ impl Client {
         body: String,
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
+        latch: Option<&SendLatch>,
     ) -> Result<Answer> {
         let inner = &*self.inner;
         let body = Bytes::from(body);
@@ -236,8 +250,9 @@ impl Client {
             if let Some(hooks) = hooks {
                 (hooks.before_send)().await?;
             }
-            // A cancel that came meanwhile still finds the request unsent; the dropped turn consumes nothing.
-            if cancel.is_cancelled() || stop_unsent.is_cancelled() {
+            // A cancel that came meanwhile still finds the request unsent; the dropped turn consumes nothing. The latch
+            // is asked last: once it says the request leaves, it does.
+            if cancel.is_cancelled() || stop_unsent.is_cancelled() || !latch.map_or(true, SendLatch::depart) {
                 return Err(Error::Cancelled { sent: false });
             }
             if let Some(permit) = permit {
@@ -263,6 +278,9 @@ impl Client {
                 Err(f) => f,
             };
             let err = failure.error;
+            if let (Some(latch), true) = (latch, err.certainly_not_acted()) {
+                latch.not_acted();
+            }
             log::info!(
                 target: "ccc_aicall",
                 "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome={} code={} outcome_unknown={}",
@@ -492,7 +510,7 @@ mod tests {
         let hooks = Hooks { stop_unsent: &never, before_send: &before_send, on_sent: &on_sent };
         let requests: Vec<_> = (0..20).map(request).collect();
         let results =
-            futures_join(requests.iter().map(|r| client.create_ai_call_hooked(r, &never, Some(&hooks)))).await;
+            futures_join(requests.iter().map(|r| client.create_ai_call_hooked(r, &never, Some(&hooks), None))).await;
         assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
         let mut times = sent.into_inner().unwrap();
         times.sort();
@@ -501,6 +519,42 @@ mod tests {
             assert!(w[1] - w[0] >= Duration::from_millis(50), "two requests left {:?} apart", w[1] - w[0]);
         }
         assert_eq!(server.hits(), 20);
+    }
+
+    /// A latched call dropped while it waits for the rate limiter: the latch says nothing was sent, and nothing is.
+    #[tokio::test]
+    async fn a_latched_call_given_up_before_sending_is_never_sent() {
+        let server = TestServer::start(None).await;
+        let client = server.client(2.0);
+        client.create_ai_call(&request(0)).await.unwrap(); // takes this half second's turn
+        let (latch, second) = (SendLatch::new(), request(1));
+        let waiting = client.create_ai_call_latched(&second, &latch);
+        assert!(tokio::time::timeout(Duration::from_millis(100), waiting).await.is_err(), "it waits for its turn");
+        let e = latch.abandon();
+        assert!(matches!(e, Error::Cancelled { sent: false }) && !e.outcome_unknown(), "{e:?}");
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(server.hits(), 1);
+    }
+
+    /// A latched call dropped once its request reached the server: the latch says the call may have been placed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_latched_call_given_up_after_sending_may_have_been_placed() {
+        let arrived = Arc::new(tokio::sync::Notify::new());
+        let on_request: crate::test_server::OnRequest = {
+            let arrived = arrived.clone();
+            Arc::new(move |_: &[u8]| arrived.notify_one())
+        };
+        let server = TestServer::start(Some(on_request)).await;
+        let client = server.client(0.0);
+        let latch = SendLatch::new();
+        let call = request(0);
+        tokio::select! {
+            _ = client.create_ai_call_latched(&call, &latch) => {}
+            _ = arrived.notified() => {}
+        }
+        let e = latch.abandon();
+        assert!(matches!(e, Error::Cancelled { sent: true }) && e.outcome_unknown(), "{e:?}");
+        assert_eq!(e.kind(), crate::ErrorKind::OutcomeUnknown);
     }
 
     /// Poll every future to the end, concurrently, on this task.

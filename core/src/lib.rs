@@ -27,6 +27,7 @@ pub mod config;
 pub mod credential;
 pub mod envelope;
 pub mod error;
+pub mod latch;
 pub mod logging;
 pub mod ratelimit;
 pub mod retry;
@@ -40,6 +41,7 @@ pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
+pub use latch::SendLatch;
 pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;
 pub use request::{

@@ -10,7 +10,8 @@
 ``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client.
 ``client.create_ai_calls(calls, defaults=..., journal=..., progress=True)`` runs a campaign (many calls from one
 template, never dialling anyone twice); ``read_calls_csv(path)`` reads its calls from a CSV file. Errors are
-``CccError`` subclasses; ``ccc_aicall.testing.Emulator`` is a local service for tests. The Rust core does
+``CccError`` subclasses (``outcome_unknown(exc)`` finds the one saying a call may have been placed among an
+exception's causes); ``ccc_aicall.testing.Emulator`` is a local service for tests. The Rust core does
 the work: validation, TC3 signing, the rate limiter, safe retries and error classification.
 """
 
@@ -28,11 +29,15 @@ from ._exceptions import (
     CccError,
     ConfigurationError,
     FieldProblem,
+    FileError,
+    FilePermissionError,
     InternalServerError,
     InvalidRequestError,
+    MissingFileError,
     OutcomeUnknownError,
     RateLimitError,
     ValidationError,
+    outcome_unknown,
 )
 from ._native import AiCallResult
 
@@ -75,5 +80,9 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "FileError",
+    "MissingFileError",
+    "FilePermissionError",
     "FieldProblem",
+    "outcome_unknown",
 ]

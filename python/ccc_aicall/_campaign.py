@@ -8,9 +8,12 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple, Union
 
 from ._exceptions import CccError
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = ["CallOutcome", "CampaignReport", "STATUSES"]
 
@@ -18,7 +21,10 @@ STATUSES = ("placed", "failed", "outcome_unknown", "already_placed", "unreconcil
 """Every status an item can end in:
 
 - ``placed``: placed in this run (``session_id`` is set);
-- ``failed``: the service refused it or it could not be sent; nobody was dialled;
+- ``failed``: the service refused it or it could not be sent; nobody was dialled. Also an item the journal says an
+  earlier run sent and the service refused with an error that does not prove nothing happened (anything but a rate
+  limit, an authentication failure or ``FailedOperation.AIConcurrentOverFrequency``): it is not sent again
+  (``attempts`` 0, ``error`` and ``sent_at`` from the journal); check it before calling that number again;
 - ``outcome_unknown``: sent in this run without a definitive answer: it may have dialled;
 - ``already_placed``: the journal says an earlier run placed it (``session_id`` from the journal);
 - ``unreconciled``: the journal says an earlier run sent it without a definitive answer; not dialled again;
@@ -41,6 +47,9 @@ class CallOutcome:
         outcome_unknown: True when the item may have dialled without a definitive answer (now or in an earlier
             run): check it (e.g. with ``DescribeTelCdr``) before anyone calls that number again.
         attempts: requests sent for it in this run.
+        sent_at: when its last request was sent (a timezone-aware UTC ``datetime``), in this run or, for an item the
+            journal decided on, in the earlier one; None if none was. With ``callee``, what a reconcile needs
+            (``DescribeTelCdr`` over a window around it).
         progress: on the items the progress callable receives, the campaign's counts when this item finished
             (``done``, ``total`` and one entry per status, from the core); None in the report. Not compared.
     """
@@ -54,6 +63,7 @@ class CallOutcome:
         "error",
         "outcome_unknown",
         "attempts",
+        "sent_at",
         "progress",
     )
 
@@ -65,6 +75,7 @@ class CallOutcome:
     error: Optional[CccError]
     outcome_unknown: bool
     attempts: int
+    sent_at: Optional[datetime]
     progress: Optional[Dict[str, int]]
 
     def __init__(
@@ -78,6 +89,7 @@ class CallOutcome:
         error: Optional[CccError] = None,
         outcome_unknown: bool = False,
         attempts: int = 0,
+        sent_at: Optional[datetime] = None,
     ) -> None:
         self.index = index
         self.callee = callee
@@ -87,6 +99,7 @@ class CallOutcome:
         self.error = error
         self.outcome_unknown = outcome_unknown
         self.attempts = attempts
+        self.sent_at = sent_at
         self.progress = None
 
     def _fields(self) -> Dict[str, Any]:
@@ -182,60 +195,109 @@ class CampaignReport:
         return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{stopped})"
 
 
+class _CsvRow(Dict[str, Any]):
+    """One call read by ``read_calls_csv``: a plain dict of keywords that also remembers where in the file it came
+    from, so that a problem with it names the line (``calls[1].callee: ... (patients.csv line 3)``). The row keeps
+    its line wherever it goes (a reordered, filtered or sliced list) and when it is edited in place; a copy
+    (``dict(row)``, ``{**row}``) or a dict made by hand names no line."""
+
+    line: int
+    """The file line the row starts on (the header is line 1)."""
+    source: str
+    """The core's label for it: ``patients.csv line 3``."""
+
+
+def source_of(call: object) -> Optional[str]:
+    """Where a campaign's call came from, when it is a row read from a file."""
+    return call.source if isinstance(call, _CsvRow) else None
+
+
 ProgressCallback = Callable[[CallOutcome], object]
 Progress = Union[bool, ProgressCallback, None]
 
 
 class _Display:
-    """``progress=True``: a tqdm bar (``tqdm.auto``: the widget in a notebook) when tqdm is installed, else one
-    stderr line rewritten in place: ``\\r12/200 placed 11 failed 1 unknown 0``."""
+    """``progress=True``: what the core counted so far (``item.progress``), shown as
 
-    _EVERY = 0.1  # seconds between two redraws of the stderr line
+    - a tqdm bar (``tqdm.auto``: the widget in a notebook) when tqdm is installed and stderr is a terminal or this is
+      a Jupyter kernel;
+    - else, on a terminal, one stderr line rewritten in place: ``\\r12/200 placed 11 failed 1``;
+    - else (a log file, a pipe, CI) plain lines, one a second at most, then a summary line at the end.
+
+    Each line shows ``placed`` and every other status with a count (``5/5 placed 0 already placed 5``).
+    """
+
+    _REDRAW = 0.1  # seconds between two redraws of the terminal line
+    _EVERY = 1.0  # seconds between two plain lines
 
     def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.tally = {"placed": 0, "failed": 0, "unknown": 0}
+        self.counts: Dict[str, int] = {"done": 0, "total": total}
         self.bar: Any = None
-        self.stream: Optional[TextIO] = None
-        self.drawn_at = 0.0
-        try:
-            tqdm = importlib.import_module("tqdm.auto").tqdm
-        except ImportError:
-            self.stream = sys.stderr
-        else:
-            self.bar = tqdm(total=total, unit="call", desc="calls")
+        self.stream: TextIO = sys.stderr
+        self.terminal = _is_terminal(self.stream)
+        self.shown = ""  # the last line written
+        self.shown_at = time.monotonic()
+        if self.terminal or _in_notebook():
+            try:
+                tqdm = importlib.import_module("tqdm.auto").tqdm
+            except ImportError:
+                pass
+            else:
+                self.bar = tqdm(total=total, unit="call", desc="calls")
 
     def __call__(self, item: CallOutcome) -> None:
-        self.done += 1
-        if item.outcome_unknown:
-            self.tally["unknown"] += 1
-        elif item.status in ("placed", "already_placed"):
-            self.tally["placed"] += 1
-        elif item.status in ("failed", "invalid"):
-            self.tally["failed"] += 1
+        if item.progress is None:
+            return
+        self.counts = item.progress
         if self.bar is not None:
-            self.bar.set_postfix(self.tally, refresh=False)
-            self.bar.update(1)
-        elif self.done == self.total or time.monotonic() - self.drawn_at >= self._EVERY:
-            self._draw()
+            self.bar.set_postfix(_by_status(self.counts), refresh=False)
+            self.bar.update(self.counts["done"] - self.bar.n)
+        elif time.monotonic() - self.shown_at >= (self._REDRAW if self.terminal else self._EVERY):
+            # The last item's state is the summary's, written once by close().
+            if self.counts["done"] < self.counts["total"]:
+                self._show()
 
-    def _draw(self) -> None:
-        assert self.stream is not None
-        t = self.tally
-        self.stream.write(
-            f"\r{self.done}/{self.total} placed {t['placed']} failed {t['failed']} unknown {t['unknown']}"
-        )
+    def _show(self) -> None:
+        line = _line(self.counts)
+        if line == self.shown:
+            return
+        self.stream.write(f"\r{line}" if self.terminal else f"{line}\n")
         self.stream.flush()
-        self.drawn_at = time.monotonic()
+        self.shown, self.shown_at = line, time.monotonic()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-        elif self.stream is not None:
-            self._draw()
+            return
+        if self.counts["done"] or not self.counts["total"]:  # nothing to show when nothing ran (a ValidationError)
+            self._show()
+        if self.terminal and self.shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no stream (pythonw), or a closed one
+        return False
+
+
+def _in_notebook() -> bool:
+    """True in a Jupyter kernel, where tqdm.auto shows its widget (stderr is not a terminal there)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def _by_status(counts: Dict[str, int]) -> Dict[str, int]:
+    """``placed`` and every other status with a count, in :data:`STATUSES` order."""
+    return {s: counts.get(s, 0) for s in STATUSES if s == "placed" or counts.get(s, 0)}
+
+
+def _line(counts: Dict[str, int]) -> str:
+    shown = " ".join(f"{status.replace('_', ' ')} {n}" for status, n in _by_status(counts).items())
+    return f"{counts['done']}/{counts['total']} {shown}"
 
 
 def progress_callback(progress: Progress, total: int) -> Tuple[Optional[ProgressCallback], Optional[_Display]]:

@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Union
 
 from . import _native
-from ._campaign import CampaignReport, Progress, progress_callback
+from ._campaign import CampaignReport, Progress, _CsvRow, progress_callback, source_of
 from ._native import AiCallResult
 
 if TYPE_CHECKING:
@@ -61,25 +61,30 @@ def _plain(call: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
 
 
 def _campaign_args(
+    calls: _Calls,
     defaults: Optional[Mapping[str, Any]],
     concurrency: int,
     journal: Optional[_Path],
     skip_invalid: bool,
     refused_retries: Optional[int],
+    default_country_code: Optional[str],
 ) -> Dict[str, Any]:
+    """The arguments of a campaign as the native layer takes them."""
+    if isinstance(calls, (str, bytes)) or isinstance(calls, Mapping):
+        raise TypeError(f"calls must be a list of dicts (one per call), not {type(calls).__name__}")
+    calls = list(calls)
+    sources = [source_of(call) for call in calls]
     return {
+        "calls": [_plain(call) if isinstance(call, Mapping) else call for call in calls],
         "defaults": _plain(defaults),
         "concurrency": concurrency,
         "journal": journal,
         "skip_invalid": skip_invalid,
         "refused_retries": refused_retries,
+        "default_country_code": default_country_code,
+        # Rows read from a file name their line in the problems (`(patients.csv line 3)`).
+        "sources": sources if any(sources) else None,
     }
-
-
-def _calls_list(calls: _Calls) -> List[Any]:
-    if isinstance(calls, (str, bytes)) or isinstance(calls, Mapping):
-        raise TypeError(f"calls must be a list of dicts (one per call), not {type(calls).__name__}")
-    return [_plain(call) if isinstance(call, Mapping) else call for call in calls]
 
 
 class Client(_native.Client):
@@ -284,6 +289,7 @@ class Client(_native.Client):
         progress: Progress = None,
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
+        default_country_code: Optional[str] = None,
     ) -> CampaignReport:
         """Run a campaign: one AI call per item of ``calls``, built from ``defaults`` plus the item's own keywords.
 
@@ -304,15 +310,23 @@ class Client(_native.Client):
             journal: a file (JSON lines) recording each call before it is sent and its outcome after. Running the
                 same campaign again with the same journal skips the items already placed (``already_placed``)
                 and those whose outcome is unknown (``unreconciled``, listed in ``to_reconcile``) and dials the
-                rest, so a crash, a kill or Ctrl-C at any moment never makes anyone be called twice. Items are
+                rest, so a crash, a kill or Ctrl-C at any moment never makes anyone be called twice. An item the
+                service refused is sent again only if the refusal proves nothing happened (a rate limit,
+                ``FailedOperation.AIConcurrentOverFrequency``); any other refusal stays ``failed``. Items are
                 recognised by their number (and its occurrence in ``calls``), so the prompt may change between runs.
-            progress: ``True`` shows a progress bar (tqdm's, a widget in Jupyter, when tqdm is installed;
-                otherwise one line on stderr); a callable is called with each finished :class:`CallOutcome`,
-                from a background thread (what it raises is logged on the ``ccc_aicall`` logger, and the
-                campaign goes on).
+                The file is locked for the whole run: a second run on it (in this process or another) raises
+                ConfigurationError and dials nobody.
+            progress: ``True`` shows the progress: a tqdm bar when tqdm is installed and stderr is a terminal (a
+                widget in Jupyter), a line rewritten in place on a terminal without tqdm, and plain lines (one a
+                second at most, then a summary) when stderr is a file or a pipe. A callable is called with each
+                finished :class:`CallOutcome`, whose ``progress`` holds the campaign's counts so far, from a
+                background thread (what it raises is logged on the ``ccc_aicall`` logger, and the campaign goes on).
             skip_invalid: report invalid items as ``invalid`` and run the others, instead of raising.
             refused_retries: how often an item the service refused without acting is tried again, after
                 pauses of 1, 2, 4 ... seconds (default 5).
+            default_country_code: the country calling code (``"86"`` or ``"+86"``) for this campaign's numbers
+                written without one; default: the client's ``default_country_code``. Without either, such
+                numbers are invalid.
 
         Returns:
             A :class:`CampaignReport`: one :class:`CallOutcome` per item, in input order, with the counts,
@@ -320,19 +334,19 @@ class Client(_native.Client):
 
         Raises:
             ValidationError: an item breaks documented rules; ``errors`` lists every problem of every item
-                (``calls[3].callee``); nothing was sent.
-            ConfigurationError: the journal cannot be opened.
-            KeyboardInterrupt: Ctrl-C. The campaign is cancelled first: calls in flight stop, their outcome
-                is written to the journal, and nothing new is sent.
+                (``calls[3].callee``, and for rows from :func:`read_calls_csv` the file's line:
+                ``(patients.csv line 5)``); nothing was sent.
+            ConfigurationError: the journal cannot be opened, or another run holds it.
+            KeyboardInterrupt: Ctrl-C. The campaign is cancelled first: calls in flight stop (``outcome_unknown``),
+                nothing new is sent, and every outcome is written to the journal. The exception's ``report`` is the
+                campaign's :class:`CampaignReport` (every call placed before the interrupt is in it).
         """
-        items = _calls_list(calls)
-        callback, display = progress_callback(progress, len(items))
+        args = _campaign_args(
+            calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+        )
+        callback, display = progress_callback(progress, len(args["calls"]))
         try:
-            return self._create_ai_calls(
-                items,
-                **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
-                on_progress=callback,
-            )
+            return self._create_ai_calls(**args, on_progress=callback)
         finally:
             if display is not None:
                 display.close()
@@ -341,8 +355,10 @@ class Client(_native.Client):
 class AsyncClient(_native.Client):
     """The asyncio twin of :class:`Client`: same options, same behaviour, awaitable methods.
 
-    All clients in a process share one background runtime; cancelling the awaiting task stops the call
-    (if the request was already sent, the call may have been placed).
+    All clients in a process share one background runtime. Cancelling the awaiting task (``asyncio.timeout``,
+    ``task.cancel()``) stops the call and raises ``asyncio.CancelledError`` as usual; when the request had already
+    left, that cancellation is caused by an :class:`OutcomeUnknownError` (the call may have been placed; see
+    :func:`ccc_aicall.outcome_unknown`) and a warning is logged on the ``ccc_aicall`` logger.
     """
 
     __slots__ = ()
@@ -397,8 +413,17 @@ class AsyncClient(_native.Client):
         extra_params: Optional[Mapping[str, Any]] = None,
         **unexpected: NoReturn,
     ) -> AiCallResult:
-        """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors."""
-        return await self._create_ai_call_async(_params(locals()))
+        """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+
+        Cancelled after its request left, it raises ``asyncio.CancelledError`` caused by an ``OutcomeUnknownError``.
+        """
+        params = _params(locals())
+        latch = _native.SendLatch()
+        try:
+            return await self._create_ai_call_async(params, latch)
+        except BaseException as exc:
+            _abandoned(exc, latch)
+            raise
 
     async def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Call another CCC action and return its ``Response``; see :meth:`Client.request`."""
@@ -414,23 +439,69 @@ class AsyncClient(_native.Client):
         progress: Progress = None,
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
+        default_country_code: Optional[str] = None,
     ) -> CampaignReport:
         """Run a campaign; see :meth:`Client.create_ai_calls` for the arguments, the journal and the errors.
 
-        Cancelling the awaiting task cancels the campaign: calls in flight stop, their outcome is written to the
-        journal, and nothing new is sent.
+        Cancelling the awaiting task (``asyncio.timeout``, a task group, ``task.cancel()``) cancels the campaign:
+        nothing new is sent, calls in flight stop (``outcome_unknown``), every outcome is written to the journal.
+        The campaign is let finish, then ``asyncio.CancelledError`` propagates as usual, its ``report`` the
+        campaign's :class:`CampaignReport`.
         """
-        items = _calls_list(calls)
-        callback, display = progress_callback(progress, len(items))
+        args = _campaign_args(
+            calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+        )
+        callback, display = progress_callback(progress, len(args["calls"]))
         try:
-            return await self._create_ai_calls_async(
-                items,
-                **_campaign_args(defaults, concurrency, journal, skip_invalid, refused_retries),
-                on_progress=callback,
-            )
+            task = self._create_ai_calls_async(**args, on_progress=callback)
+            try:
+                return await task.wait()
+            except BaseException as exc:
+                if not _is_cancellation(exc):
+                    raise
+                task.cancel()
+                await _attach_report(exc, task)
+                raise
         finally:
             if display is not None:
                 display.close()
+
+
+def _is_cancellation(exc: BaseException) -> bool:
+    # asyncio is loaded whenever a coroutine of this module runs on it; it is not imported with the package.
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
+
+
+def _abandoned(exc: BaseException, latch: _native.SendLatch) -> None:
+    """A cancelled async call: the core says whether its request had left; if so, the cancellation is caused by
+    the core's OutcomeUnknownError, and a warning says that the call may have been placed."""
+    if not _is_cancellation(exc):
+        return
+    unknown = latch.abandon()
+    if unknown is not None:
+        import logging
+
+        exc.__cause__ = unknown
+        logging.getLogger("ccc_aicall").warning(
+            "create_ai_call was cancelled after its request was sent: the call may have been placed; "
+            "check it (DescribeTelCdr) before placing it again"
+        )
+
+
+async def _attach_report(cancelled: BaseException, task: _native.CampaignTask) -> None:
+    """Wait for the cancelled campaign's end and put its report on the cancellation (``cancelled.report``)."""
+    while True:
+        try:
+            report = await task.wait()
+        except BaseException as exc:
+            # Cancelled again while waiting: the campaign is already cancelled and ends soon; wait on.
+            if _is_cancellation(exc):
+                continue
+            cancelled.__cause__ = exc
+            return
+        cancelled.report = report  # type: ignore[attr-defined]
+        return
 
 
 _default_client: Optional[Client] = None
@@ -511,6 +582,7 @@ def create_ai_calls(
     progress: Progress = None,
     skip_invalid: bool = False,
     refused_retries: Optional[int] = None,
+    default_country_code: Optional[str] = None,
 ) -> CampaignReport:
     """Run a campaign with the default :class:`Client` (see :func:`create_ai_call`); see
     :meth:`Client.create_ai_calls` for the arguments, the journal and the errors."""
@@ -522,6 +594,7 @@ def create_ai_calls(
         progress=progress,
         skip_invalid=skip_invalid,
         refused_retries=refused_retries,
+        default_country_code=default_country_code,
     )
 
 
@@ -535,10 +608,21 @@ def read_calls_csv(path: _Path) -> List[Dict[str, Any]]:
     in ``variables``); ``var.`` forces one (``var.model``), ``prompt_var.`` puts it in ``prompt_variables``.
     Empty cells are left out, so the campaign's defaults apply.
 
+    Each row is a dict that remembers its line in the file, so that a problem with it names the line
+    (``calls[1].callee: ... (patients.csv line 3)``). Edit, reorder or filter the list freely: a row keeps its own
+    line; a copy of a row (``dict(row)``) or a dict added by hand names none.
+
     Raises:
-        ConfigurationError: the file cannot be read, or a row has more or fewer cells than the header.
+        FileNotFoundError: the file does not exist (a ``ccc_aicall.MissingFileError``; ``errno`` and ``filename``
+            are set). PermissionError or OSError: it cannot be read (``ccc_aicall.FileError``).
+        ConfigurationError: it is not UTF-8 CSV, or a row has more or fewer cells than the header.
     """
-    return _native.read_calls_csv(path)
+    rows: List[Dict[str, Any]] = []
+    for call, line, source in _native.read_calls_csv(path):
+        row = _CsvRow(call)
+        row.line, row.source = line, source
+        rows.append(row)
+    return rows
 
 
 def _with_reference(summary: Optional[str]) -> str:

@@ -13,15 +13,20 @@
     │   └── InternalServerError                InternalError*: the service failed; it may have dialled
     ├── ApiConnectionError                     nothing reached the service (DNS, connect, TLS)
     │   └── ApiTimeoutError                    timed out before the request was sent
-    └── OutcomeUnknownError                    the request was sent and no definitive answer came back
+    ├── OutcomeUnknownError                    the request was sent and no definitive answer came back
+    └── FileError (also OSError)               a file could not be read or written (a calls CSV, the journal)
+        ├── MissingFileError (also FileNotFoundError)
+        └── FilePermissionError (also PermissionError)
 
 ``outcome_unknown`` is True exactly when the call may have been placed (a phone may have rung): do not
-blindly retry those; look the call up (``DescribeTelCdr``) first.
+blindly retry those; look the call up (``DescribeTelCdr``) first. :func:`outcome_unknown` finds such an error in
+an exception's causes (an ``asyncio`` cancellation, a ``KeyboardInterrupt``).
 """
 
 from __future__ import annotations
 
-from typing import Any, List, NamedTuple, Optional
+import errno as _errno
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 __all__ = [
     "CccError",
@@ -36,7 +41,11 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "FileError",
+    "MissingFileError",
+    "FilePermissionError",
     "FieldProblem",
+    "outcome_unknown",
 ]
 
 
@@ -150,6 +159,87 @@ class ApiTimeoutError(ApiConnectionError):
 class OutcomeUnknownError(CccError):
     """The request was sent and no definitive answer came back (timeout, dropped connection, 5xx, unreadable
     answer, cancellation in flight): the call may have been placed. Look it up before placing it again."""
+
+
+class FileError(CccError, OSError):
+    """A file could not be read or written (a calls CSV, the journal). Also the platform's ``OSError``, with
+    ``errno`` and ``filename`` set: :class:`MissingFileError` is a ``FileNotFoundError`` and
+    :class:`FilePermissionError` a ``PermissionError``."""
+
+    def __init__(
+        self, text: str = "", *, errno: Optional[int] = None, filename: Optional[str] = None, **kw: Any
+    ) -> None:
+        super().__init__(text, **kw)
+        self.errno = errno
+        self.strerror = text
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return CccError.__str__(self)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # OSError's own keeps only its arguments; errno and filename are kept with the other attributes.
+        state: Dict[str, Any] = {
+            **vars(self),
+            "errno": self.errno,
+            "strerror": self.strerror,
+            "filename": self.filename,
+        }
+        return (type(self), self.args, state)
+
+
+class MissingFileError(FileError, FileNotFoundError):
+    """The file does not exist (``errno.ENOENT``)."""
+
+
+class FilePermissionError(FileError, PermissionError):
+    """The file may not be read or written (``errno.EACCES``)."""
+
+
+# The core's reasons (Rust's `std::io::ErrorKind` names) as the platform's error numbers.
+_ERRNO = {
+    "NotFound": _errno.ENOENT,
+    "PermissionDenied": _errno.EACCES,
+    "AlreadyExists": _errno.EEXIST,
+    "NotADirectory": _errno.ENOTDIR,
+    "IsADirectory": _errno.EISDIR,
+    "StorageFull": _errno.ENOSPC,
+    "ReadOnlyFilesystem": _errno.EROFS,
+}
+
+
+def _file_error(text: str, *, io_kind: str = "", **kw: Any) -> FileError:
+    """The exception for the core's ``io`` errors: the class and ``errno`` of the platform's reason."""
+    number = _ERRNO.get(io_kind)
+    cls = {_errno.ENOENT: MissingFileError, _errno.EACCES: FilePermissionError}.get(number or 0, FileError)
+    return cls(text, errno=number, **kw)
+
+
+def outcome_unknown(exc: BaseException) -> Optional[CccError]:
+    """The error saying that a call may have been placed, found in ``exc`` or its causes; None if there is none.
+
+    A cancelled ``AsyncClient.create_ai_call`` whose request had left raises ``asyncio.CancelledError`` caused by an
+    :class:`OutcomeUnknownError` (``asyncio.timeout`` turns that into a ``TimeoutError`` caused by the
+    cancellation); Ctrl-C in a blocking call raises ``KeyboardInterrupt`` the same way::
+
+        try:
+            async with asyncio.timeout(10):
+                await client.create_ai_call(**call)
+        except TimeoutError as e:
+            if ccc_aicall.outcome_unknown(e):
+                ...  # the phone may be ringing: look the call up (DescribeTelCdr) before placing it again
+
+    The chain is followed through ``__cause__``, then ``__context__`` (unless suppressed).
+    """
+    seen = set()
+    current: Optional[BaseException] = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, CccError) and current.outcome_unknown:
+            return current
+        cause = current.__cause__
+        current = cause if cause is not None or current.__suppress_context__ else current.__context__
+    return None
 
 
 # Tracebacks and pickles name the public module: `ccc_aicall.RateLimitError`.

@@ -1,16 +1,19 @@
 """The native core binding. Use the documented wrappers in ``ccc_aicall`` and ``ccc_aicall.testing``."""
 
 from os import PathLike
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Union, final
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
 from typing_extensions import disjoint_base
 
 from ._campaign import CallOutcome, CampaignReport
+from ._exceptions import CccError
 
 __all__ = [
     "Client",
     "AiCallResult",
     "Emulator",
+    "SendLatch",
+    "CampaignTask",
     "PARAMETERS",
     "schema",
     "OPTIONS",
@@ -31,8 +34,9 @@ CAMPAIGN_CONCURRENCY: int
 def schema() -> str:
     """The core's description of the request model as JSON text (every record, field, rule, unit and doc)."""
 
-def read_calls_csv(path: Union[str, PathLike[str]]) -> List[Dict[str, Any]]:
-    """A CSV file of calls as dicts with snake_case keys (see ccc_aicall.read_calls_csv)."""
+def read_calls_csv(path: Union[str, PathLike[str]]) -> List[Tuple[Dict[str, Any], int, str]]:
+    """A CSV file of calls: each row's dict with snake_case keys, its file line and the core's label for it
+    (``patients.csv line 3``); see ccc_aicall.read_calls_csv."""
 
 def _panic_for_test() -> None:
     """Test-only: panic in Rust inside a blocking call (raises ``pyo3_runtime.PanicException``)."""
@@ -54,6 +58,24 @@ class AiCallResult:
     def __getnewargs__(self) -> tuple[str, str]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class SendLatch:
+    """Tells a cancelled async call whether its request had left (the core marks it right before sending)."""
+
+    def __new__(cls) -> SendLatch: ...
+    def abandon(self) -> Optional[CccError]:
+        """Give the call up (no request leaves after this): the core's OutcomeUnknownError when a request had
+        left, else None."""
+
+@final
+class CampaignTask:
+    """An async campaign running in the background."""
+
+    def cancel(self) -> None:
+        """Cancel the campaign: nothing new is sent, calls in flight stop."""
+    def wait(self) -> Awaitable[CampaignReport]:
+        """The campaign's report once it has ended; cancelling this awaitable leaves the campaign running."""
 
 @disjoint_base
 class Client:
@@ -77,7 +99,7 @@ class Client:
         default_country_code: Optional[str] = None,
     ) -> Client: ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
-    def _create_ai_call_async(self, params: Dict[str, Any]) -> Awaitable[AiCallResult]: ...
+    def _create_ai_call_async(self, params: Dict[str, Any], latch: SendLatch) -> Awaitable[AiCallResult]: ...
     def _create_ai_calls(
         self,
         calls: List[Any],
@@ -87,6 +109,8 @@ class Client:
         journal: Optional[Union[str, PathLike[str]]],
         skip_invalid: bool,
         refused_retries: Optional[int],
+        default_country_code: Optional[str],
+        sources: Optional[List[Optional[str]]],
         on_progress: Optional[Callable[[CallOutcome], object]],
     ) -> CampaignReport: ...
     def _create_ai_calls_async(
@@ -98,8 +122,10 @@ class Client:
         journal: Optional[Union[str, PathLike[str]]],
         skip_invalid: bool,
         refused_retries: Optional[int],
+        default_country_code: Optional[str],
+        sources: Optional[List[Optional[str]]],
         on_progress: Optional[Callable[[CallOutcome], object]],
-    ) -> Awaitable[CampaignReport]: ...
+    ) -> CampaignTask: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
     def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
     @property

@@ -2,17 +2,21 @@
 //! this turns its outcomes into the pure-Python `CallOutcome` / `CampaignReport` of `ccc_aicall._campaign`
 //! (errors as the usual exception instances) and calls the progress callable from the core's worker threads.
 
-use crate::{convert, errors};
+use crate::{convert, errors, runtime};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
-use ccc_aicall::campaign::DEFAULT_CONCURRENCY;
-use ccc_aicall::{CampaignOptions, CampaignReport, CancellationToken, Error, ItemOutcome, ItemStatus, KeyCase, Tally};
+use ccc_aicall::campaign::{DEFAULT_CONCURRENCY, DEFAULT_REFUSED_RETRIES};
+use ccc_aicall::{
+    CampaignOptions, CampaignReport, CancellationToken, CountryCode, Error, ItemOutcome, ItemStatus, KeyCase, Tally,
+};
+use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDateTime, PyDict, PyList, PyTzInfo};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use tokio::sync::watch;
 
 static CLASSES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -24,6 +28,8 @@ fn classes(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 pub struct Run {
     pub defaults: Value,
     pub calls: Vec<Value>,
+    /// Where each call came from (`patients.csv line 3`; empty for a call not read from a file), when known.
+    pub sources: Option<Vec<String>>,
     pub options: CampaignOptions,
     /// Failures of the progress callable: the first is logged with its traceback, the count at the end.
     pub callback_failures: Arc<AtomicUsize>,
@@ -38,9 +44,17 @@ impl Run {
         journal: Option<PathBuf>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
+        default_country_code: Option<&str>,
+        sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
         cancel: CancellationToken,
     ) -> PyResult<Self> {
+        let py = calls.py();
+        let default_country_code = default_country_code
+            .map(|code| CountryCode::parse(code, "default_country_code"))
+            .transpose()
+            .map_err(|e| errors::to_py(py, &e))?;
+        let sources = sources.map(|sources| sources.into_iter().map(Option::unwrap_or_default).collect());
         let defaults = defaults.map(convert::to_json).transpose()?.unwrap_or(Value::Null);
         let calls = calls.iter().map(|call| convert::to_json(&call)).collect::<PyResult<Vec<_>>>()?;
         let callback_failures = Arc::new(AtomicUsize::new(0));
@@ -50,23 +64,100 @@ impl Run {
                 Python::attach(|py| progress(py, &callback, outcome, tally, &failures))
             })
         });
-        let defaults_options = CampaignOptions::default();
         let options = CampaignOptions {
             concurrency,
             journal,
             skip_invalid,
-            refused_retries: refused_retries.unwrap_or(defaults_options.refused_retries),
+            refused_retries: refused_retries.unwrap_or(DEFAULT_REFUSED_RETRIES),
             on_progress,
             cancel,
-            ..defaults_options
+            default_country_code,
         };
-        Ok(Run { defaults, calls, options, callback_failures })
+        Ok(Run { defaults, calls, sources, options, callback_failures })
     }
 
     /// Build (and validate) every item, then run the campaign: all of it off the GIL.
     pub async fn execute(self, client: ccc_aicall::Client) -> Result<CampaignReport, Error> {
-        let campaign = ccc_aicall::Campaign::from_values(&self.defaults, &self.calls, KeyCase::Snake);
+        let mut campaign = ccc_aicall::Campaign::from_values(&self.defaults, &self.calls, KeyCase::Snake);
+        if let Some(sources) = self.sources {
+            campaign = campaign.with_sources(sources);
+        }
         client.create_ai_calls(campaign, self.options).await
+    }
+}
+
+/// How an async campaign's task ended.
+enum Ended {
+    Ran(Result<CampaignReport, Error>),
+    /// A bug: the campaign panicked (the message).
+    Panicked(String),
+}
+
+/// An async campaign running on the shared runtime. Awaiting [`CampaignTask::wait`] gives its report; cancelling
+/// that awaitable leaves the campaign running, so that the caller can cancel it ([`CampaignTask::cancel`]) and
+/// still wait for the report of what was placed. Dropped unfinished (its coroutine was never completed), it cancels
+/// the campaign.
+#[pyclass(module = "ccc_aicall._native", frozen)]
+pub struct CampaignTask {
+    cancel: CancellationToken,
+    ended: watch::Receiver<Option<Arc<Ended>>>,
+    callback_failures: Arc<AtomicUsize>,
+}
+
+impl CampaignTask {
+    pub fn start(run: Run, client: ccc_aicall::Client) -> Self {
+        let cancel = run.options.cancel.clone();
+        let callback_failures = run.callback_failures.clone();
+        let (tx, ended) = watch::channel(None);
+        let task = runtime::runtime().spawn(run.execute(client));
+        runtime::runtime().spawn(async move {
+            let outcome = match task.await {
+                Ok(outcome) => Ended::Ran(outcome),
+                Err(e) if e.is_panic() => Ended::Panicked(panic_message(e.into_panic())),
+                Err(e) => Ended::Ran(Err(Error::Config(format!("the campaign's task ended abnormally: {e}")))),
+            };
+            let _ = tx.send(Some(Arc::new(outcome)));
+        });
+        CampaignTask { cancel, ended, callback_failures }
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload.downcast_ref::<&str>().map_or_else(|| "a panic".to_string(), |m| m.to_string()),
+    }
+}
+
+#[pymethods]
+impl CampaignTask {
+    /// Cancel the campaign: nothing new is sent, calls waiting for their turn are not sent, calls in flight stop.
+    fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// An awaitable of the campaign's report (or its error) once it has ended.
+    fn wait<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut ended = self.ended.clone();
+        let failures = self.callback_failures.clone();
+        runtime::future_into_py(py, async move {
+            let outcome = ended.wait_for(Option::is_some).await.ok().and_then(|ended| ended.clone());
+            Python::attach(|py| {
+                report_callback_failures(py, &failures);
+                match outcome.as_deref() {
+                    Some(Ended::Ran(Ok(report))) => self::report(py, report).map(Bound::unbind),
+                    Some(Ended::Ran(Err(e))) => Err(errors::to_py(py, e)),
+                    Some(Ended::Panicked(message)) => Err(PanicException::new_err(message.clone())),
+                    None => Err(PanicException::new_err("the campaign's task ended without a report")),
+                }
+            })
+        })
+    }
+}
+
+impl Drop for CampaignTask {
+    fn drop(&mut self) {
+        self.cancel.cancel();
     }
 }
 
@@ -122,7 +213,13 @@ fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, Py
     kwargs.set_item("error", o.error.as_ref().map(|e| exception(py, e)))?;
     kwargs.set_item("outcome_unknown", o.outcome_unknown())?;
     kwargs.set_item("attempts", o.attempts)?;
+    kwargs.set_item("sent_at", o.sent_at.map(|ms| utc_datetime(py, ms)).transpose()?)?;
     classes(py)?.getattr("CallOutcome")?.call((), Some(&kwargs))
+}
+
+/// Unix milliseconds as a timezone-aware (UTC) `datetime`.
+fn utc_datetime(py: Python<'_>, ms: u64) -> PyResult<Bound<'_, PyDateTime>> {
+    PyDateTime::from_timestamp(py, ms as f64 / 1000.0, Some(&PyTzInfo::utc(py)?.to_owned()))
 }
 
 fn exception<'py>(py: Python<'py>, error: &Error) -> Bound<'py, PyAny> {
@@ -152,15 +249,16 @@ pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'
     classes(py)?.getattr("CampaignReport")?.call1((items, counts, to_reconcile, stopped_by))
 }
 
-/// Read a CSV file of calls (one row per call) into dicts with snake_case keys.
+/// Read a CSV file of calls (one row per call) into dicts with snake_case keys, each with its file line and the
+/// core's label for it (`patients.csv line 3`).
 #[pyfunction]
 fn read_calls_csv(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyList>> {
-    let calls = py.detach(|| core_read_calls_csv(&path, KeyCase::Snake)).map_err(|e| errors::to_py(py, &e))?;
-    let list = PyList::empty(py);
-    for call in &calls.calls {
-        list.append(convert::from_json(py, call)?)?;
+    let csv = py.detach(|| core_read_calls_csv(&path, KeyCase::Snake)).map_err(|e| errors::to_py(py, &e))?;
+    let rows = PyList::empty(py);
+    for ((call, line), source) in csv.calls.iter().zip(&csv.lines).zip(csv.sources()) {
+        rows.append((convert::from_json(py, call)?, line, source))?;
     }
-    Ok(list)
+    Ok(rows)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1,5 +1,6 @@
 //! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
 
+use crate::latch::SendLatch;
 use crate::runtime::{self, Blocked};
 use crate::{campaign, convert, errors, logging};
 use ccc_aicall::config::{option, OptionType};
@@ -155,14 +156,25 @@ impl Client {
         finish(py, outcome).map(AiCallResult::from)
     }
 
-    fn _create_ai_call_async<'py>(&self, py: Python<'py>, params: &Bound<'_, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    /// `latch` tells the caller, if the awaiting task is cancelled, whether the request had left.
+    fn _create_ai_call_async<'py>(
+        &self,
+        py: Python<'py>,
+        params: &Bound<'_, PyDict>,
+        latch: &Bound<'_, SendLatch>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let request = build_request(py, params)?;
         let client = self.core(py)?;
+        let latch = latch.get().0.clone();
         // The answer is turned into Python objects by the completion, which holds the GIL anyway.
-        runtime::future_into_py(py, async move { Ok(Answer::Placed(client.create_ai_call(&request).await)) })
+        runtime::future_into_py(
+            py,
+            async move { Ok(Answer::Placed(client.create_ai_call_latched(&request, &latch).await)) },
+        )
     }
 
-    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress))]
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
+                        sources, on_progress))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls<'py>(
         &self,
@@ -173,6 +185,8 @@ impl Client {
         journal: Option<PathBuf>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
+        default_country_code: Option<&str>,
+        sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
@@ -183,31 +197,44 @@ impl Client {
             journal,
             skip_invalid,
             refused_retries,
+            default_country_code,
+            sources,
             on_progress,
             cancel.clone(),
         )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
-        // Ctrl-C cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete.
+        // Ctrl-C cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete, and
+        // its report goes with the KeyboardInterrupt (`exc.report`).
         let outcome = runtime::block_on(py, &cancel, run.execute(client));
         campaign::report_callback_failures(py, &failures);
-        campaign::report(py, &finish(py, outcome)?)
+        match outcome {
+            Blocked::Interrupted(interrupt, Ok(report)) => {
+                interrupt.value(py).setattr("report", campaign::report(py, &report)?)?;
+                Err(interrupt)
+            }
+            outcome => campaign::report(py, &finish(py, outcome)?),
+        }
     }
 
-    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, on_progress))]
+    /// Start a campaign on the shared runtime; the wrapper awaits its `wait()`, and on cancellation cancels it and
+    /// waits for the report of what was placed.
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
+                        sources, on_progress))]
     #[allow(clippy::too_many_arguments)]
-    fn _create_ai_calls_async<'py>(
+    fn _create_ai_calls_async(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         calls: &Bound<'_, PyList>,
         defaults: Option<&Bound<'_, PyAny>>,
         concurrency: usize,
         journal: Option<PathBuf>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
+        default_country_code: Option<&str>,
+        sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let cancel = CancellationToken::new();
+    ) -> PyResult<campaign::CampaignTask> {
         let run = campaign::Run::new(
             calls,
             defaults,
@@ -215,31 +242,12 @@ impl Client {
             journal,
             skip_invalid,
             refused_retries,
+            default_country_code,
+            sources,
             on_progress,
-            cancel.clone(),
+            CancellationToken::new(),
         )?;
-        let failures = run.callback_failures.clone();
-        let client = self.core(py)?;
-        // The campaign is a task of its own: cancelling the awaiting Python task drops the future below, whose
-        // guard cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete.
-        let task = runtime::runtime().spawn(run.execute(client));
-        runtime::future_into_py(py, async move {
-            let guard = cancel.drop_guard();
-            let joined = task.await;
-            guard.disarm();
-            let outcome = match joined {
-                Ok(outcome) => outcome,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(e) => Err(Error::Config(format!("the campaign's task ended abnormally: {e}"))),
-            };
-            Python::attach(|py| {
-                campaign::report_callback_failures(py, &failures);
-                match outcome {
-                    Ok(report) => campaign::report(py, &report).map(Bound::unbind),
-                    Err(e) => Err(errors::to_py(py, &e)),
-                }
-            })
-        })
+        Ok(campaign::CampaignTask::start(run, self.core(py)?))
     }
 
     #[pyo3(signature = (action, params=None))]

@@ -24,8 +24,8 @@ fn class_name(error: &Error) -> &'static str {
         ErrorKind::Connection => "ApiConnectionError",
         ErrorKind::Timeout => "ApiTimeoutError",
         ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
-        // Until the binding maps it to the platform's error (FileNotFoundError for `io_kind` NotFound, ...).
-        ErrorKind::Io => "ConfigurationError",
+        // Picks the platform's error for the reason (FileNotFoundError, PermissionError, OSError).
+        ErrorKind::Io => "_file_error",
         _ => "CccError",
     }
 }
@@ -57,6 +57,11 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
             ))?)?;
         }
         kwargs.set_item("errors", problems)?;
+    }
+    if let Some(io_kind) = error.io_kind() {
+        // The reason's name (`NotFound`, `PermissionDenied`); Python turns it into the platform's errno.
+        kwargs.set_item("io_kind", format!("{io_kind:?}"))?;
+        kwargs.set_item("filename", error.path().map(|p| p.as_os_str()).filter(|p| !p.is_empty()))?;
     }
     kwargs.set_item("kind", error.kind().as_str())?;
     // The service's own message for API errors; otherwise the description, with snake_case field names.

@@ -7,6 +7,7 @@ mod client;
 mod convert;
 mod emulator;
 mod errors;
+mod latch;
 mod logging;
 mod runtime;
 mod testing_hooks;
@@ -31,6 +32,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::AiCallResult>()?;
     m.add_class::<emulator::Emulator>()?;
+    m.add_class::<latch::SendLatch>()?;
+    m.add_class::<campaign::CampaignTask>()?;
     campaign::register(m)?;
     testing_hooks::register(m)?;
     let before_exit = wrap_pyfunction!(runtime::_before_exit, m)?;

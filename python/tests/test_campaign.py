@@ -5,10 +5,12 @@ read_calls_csv, and the results' API. The campaign itself is the core's; these t
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -221,13 +223,18 @@ client = Client(endpoint=endpoint, secret_id=secret_id, secret_key=secret_key)
 try:
     client.create_ai_calls(calls, defaults=defaults, journal=journal, concurrency=4,
                            progress=lambda item: print(item.status, flush=True))
-except KeyboardInterrupt:
-    print("interrupted", flush=True)
+except KeyboardInterrupt as interrupt:
+    report = interrupt.report
+    items = [[i.callee, i.status, i.session_id] for i in report]
+    print("interrupted", json.dumps({"counts": report.counts, "items": items}), flush=True)
 """
 
 
-def run_child_until(emu: Emulator, journal: Path, n: int, finished: int, sig: int) -> subprocess.Popen[str]:
-    """A child process runs the campaign; once `finished` items are done it gets `sig`."""
+def run_child_until(
+    emu: Emulator, journal: Path, n: int, finished: int, sig: int
+) -> tuple[subprocess.Popen[str], List[str]]:
+    """A child process runs the campaign; once `finished` items are done it gets `sig`. Returns the child and what
+    it printed after the signal."""
     env = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARS}
     args = json.dumps([emu.endpoint, emu.secret_id, emu.secret_key, calls_of(n), DEFAULTS, str(journal)])
     child = subprocess.Popen([sys.executable, "-c", CHILD, args], stdout=subprocess.PIPE, text=True, env=env)
@@ -239,10 +246,10 @@ def run_child_until(emu: Emulator, journal: Path, n: int, finished: int, sig: in
             assert line, "the child ended before the signal"
             done += 1
         child.send_signal(sig)
-        child.wait(timeout=10)
+        rest, _ = child.communicate(timeout=10)
     finally:
         child.kill()
-    return child
+    return child, rest.splitlines()
 
 
 def journal_events(journal: Path) -> List[Dict[str, Any]]:
@@ -284,7 +291,7 @@ def test_sigkill_mid_campaign_then_resume_dials_nobody_twice(emu: Emulator, tmp_
     journal, n = tmp_path / "campaign.jsonl", 40
     # Each call is answered 500 ms after it was placed, so the kill catches calls in flight.
     emu.inject(kind="delay", phase="after_read", ms=500, action="CreateAICall", times=n)
-    child = run_child_until(emu, journal, n, finished=10, sig=signal.SIGKILL)
+    child, _ = run_child_until(emu, journal, n, finished=10, sig=signal.SIGKILL)
     assert child.returncode == -signal.SIGKILL
     events = journal_events(journal)
     dangling = {e["key"] for e in events if e["event"] == "sending"} - {
@@ -301,12 +308,28 @@ def test_sigkill_mid_campaign_then_resume_dials_nobody_twice(emu: Emulator, tmp_
     print(f"killed after {len(first)} placed; the re-run: {report}")
 
 
-def test_ctrl_c_mid_campaign_leaves_a_complete_journal(emu: Emulator, tmp_path: Path) -> None:
+def test_ctrl_c_mid_campaign_leaves_a_complete_journal_and_the_report_on_the_interrupt(
+    emu: Emulator, tmp_path: Path
+) -> None:
     journal, n = tmp_path / "campaign.jsonl", 40
     emu.inject(kind="delay", phase="after_read", ms=500, action="CreateAICall", times=n)
     start = time.monotonic()
-    child = run_child_until(emu, journal, n, finished=10, sig=signal.SIGINT)
+    child, printed = run_child_until(emu, journal, n, finished=10, sig=signal.SIGINT)
     assert child.returncode == 0 and time.monotonic() - start < 8
+    # The KeyboardInterrupt carries the partial report: every call that reached the service is in it, placed (with
+    # its SessionId) or, cut off by the interrupt, outcome_unknown; the rest were not attempted.
+    [summary] = [line for line in printed if line.startswith("interrupted ")]
+    interrupted = json.loads(summary.split(" ", 1)[1])
+    statuses = {callee: (status, session) for callee, status, session in interrupted["items"]}
+    sessions = {c["body"]["Callee"]: c["session_id"] for c in emu.calls}
+    assert interrupted["counts"]["placed"] >= 10 and len(statuses) == n
+    for callee, session in sessions.items():
+        status, reported = statuses[callee]
+        assert status in ("placed", "outcome_unknown"), (callee, status)
+        assert status == "outcome_unknown" or reported == session
+    sent = [c for c, (status, _) in statuses.items() if status in ("placed", "outcome_unknown")]
+    assert all(c in sessions for c in sent if statuses[c][0] == "placed")
+    assert interrupted["counts"]["not_attempted"] == n - len(sent)
     events = journal_events(journal)
     # Every call sent has its outcome on record: the campaign ran to its cancelled end before KeyboardInterrupt.
     last = {e["key"]: e for e in events}
@@ -318,7 +341,18 @@ def test_ctrl_c_mid_campaign_leaves_a_complete_journal(emu: Emulator, tmp_path: 
     assert {f"{i.callee}#1" for i in report if i.status == "unreconciled"} == in_flight
 
 
-async def test_cancelling_the_task_cancels_the_campaign(emu: Emulator, tmp_path: Path) -> None:
+def check_cancelled_report(emu: Emulator, report: Any, n: int) -> None:
+    """The report on a cancellation: every call that reached the service is in it (placed, or outcome_unknown when
+    the cancel cut it off); the rest were not attempted."""
+    assert isinstance(report, CampaignReport) and len(report) == n
+    sessions = {c["body"]["Callee"]: c["session_id"] for c in emu.calls}
+    sent = {i.callee: i for i in report if i.status in ("placed", "outcome_unknown")}
+    assert set(sessions) <= set(sent) and report.placed >= 1, report
+    assert all(i.session_id == sessions[i.callee] for i in sent.values() if i.status == "placed")
+    assert report.counts["not_attempted"] == n - len(sent)
+
+
+async def test_cancelling_the_task_cancels_the_campaign_and_keeps_its_report(emu: Emulator, tmp_path: Path) -> None:
     journal = tmp_path / "campaign.jsonl"
     emu.inject(kind="delay", phase="after_read", ms=400, action="CreateAICall", times=40)
     finished = threading.Event()
@@ -329,14 +363,26 @@ async def test_cancelling_the_task_cancels_the_campaign(emu: Emulator, tmp_path:
     )
     await asyncio.get_running_loop().run_in_executor(None, finished.wait, 10)
     task.cancel()
-    with pytest.raises(asyncio.CancelledError):
+    with pytest.raises(asyncio.CancelledError) as cancelled:
         await task
-    await asyncio.sleep(0.5)  # the cancelled campaign finishes on its own, writing the outcomes
+    # The campaign was let finish before the cancellation propagated: its journal is complete now.
+    last = {e["key"]: e for e in journal_events(journal)}
+    assert all(e["event"] != "sending" for e in last.values())
+    check_cancelled_report(emu, cancelled.value.report, 40)  # type: ignore[attr-defined]
     placed = len(emu.calls)
     await asyncio.sleep(0.5)
     assert len(emu.calls) == placed < 12  # nothing was sent after the cancel
-    last = {e["key"]: e for e in journal_events(journal)}
-    assert all(e["event"] != "sending" for e in last.values())
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout")
+async def test_a_campaign_under_asyncio_timeout_raises_timeout_error_with_the_report(emu: Emulator) -> None:
+    emu.inject(kind="delay", phase="after_read", ms=300, action="CreateAICall", times=40)
+    with pytest.raises(TimeoutError) as timed_out:
+        async with asyncio.timeout(0.8):
+            await fast_async(emu).create_ai_calls(calls_of(40), defaults=DEFAULTS, concurrency=4)
+    cancelled = timed_out.value.__cause__
+    assert isinstance(cancelled, asyncio.CancelledError)
+    check_cancelled_report(emu, cancelled.report, 40)  # type: ignore[attr-defined]
 
 
 # --- early stops, invalid items -------------------------------------------------------------------------------
@@ -464,50 +510,109 @@ def test_a_raising_progress_callable_is_logged_and_the_campaign_goes_on(
     assert caplog.records[0].exc_info and "bug in the callback" in str(caplog.records[0].exc_info[1])
 
 
-def test_progress_true_without_tqdm_prints_one_line_to_stderr(
-    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def no_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+
+
+def test_progress_true_without_a_terminal_prints_the_cores_counts_once_in_plain_lines(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tqdm is installed here, and still not used: stderr is no terminal (a log file, CI).
+    journal = tmp_path / "j.jsonl"
+    client = fast(emu)
+    client.create_ai_calls(calls_of(5), defaults=DEFAULTS, journal=journal)
+    capsys.readouterr()
+    report = client.create_ai_calls(calls_of(5), defaults=DEFAULTS, journal=journal, progress=True)
+    assert report.counts["already_placed"] == 5 and report.placed == 0
+    # The re-run dialled nobody, and says so: already_placed is not counted as placed; the final state once.
+    assert capsys.readouterr().err == "5/5 placed 0 already placed 5\n"
+
+
+def test_progress_lines_without_a_terminal_come_once_a_second_at_most(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = emu.client(rate_limit=4)  # 10 calls in about 2.5 s
+    emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser", action="CreateAICall")
+    start = time.monotonic()
+    client.create_ai_calls(calls_of(10), defaults=DEFAULTS, progress=True, concurrency=1)
+    elapsed = time.monotonic() - start
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert "\r" not in err and err.endswith("\n"), repr(err)
+    assert lines[-1] == "10/10 placed 9 failed 1", lines
+    assert len(lines) <= elapsed + 1 and len(set(lines)) == len(lines), lines
+    assert all(line.startswith(f"{line.split('/')[0]}/10 placed ") for line in lines), lines
+
+
+def test_progress_true_on_a_terminal_without_tqdm_rewrites_one_line(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_tqdm(monkeypatch)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser", action="CreateAICall")
     report = fast(emu).create_ai_calls(calls_of(5), defaults=DEFAULTS, progress=True, concurrency=1)
     assert report.placed == 4
-    err = capsys.readouterr().err
-    assert err.endswith("\r5/5 placed 4 failed 1 unknown 0\n"), repr(err)
+    err = terminal.getvalue()
+    assert err.endswith("\r5/5 placed 4 failed 1\n") and err.count("5/5") == 1, repr(err)
+    assert "\n" not in err[:-1], repr(err)
 
 
-def test_progress_true_with_tqdm_shows_a_bar(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_true_on_a_terminal_with_tqdm_shows_a_bar(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("tqdm")
-    fast(emu).create_ai_calls(calls_of(5), defaults=DEFAULTS, progress=True)
-    err = capsys.readouterr().err
-    assert "calls: 100%" in err and "5/5" in err and "placed=5" in err, repr(err)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser", action="CreateAICall")
+    fast(emu).create_ai_calls(calls_of(5), defaults=DEFAULTS, progress=True, concurrency=1)
+    err = terminal.getvalue()
+    assert "calls: 100%" in err and "5/5" in err and "placed=4, failed=1" in err, repr(err)
 
 
-def test_the_campaign_notebook_shows_its_progress_bar_in_a_real_kernel(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def run_notebook(path: Path, cwd: Path) -> tuple[str, List[Dict[str, Any]]]:
+    """Execute a notebook in a real kernel; its text outputs, and the saved states of its widgets."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    for var in CREDENTIAL_VARS:  # the notebook then runs on its own in-process emulator
-        monkeypatch.delenv(var, raising=False)
-    notebook = nbformat.read(REPO / "examples" / "campaign.ipynb", as_version=4)
+    notebook = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    widget = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
-    assert widget or "20/20" in text, outputs  # tqdm's notebook bar (or its text form without ipywidgets)
-    if widget:  # the kernel saved the widgets' last state: the bar reached the end, updated from the campaign
-        states = [
-            m["state"] for m in notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"].values()
-        ]
-        assert {"value": 20.0, "max": 20.0} in [{k: s.get(k) for k in ("value", "max")} for s in states], states
-        assert any("placed=20" in str(s.get("value", "")) for s in states), states
-    assert "CampaignReport(items=20, placed=20)" in text
-    assert "'already_placed': 20" in text  # the second run, with the same journal, dialled nobody
-    assert (tmp_path / "reminders.journal.jsonl").exists()
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+    widgets = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return text, [m["state"] for m in widgets.get("state", {}).values()]
+
+
+def test_the_campaign_notebook_tells_the_same_story_every_time_in_a_real_kernel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for var in CREDENTIAL_VARS:  # the notebook then runs on its own in-process emulator
+        monkeypatch.delenv(var, raising=False)
+    stories = []
+    for _ in range(2):  # "Run All" twice: a fresh emulator, and fresh files, each time
+        text, states = run_notebook(REPO / "examples" / "campaign.ipynb", tmp_path)
+        assert "CampaignReport(items=20, placed=20)" in text
+        # The re-run dialled nobody, and everything says so: the report, its counts, and the bar.
+        assert "CampaignReport(items=20, already_placed=20)" in text
+        assert "'placed': 0" in text and "'already_placed': 20" in text
+        assert "20/20" in text or states, text  # tqdm's notebook bar (or its text form without ipywidgets)
+        if states:  # the kernel saved the widgets' last state: both bars reached the end, updated from the campaign
+            values = [{k: s.get(k) for k in ("value", "max")} for s in states]
+            assert values.count({"value": 20.0, "max": 20.0}) == 2, states
+            labels = [str(s.get("value", "")).replace("\u2007", " ") for s in states]  # tqdm pads with figure spaces
+            assert any("placed=20]" in label for label in labels), labels
+            assert any("placed=0, already_placed=20]" in label for label in labels), labels
+        stories.append(re.findall(r"CampaignReport\([^)]*\)|'[a-z_]+': \d+", text))
+    assert stories[0] == stories[1] and stories[0], stories
+    assert list(tmp_path.iterdir()) == []  # its files went to a temporary folder of their own
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------
@@ -534,23 +639,143 @@ def test_read_calls_csv_feeds_a_campaign(emu: Emulator, tmp_path: Path) -> None:
     bodies = {c["body"]["Callee"]: c["body"] for c in emu.calls}
     assert bodies["008613000000001"]["Variables"] == [{"Key": "name", "Value": "Li"}]
     assert bodies["008613000000001"]["VadLevel"] == 2
-    with pytest.raises(ccc_aicall.ConfigurationError, match="missing.csv"):
-        ccc_aicall.read_calls_csv(tmp_path / "missing.csv")
+
+
+PATIENTS = "callee,name\n+86 130 0000 0001,Li\n\n12345,Wang\n+86 130 0000 0003,\"Zhao\nJr\"\nxyz,Sun\n"
+"""Rows on lines 2, 4, 5 and 7 (a blank line, a quoted cell over two lines); lines 4 and 7 are not phone numbers."""
+
+
+def test_problems_of_csv_rows_name_the_file_line(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("patients.csv").write_text(PATIENTS, encoding="utf-8")
+    rows = ccc_aicall.read_calls_csv("patients.csv")
+    assert isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+    assert rows[1] == {"callee": "12345", "variables": [{"key": "name", "value": "Wang"}]}  # a plain dict's equal
+
+    def problems(calls: List[Any]) -> Dict[str, str]:
+        with pytest.raises(ValidationError) as e:
+            fast(emu).create_ai_calls(calls, defaults=DEFAULTS)
+        return {p.field: p.message for p in e.value.errors}
+
+    found = problems(rows)
+    assert set(found) == {"calls[1].callee", "calls[3].callee"}, found
+    assert found["calls[1].callee"].endswith("(patients.csv line 4)"), found
+    assert found["calls[3].callee"].endswith("(patients.csv line 7)"), found
+    # A row keeps its own line wherever it goes, and when edited in place; a copy, or a dict made by hand, has none.
+    rows[3]["variables"][0]["value"] = "Sun Li"
+    reordered = [rows[3], {"callee": "abc"}, rows[0], dict(rows[1])]
+    found = problems(reordered)
+    assert set(found) == {"calls[0].callee", "calls[1].callee", "calls[3].callee"}, found
+    assert found["calls[0].callee"].endswith("(patients.csv line 7)"), found
+    assert "line" not in found["calls[1].callee"] and "line" not in found["calls[3].callee"], found
+    # pickling, copying and filtering keep plain dicts' behaviour
+    assert pickle.loads(pickle.dumps(rows)) == rows and [r for r in rows if r["callee"] != "xyz"] == rows[:3]
+    assert emu.hits == 0
+
+
+def test_a_missing_or_unreadable_csv_file_is_the_platforms_error(tmp_path: Path) -> None:
+    import errno
+
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(FileNotFoundError) as e:
+        ccc_aicall.read_calls_csv(missing)
+    assert e.value.errno == errno.ENOENT and e.value.filename == str(missing)
+    assert isinstance(e.value, ccc_aicall.FileError) and isinstance(e.value, ccc_aicall.CccError)
+    assert e.value.kind == "io" and "missing.csv" in str(e.value) and not e.value.outcome_unknown
+    copy = pickle.loads(pickle.dumps(e.value))
+    assert type(copy) is type(e.value) and (copy.errno, copy.filename, str(copy)) == (
+        e.value.errno,
+        e.value.filename,
+        str(e.value),
+    )
+    locked = tmp_path / "locked.csv"
+    locked.write_text("callee\n008613000000001\n", encoding="utf-8")
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):  # root reads it anyway
+        pytest.skip("running as a user that may read any file")
+    with pytest.raises(PermissionError) as denied:
+        ccc_aicall.read_calls_csv(locked)
+    assert denied.value.errno == errno.EACCES and denied.value.filename == str(locked)
+
+
+# --- default_country_code, sent_at ------------------------------------------------------------------------------
+
+NATIONAL = [{"callee": "130 0000 0001"}, {"callee": "013000000002"}]
+
+
+def test_a_campaigns_default_country_code_makes_national_numbers_valid(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccc_aicall import _client
+
+    client = fast(emu)
+    with pytest.raises(ValidationError) as e:
+        client.create_ai_calls(NATIONAL, defaults=DEFAULTS)
+    assert {p.field for p in e.value.errors} == {"calls[0].callee", "calls[1].callee"}
+    assert "country code" in str(e.value) and emu.hits == 0
+    with pytest.raises(ccc_aicall.ConfigurationError, match="default_country_code"):
+        client.create_ai_calls(NATIONAL, defaults=DEFAULTS, default_country_code="+999999")
+    report = client.create_ai_calls(NATIONAL, defaults=DEFAULTS, default_country_code="86")
+    assert [i.callee for i in report] == ["008613000000001", "008613000000002"] and report.placed == 2
+    monkeypatch.setattr(_client, "_default_client", client)
+    assert ccc_aicall.create_ai_calls(NATIONAL[:1], defaults=DEFAULTS, default_country_code="+86").placed == 1
+    assert sorted(c["body"]["Callee"] for c in emu.calls) == ["008613000000001"] * 2 + ["008613000000002"]
+
+
+async def test_a_campaigns_default_country_code_async(emu: Emulator) -> None:
+    client = fast_async(emu)
+    with pytest.raises(ValidationError):
+        await client.create_ai_calls(NATIONAL, defaults=DEFAULTS)
+    report = await client.create_ai_calls(NATIONAL, defaults=DEFAULTS, default_country_code="86")
+    assert report.placed == 2 and len(emu.calls) == 2
+
+
+def test_an_item_whose_outcome_is_unknown_reports_when_it_was_sent(emu: Emulator, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    journal = tmp_path / "j.jsonl"
+    emu.inject(kind="http_status", status=502, action="CreateAICall")
+    emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser", action="CreateAICall")
+    before = datetime.now(timezone.utc)
+    report = fast(emu).create_ai_calls(calls_of(3), defaults=DEFAULTS, journal=journal, concurrency=1)
+    after = datetime.now(timezone.utc)
+    unknown, refused, placed = report.items
+    assert (unknown.status, refused.status, placed.status) == ("outcome_unknown", "failed", "placed")
+    for item in report:
+        assert item.sent_at is not None and item.sent_at.tzinfo is not None
+        assert before.replace(microsecond=0) <= item.sent_at <= after, (before, item.sent_at, after)
+    assert unknown.request_id is None and isinstance(unknown.error, OutcomeUnknownError)
+    # The re-run sends neither again; it reports what the journal knows: the send time and the error.
+    again = fast(emu).create_ai_calls(calls_of(3), defaults=DEFAULTS, journal=journal)
+    assert [i.status for i in again] == ["unreconciled", "failed", "already_placed"]
+    assert len(emu.calls) == 2  # the 502 (placed, then the answer was lost) and the placed one; nobody twice
+    for first, later in zip(report.items[:2], again.items[:2]):
+        assert later.attempts == 0 and later.error is not None
+        assert later.sent_at is not None and abs((later.sent_at - first.sent_at).total_seconds()) < 1  # type: ignore[operator]
+    assert again.items[1].error is not None and again.items[1].error.code == "FailedOperation.CalleeIsBlackUser"
+    assert [i.index for i in again.to_reconcile] == [0]
 
 
 # --- types ----------------------------------------------------------------------------------------------------
 
 USAGE = '''
 import asyncio
+from datetime import datetime
 from typing import List, Optional
-from ccc_aicall import AsyncClient, CallOutcome, CampaignReport, CccError, Client, read_calls_csv
+from ccc_aicall import AsyncClient, CallOutcome, CampaignReport, CccError, Client, outcome_unknown, read_calls_csv
 
 client = Client(secret_id="AKIDx", secret_key="k")
 def show(item: CallOutcome) -> None:
     error: Optional[CccError] = item.error
-    print(item.index, item.callee, item.status, item.session_id, item.request_id, item.outcome_unknown, error)
+    sent: Optional[datetime] = item.sent_at
+    print(item.index, item.callee, item.status, item.session_id, item.request_id, item.outcome_unknown, error, sent)
+    if error is not None and outcome_unknown(error) is not None:
+        print("check", item.callee)
 report: CampaignReport = client.create_ai_calls(read_calls_csv("people.csv"), defaults={"sdk_app_id": 1},
-                                                concurrency=2, journal="j.jsonl", progress=show, skip_invalid=True)
+                                                concurrency=2, journal="j.jsonl", progress=show, skip_invalid=True,
+                                                default_country_code="86")
 counts: int = report.placed + report.failed + report.outcome_unknown + len(report)
 again: List[CallOutcome] = report.to_reconcile + [i for i in report]
 stopped: Optional[CccError] = report.stopped_by

@@ -101,6 +101,58 @@ async def test_cancelling_the_task_stops_an_async_call_promptly(emu: Emulator) -
     assert (await client.create_ai_call(**VALID_REQUEST)).session_id
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout")
+async def test_a_call_cancelled_after_its_request_left_says_it_may_have_been_placed(
+    emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    emu.inject(kind="delay", phase="after_read", ms=3000)  # the call is placed; its answer is late
+    client = emu.async_client()
+    with caplog.at_level(logging.WARNING, logger="ccc_aicall"), pytest.raises(TimeoutError) as timed_out:
+        async with asyncio.timeout(0.5):
+            await client.create_ai_call(**VALID_REQUEST)
+    # Still asyncio's own cancellation (asyncio.timeout turned it into TimeoutError), caused by the core's verdict.
+    cancelled = timed_out.value.__cause__
+    assert isinstance(cancelled, asyncio.CancelledError)
+    unknown = cancelled.__cause__
+    assert isinstance(unknown, OutcomeUnknownError) and unknown.outcome_unknown and unknown.kind == "outcome_unknown"
+    assert ccc_aicall.outcome_unknown(timed_out.value) is unknown
+    assert len(emu.calls) == 1  # it was placed indeed
+    warnings = [r.getMessage() for r in caplog.records if r.name == "ccc_aicall" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "may have been placed" in warnings[0], warnings
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout")
+async def test_a_call_cancelled_before_its_request_left_is_a_plain_cancellation(emu: Emulator) -> None:
+    client = emu.async_client(rate_limit=1)
+    await client.create_ai_call(**VALID_REQUEST)  # takes this second's turn: the next call waits for its own
+    with pytest.raises(TimeoutError) as timed_out:
+        async with asyncio.timeout(0.3):
+            await client.create_ai_call(**VALID_REQUEST)
+    assert isinstance(timed_out.value.__cause__, asyncio.CancelledError)
+    assert timed_out.value.__cause__.__cause__ is None
+    assert ccc_aicall.outcome_unknown(timed_out.value) is None
+    await asyncio.sleep(1.2)
+    assert len(emu.calls) == 1  # and it never left
+
+
+def test_outcome_unknown_walks_causes_and_contexts() -> None:
+    unknown = OutcomeUnknownError("sent", kind="outcome_unknown", outcome_unknown=True)
+    try:
+        try:
+            raise KeyboardInterrupt from unknown
+        except KeyboardInterrupt:
+            raise RuntimeError("while handling it")  # noqa: B904 - the context is what is tested
+    except RuntimeError as e:
+        assert ccc_aicall.outcome_unknown(e) is unknown
+    refused = ccc_aicall.CallRejectedError("no", code="FailedOperation.CalleeIsBlackUser")
+    assert ccc_aicall.outcome_unknown(refused) is None
+    assert ccc_aicall.outcome_unknown(ValueError("x")) is None
+    looped = ValueError("a")
+    looped.__context__ = ValueError("b")
+    looped.__context__.__context__ = looped
+    assert ccc_aicall.outcome_unknown(looped) is None
+
+
 async def test_wait_for_timeout_cancels_the_call(emu: Emulator) -> None:
     emu.inject(kind="delay", phase="after_read", ms=5000)
     client = emu.async_client()

@@ -140,7 +140,7 @@ impl Shared {
             if self.dispatch.is_cancelled() {
                 return self.finish(outcome(ItemStatus::NotAttempted, None, None));
             }
-            let answer = self.client.create_ai_call_hooked(request, &self.options.cancel, Some(&hooks)).await;
+            let answer = self.client.create_ai_call_hooked(request, &self.options.cancel, Some(&hooks), None).await;
             match answer {
                 Ok(result) => {
                     let placed = Event::Placed {
