@@ -135,10 +135,12 @@ fn campaign_options(options: Option<Value>) -> napi::Result<(Value, CampaignOpti
             }
             "defaultCountryCode" => match value {
                 Value::String(code) => {
-                    options.default_country_code = Some(CountryCode::parse(&code, &key).map_err(to_napi)?)
+                    // The core names the option in the caller's spelling (`defaultCountryCode` for Node).
+                    let code = CountryCode::parse(&code, "default_country_code").map_err(to_napi)?;
+                    options.default_country_code = Some(code)
                 }
                 other => {
-                    return Err(config(format!("defaultCountryCode must be a string such as \"86\", not {other}")))
+                    return Err(config(format!("`defaultCountryCode` must be a string such as \"86\", not {other}")))
                 }
             },
             "journal" => match value {

@@ -429,7 +429,7 @@ test('defaultCountryCode of the campaign: numbers written without one are sent w
   const one = await american.createAiCalls([{ callee: '130 0000 0003' }], { defaults: DEFAULTS, defaultCountryCode: '86' });
   assert.equal(one.items[0].callee, '008613000000003');
 
-  for (const [code, pattern] of [['999', /defaultCountryCode must be a country calling code/], [86, /defaultCountryCode must be a string/]]) {
+  for (const [code, pattern] of [['999', /`defaultCountryCode` must be a country calling code/], [86, /`defaultCountryCode` must be a string/]]) {
     const bad = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, defaultCountryCode: code }));
     assert.ok(bad instanceof ConfigurationError && pattern.test(bad.message), String(bad));
   }
