@@ -4,21 +4,28 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: lint test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
+.PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
 test: lint test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
 
 # --- gates -----------------------------------------------------------------------------------------
-# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), ruff over every Python file (ruff.toml), and
-# the TypeScript checker over the hand-written JavaScript layer (node/tsconfig.lint.json).
+# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), ruff over every Python file (ruff.toml), the
+# TypeScript checker over the hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks
+# against the core's declarations (`make gen` rewrites them).
 lint: venv node-deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd node && ./node_modules/.bin/tsc -p tsconfig.lint.json
+	$(CARGO) run -q --locked -p ccc-aicall-codegen -- check
+
+# The bindings' generated blocks (Python signatures and docstrings, _native.pyi, tts.py's vendor classes,
+# index.d.ts, the README tables) from the core's declarations; `lint` fails while one differs from what this writes.
+gen:
+	$(CARGO) run -q --locked -p ccc-aicall-codegen -- write
 
 # --- tools -----------------------------------------------------------------------------------------
 venv: $(VENV)/.installed

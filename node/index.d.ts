@@ -11,46 +11,63 @@
  * (`secretId: ''`): leave it out (or `undefined`) to read the environment instead.
  */
 export interface ClientOptions {
-  /** The SecretId of a Tencent Cloud API key. */
+  // <generated: ClientOptions>
+  /**
+   * The SecretId of a Tencent Cloud API key. Else the environment, else ~/.tencentcloud/credentials (then
+   * /etc/tencentcloud/credentials), section [default]. A blank value given explicitly is an error. Environment:
+   * `TENCENTCLOUD_SECRET_ID`.
+   */
   secretId?: string;
-  /** The SecretKey. Never printed: `toString`, `inspect` and error messages leave it out. */
+  /**
+   * The SecretKey of that API key. Never printed. Else the environment, else the profile file. Environment:
+   * `TENCENTCLOUD_SECRET_KEY`.
+   */
   secretKey?: string;
-  /** The session token of temporary credentials (STS). Never printed. */
+  /** The session token of temporary credentials (STS). Never printed. Environment: `TENCENTCLOUD_SESSION_TOKEN`. */
   token?: string;
-  /** e.g. `ap-singapore`; sent as `X-TC-Region` only when set. */
+  /**
+   * The region, e.g. ap-singapore, sent as X-TC-Region; the actions need none, so by default none is sent. Environment:
+   * `TENCENTCLOUD_REGION`.
+   */
   region?: string;
   /**
-   * A host (`ccc.tencentcloudapi.com` for the mainland site; https) or a full URL (`http://127.0.0.1:8080`).
-   * Default: the international site `ccc.intl.tencentcloudapi.com`.
+   * A host (https; ccc.tencentcloudapi.com for the mainland site) or a URL such as http://127.0.0.1:8080, used as
+   * given. Default `ccc.intl.tencentcloudapi.com`. Environment: `CCC_AICALL_ENDPOINT`.
    */
   endpoint?: string;
-  /** Language of the service's error messages: `en-US` (default) or `zh-CN`. */
-  language?: 'en-US' | 'zh-CN';
-  /** Milliseconds for one attempt, connecting included (default 30 000). */
+  /** The language of the service's messages: en-US or zh-CN. Default `en-US`. */
+  language?: string;
+  /** The time allowed for one attempt, connecting included. In milliseconds; default 30000. */
   timeoutMs?: number;
-  /** Milliseconds to connect (default 5 000). */
+  /** The time allowed for connecting. In milliseconds; default 5000. */
   connectTimeoutMs?: number;
   /**
-   * Retries of requests that certainly did not reach the service (connection failures) or that it refused
-   * without acting (`RequestLimitExceeded`), with backoff; default 2, at most 10. A request that may have
-   * dialled is never sent twice.
+   * Retries of requests that certainly did not reach the service or that it refused without acting, at most 10. A
+   * request that may have dialled is never sent twice. Default 2.
    */
   maxRetries?: number;
   /**
-   * Requests per second shared by every call on this client (default 20, the service's limit for
-   * CreateAICall); `0` turns the limiter off.
+   * Requests per second for CreateAICall, shared by every call on the client; 0 turns the limiters off. Every other
+   * action has a budget of its own, at its documented limit (20/s) or this one if lower, so polling never delays
+   * dialling. Default 20.
    */
   rateLimit?: number;
-  /** A proxy URL; otherwise `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` apply. */
+  /**
+   * A proxy URL; NO_PROXY is honoured too. Its password is never printed. Environment: `HTTPS_PROXY`, then
+   * `HTTP_PROXY`.
+   */
   proxy?: string;
-  /** A PEM file of extra trusted root certificates (a corporate TLS-intercepting proxy, for example). */
+  /**
+   * A PEM file of extra trusted root certificates (a corporate TLS-intercepting proxy); verification is never switched
+   * off.
+   */
   caFile?: string;
   /**
-   * The country calling code (`'86'` or `'+86'`) put in front of phone numbers written without one
-   * (`'130 1234 5678'` is sent as `'008613012345678'`; a national trunk prefix such as China's leading 0 is
-   * dropped). Without it such numbers are refused with a `ValidationError`.
+   * The country calling code ("86" or "+86") put in front of phone numbers written without one; without it such numbers
+   * are refused. A national trunk prefix such as China's leading 0 is dropped.
    */
   defaultCountryCode?: string;
+  // </generated: ClientOptions>
 }
 
 /** The configuration a client resolved, without secrets. */
@@ -272,10 +289,11 @@ export interface CampaignReport {
 
 // ---- the CreateAICall parameters ----------------------------------------------------------------
 
-/** LLM protocols: `openai` covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs. */
+// <generated: request-types>
+/** The values of `llmType`. */
 export type LlmType = 'openai' | 'azure' | 'minimax' | 'dify';
 
-/** The built-in voices. */
+/** The values of `voiceType`. */
 export type VoiceType =
   | 'ZhiMei'
   | 'ZhiXi'
@@ -292,7 +310,7 @@ export type VoiceType =
   | 'Achara'
   | 'HoaiMy';
 
-/** ASR language codes; `zh-dialect` must stand alone. */
+/** The values of `languages`. */
 export type AsrLanguage =
   | 'zh'
   | 'zh-TW'
@@ -315,152 +333,296 @@ export type AsrLanguage =
   | 'it'
   | 'ru';
 
-/** `AITransferItem`: a transfer-to-human tool. */
+/** A transfer-to-human tool (`AITransferItem`). */
 export interface AiTransferItem {
   /** The function name the LLM calls, unique in the list. */
   transferFunctionName: string;
-  /** When the LLM should call it. */
+  /** When the LLM should transfer to a human. */
   transferFunctionDesc: string;
-  /** The skill group that takes the call. */
+  /** The id of the skill group to transfer to. */
   transferSkillGroupId: number;
 }
+
 /** `AITransferItem` with the service's own key names. */
 export interface AiTransferItemWire {
+  /** The function name the LLM calls, unique in the list. */
   TransferFunctionName: string;
+  /** When the LLM should transfer to a human. */
   TransferFunctionDesc: string;
+  /** The id of the skill group to transfer to. */
   TransferSkillGroupId: number;
 }
 
-/** `TransferToAgentItem`: a hand-over to another AI agent. */
+/** A transfer-to-another-AI-agent tool (`TransferToAgentItem`). */
 export interface TransferToAgentItem {
+  /** The function name the LLM calls, unique in the list. */
   transferToAgentName: string;
+  /** When the LLM should hand over to this agent. */
   transferToAgentDesc: string;
+  /** The id of the AI agent to transfer to. */
   transferToAgentId: number;
 }
+
 /** `TransferToAgentItem` with the service's own key names. */
 export interface TransferToAgentItemWire {
+  /** The function name the LLM calls, unique in the list. */
   TransferToAgentName: string;
+  /** When the LLM should hand over to this agent. */
   TransferToAgentDesc: string;
+  /** The id of the AI agent to transfer to. */
   TransferToAgentId: number;
 }
 
-/** `Variable`: one key/value pair. */
+/** One key/value pair of `variables` or `promptVariables` (`Variable`). */
 export interface Variable {
+  /** The variable's name, unique in the list. */
   key: string;
+  /** Its value (may be empty). */
   value: string;
 }
+
 /** `Variable` with the service's own key names. */
 export interface VariableWire {
+  /** The variable's name, unique in the list. */
   Key: string;
+  /** Its value (may be empty). */
   Value: string;
 }
 
-/** `AICallExtractConfigElement`: one piece of information to extract after the call. */
+/** One piece of information to extract after the call (`AICallExtractConfigElement`). */
 export interface ExtractConfigElement {
+  /** The kind of value. */
   infoType: 'Text' | 'Selector' | 'Boolean' | 'Number';
-  /** Unique in the list. */
+  /** The name of the information, unique in the list. */
   infoName: string;
+  /** What to extract, for the LLM. */
   infoContent?: string;
+  /** Examples of values. */
   examples?: string[];
-  /** Required when `infoType` is `Selector`. */
+  /** The values to choose from; required when `infoType` is "Selector". */
   choices?: string[];
 }
+
 /** `AICallExtractConfigElement` with the service's own key names. */
 export interface ExtractConfigElementWire {
+  /** The kind of value. */
   InfoType: 'Text' | 'Selector' | 'Boolean' | 'Number';
+  /** The name of the information, unique in the list. */
   InfoName: string;
+  /** What to extract, for the LLM. */
   InfoContent?: string;
+  /** Examples of values. */
   Examples?: string[];
+  /** The values to choose from; required when `InfoType` is "Selector". */
   Choices?: string[];
 }
 
-/** `ZHToneWords`: Chinese filler words by mood. */
-export interface ZhToneWords {
-  neutral?: string[];
-  positive?: string[];
-  negative?: string[];
-}
-/** `ToneWordInfo`: filler words played while the LLM is slow to answer. */
+/** Filler words played while the LLM is slow to answer (`ToneWordInfo`). */
 export interface ToneWord {
-  /** Seconds to wait for the LLM's first sentence before a filler word plays. */
+  /** How long the LLM may take before a filler word is played. In seconds, greater than 0. */
   firstSentenceTimeout?: number;
+  /** Chinese filler words by mood. */
   zhToneWords?: ZhToneWords;
 }
+
 /** `ToneWordInfo` with the service's own key names. */
 export interface ToneWordWire {
+  /** How long the LLM may take before a filler word is played. In seconds, greater than 0. */
   FirstSentenceTimeout?: number;
-  ZHToneWords?: { Neutral?: string[]; Positive?: string[]; Negative?: string[] };
+  /** Chinese filler words by mood. */
+  ZHToneWords?: ZhToneWordsWire;
 }
 
-/** Tencent Cloud TTS. */
+/** Chinese filler words by mood (`ZHToneWordsInfo`). */
+export interface ZhToneWords {
+  /** Neutral filler words. */
+  neutral?: string[];
+  /** Positive filler words. */
+  positive?: string[];
+  /** Negative filler words. */
+  negative?: string[];
+}
+
+/** `ZHToneWordsInfo` with the service's own key names. */
+export interface ZhToneWordsWire {
+  /** Neutral filler words. */
+  Neutral?: string[];
+  /** Positive filler words. */
+  Positive?: string[];
+  /** Negative filler words. */
+  Negative?: string[];
+}
+
+/** Tencent Cloud TTS (`TTSType` "tencent"). */
 export interface TencentTtsConfig {
   TTSType: 'tencent';
+  /** Your Tencent Cloud AppId (a string of digits). */
   AppId: string;
+  /** The SecretId allowed to call TTS. Never printed. */
   SecretId: string;
-  /** Never printed. */
+  /** Its SecretKey. Never printed. */
   SecretKey: string;
-  /** A Tencent TTS voice id, e.g. `101001`. */
+  /** A Tencent TTS voice id, e.g. 101001. */
   VoiceType: number;
-  /** -2 to 6 (0 = 1.0x, 6 = 2.5x), at most two decimals. */
+  /** Speech speed: 0 is 1.0x, 6 is 2.5x. -2 to 6, at most 2 decimals. */
   Speed?: number;
-  /** 0 to 10. */
+  /** The volume. 0 to 10. */
   Volume?: number;
-  /** 1 Chinese (default), 2 English, 3 Japanese. */
+  /** The primary language. `1` = Chinese; `2` = English; `3` = Japanese. Default 1. */
   PrimaryLanguage?: 1 | 2 | 3;
+  /** A custom (cloned) voice id. */
   FastVoiceType?: string;
 }
-/** MiniMax TTS. */
+
+/** Tencent Cloud TTS (`ttsType` "tencent"), with camelCase keys. */
+export interface TencentTtsConfigCamel {
+  ttsType: 'tencent';
+  /** Your Tencent Cloud AppId (a string of digits). */
+  appId: string;
+  /** The SecretId allowed to call TTS. Never printed. */
+  secretId: string;
+  /** Its SecretKey. Never printed. */
+  secretKey: string;
+  /** A Tencent TTS voice id, e.g. 101001. */
+  voiceType: number;
+  /** Speech speed: 0 is 1.0x, 6 is 2.5x. -2 to 6, at most 2 decimals. */
+  speed?: number;
+  /** The volume. 0 to 10. */
+  volume?: number;
+  /** The primary language. `1` = Chinese; `2` = English; `3` = Japanese. Default 1. */
+  primaryLanguage?: 1 | 2 | 3;
+  /** A custom (cloned) voice id. */
+  fastVoiceType?: string;
+}
+
+/** MiniMax TTS (`TTSType` "minimax"). */
 export interface MinimaxTtsConfig {
   TTSType: 'minimax';
-  /** e.g. `speech-01-turbo`. */
+  /** The TTS model, e.g. speech-01-turbo. */
   Model?: string;
-  /** e.g. `https://api.minimax.chat/v1/t2a_v2`. */
+  /** The TTS endpoint, e.g. https://api.minimax.chat/v1/t2a_v2. */
   APIUrl?: string;
-  /** Never printed. */
+  /** Your MiniMax API key. Never printed. */
   APIKey: string;
+  /** Your MiniMax group id. */
   GroupId: string;
+  /** The voice id. */
   VoiceType?: string;
+  /** Speech speed. Greater than 0. */
   Speed?: number;
 }
-/** Volcano Engine TTS. */
+
+/** MiniMax TTS (`ttsType` "minimax"), with camelCase keys. */
+export interface MinimaxTtsConfigCamel {
+  ttsType: 'minimax';
+  /** The TTS model, e.g. speech-01-turbo. */
+  model?: string;
+  /** The TTS endpoint, e.g. https://api.minimax.chat/v1/t2a_v2. */
+  apiUrl?: string;
+  /** Your MiniMax API key. Never printed. */
+  apiKey: string;
+  /** Your MiniMax group id. */
+  groupId: string;
+  /** The voice id. */
+  voiceType?: string;
+  /** Speech speed. Greater than 0. */
+  speed?: number;
+}
+
+/** Volcano Engine TTS (`TTSType` "volcengine"). */
 export interface VolcengineTtsConfig {
   TTSType: 'volcengine';
+  /** Your Volcano Engine app id. */
   AppId: string;
-  /** Never printed. */
+  /** Your access token. Never printed. */
   Token: string;
+  /** Speech speed. Greater than 0. */
   Speed?: number;
+  /** The volume. Greater than 0. */
   Volume?: number;
-  /** Default `volcano_tts`. */
+  /** The cluster. Default `volcano_tts`. */
   Cluster?: string;
+  /** The voice id. */
   VoiceType?: string;
 }
-/** Azure Speech TTS. */
+
+/** Volcano Engine TTS (`ttsType` "volcengine"), with camelCase keys. */
+export interface VolcengineTtsConfigCamel {
+  ttsType: 'volcengine';
+  /** Your Volcano Engine app id. */
+  appId: string;
+  /** Your access token. Never printed. */
+  token: string;
+  /** Speech speed. Greater than 0. */
+  speed?: number;
+  /** The volume. Greater than 0. */
+  volume?: number;
+  /** The cluster. Default `volcano_tts`. */
+  cluster?: string;
+  /** The voice id. */
+  voiceType?: string;
+}
+
+/** Azure Speech TTS (`TTSType` "azure"). */
 export interface AzureTtsConfig {
   TTSType: 'azure';
-  /** Never printed. */
+  /** Your Azure Speech subscription key. Never printed. */
   SubscriptionKey: string;
-  /** e.g. `chinanorth3`. */
+  /** The Azure region, e.g. chinanorth3. */
   Region: string;
-  /** e.g. `zh-CN-XiaoxiaoNeural`. */
+  /** The voice, e.g. zh-CN-XiaoxiaoNeural. */
   VoiceName: string;
-  /** e.g. `zh-CN`. */
+  /** The language, e.g. zh-CN. */
   Language: string;
-  /** 0.5 to 2 (default 1). */
+  /** Speech rate. 0.5 to 2. Default 1. */
   Rate?: number;
 }
-/** Your own TTS service over HTTP. */
+
+/** Azure Speech TTS (`ttsType` "azure"), with camelCase keys. */
+export interface AzureTtsConfigCamel {
+  ttsType: 'azure';
+  /** Your Azure Speech subscription key. Never printed. */
+  subscriptionKey: string;
+  /** The Azure region, e.g. chinanorth3. */
+  region: string;
+  /** The voice, e.g. zh-CN-XiaoxiaoNeural. */
+  voiceName: string;
+  /** The language, e.g. zh-CN. */
+  language: string;
+  /** Speech rate. 0.5 to 2. Default 1. */
+  rate?: number;
+}
+
+/** Your own TTS service over HTTP (`TTSType` "custom"). */
 export interface CustomHttpTtsConfig {
   TTSType: 'custom';
-  /** Never printed. */
+  /** Your service's API key. Never printed. */
   APIKey: string;
+  /** Your service's URL. */
   APIUrl: string;
-  /** Default `wav`. */
+  /** The audio format. Default `wav`. */
   AudioFormat?: 'pcm' | 'wav';
-  /** Hz, default 16000. */
+  /** The sample rate in Hz. At least 1. Default 16000. */
   SampleRate?: number;
-  /** 1 (default) or 2. */
+  /** The number of audio channels. 1 to 2. Default 1. */
   AudioChannel?: 1 | 2;
 }
+
+/** Your own TTS service over HTTP (`ttsType` "custom"), with camelCase keys. */
+export interface CustomHttpTtsConfigCamel {
+  ttsType: 'custom';
+  /** Your service's API key. Never printed. */
+  apiKey: string;
+  /** Your service's URL. */
+  apiUrl: string;
+  /** The audio format. Default `wav`. */
+  audioFormat?: 'pcm' | 'wav';
+  /** The sample rate in Hz. At least 1. Default 16000. */
+  sampleRate?: number;
+  /** The number of audio channels. 1 to 2. Default 1. */
+  audioChannel?: 1 | 2;
+}
+
 /** `CustomTTSConfig` in the documented form, discriminated by `TTSType`. */
 export type CustomTtsConfig =
   | TencentTtsConfig
@@ -471,117 +633,148 @@ export type CustomTtsConfig =
 
 /** `CustomTTSConfig` with camelCase keys, discriminated by `ttsType`. */
 export type CustomTtsConfigCamel =
-  | { ttsType: 'tencent'; appId: string; secretId: string; secretKey: string; voiceType: number; speed?: number; volume?: number; primaryLanguage?: 1 | 2 | 3; fastVoiceType?: string }
-  | { ttsType: 'minimax'; model?: string; apiUrl?: string; apiKey: string; groupId: string; voiceType?: string; speed?: number }
-  | { ttsType: 'volcengine'; appId: string; token: string; speed?: number; volume?: number; cluster?: string; voiceType?: string }
-  | { ttsType: 'azure'; subscriptionKey: string; region: string; voiceName: string; language: string; rate?: number }
-  | { ttsType: 'custom'; apiKey: string; apiUrl: string; audioFormat?: 'pcm' | 'wav'; sampleRate?: number; audioChannel?: 1 | 2 };
+  | TencentTtsConfigCamel
+  | MinimaxTtsConfigCamel
+  | VolcengineTtsConfigCamel
+  | AzureTtsConfigCamel
+  | CustomHttpTtsConfigCamel;
+// </generated: request-types>
 
 /**
- * The 44 parameters of CreateAICall in camelCase (the service's PascalCase names are accepted too), plus
+ * The parameters of CreateAICall in camelCase (the service's PascalCase names are accepted too), plus
  * `extraParams`. `undefined` and `null` mean "not set". An unknown property is a `ValidationError` naming it.
  *
- * Mind the units: `maxDuration` is milliseconds of *user silence* (not the call length; `maxCallDurationMs` is
- * the hard cap), `notifyDuration` is seconds, `vadSilenceTime` is milliseconds, `maxRingTimeoutSecond` and
- * `acquireTimeoutSecond` are seconds.
+ * Mind the units: the service mixes milliseconds and seconds, and each property says which it takes
+ * (`maxDuration` is milliseconds of *user silence*, not the call length).
  */
 export interface CreateAiCallParams {
-  /** `SdkAppId` (required): the CCC application id. */
+  // <generated: CreateAiCallParams>
+  /** `SdkAppId` (required): Your CCC application id, a positive integer (from the CCC console). */
   sdkAppId: number;
-  /** `Callee` (required): the number to call, `00` + country code + number (`008613012345678`); `+86...` is rewritten. */
+  /**
+   * `Callee` (required): The number to call, with its country code: +86 130 1234 5678 or 008613012345678. Sent as 00 +
+   * country code + number; a number without one needs the client's default country code.
+   */
   callee: string;
-  /** `LLMType` (required): the LLM protocol. */
+  /**
+   * `LLMType` (required): The LLM protocol. "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs.
+   */
   llmType: LlmType;
-  /** `APIKey` (required): the LLM provider's API key. Never printed. */
+  /** `APIKey` (required): The LLM provider's API key. Never printed. */
   apiKey: string;
-  /** `APIUrl` (required): the LLM base URL, e.g. `https://api.openai.com/v1/`; for `azure` with `?api-version=...`. */
+  /**
+   * `APIUrl` (required): The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
+   * https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+   */
   apiUrl: string;
-  /** `SystemPrompt`: persona, rules, task. Required for `openai`, `azure` and `minimax`. */
+  /** `SystemPrompt`: The global prompt: the agent's persona, rules and task. Required unless `llmType` is "dify". */
   systemPrompt?: string;
-  /** `Model`: e.g. `gpt-4o-mini`, `deepseek-chat`, `hunyuan-turbo`. Required for `openai`, `azure` and `minimax`. */
+  /** `Model`: The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo. Required unless `llmType` is "dify". */
   model?: string;
-  /** `VoiceType`: a built-in voice; leave it out when `customTtsConfig` is set. */
+  /** `VoiceType`: A built-in voice; leave it unset when `customTtsConfig` is given. */
   voiceType?: VoiceType;
-  /** `Callers`: caller-ID numbers to call from. */
+  /** `Callers`: Caller-ID numbers to call from. */
   callers?: string[];
-  /** `WelcomeMessage`: the greeting. */
+  /** `WelcomeMessage`: The greeting. */
   welcomeMessage?: string;
-  /** `WelcomeType`: 0 = speak `welcomeMessage` (if empty, the callee speaks first); 1 = the LLM greets first. */
+  /**
+   * `WelcomeType`: Who speaks first. `0` = speak `welcomeMessage`, or wait for the callee when it is empty; `1` = the
+   * LLM greets first.
+   */
   welcomeType?: 0 | 1;
-  /** `WelcomeMessagePriority`: 0 = the greeting can be interrupted (default); 2 = it cannot. */
+  /**
+   * `WelcomeMessagePriority`: Whether the greeting can be interrupted. `0` = it can be interrupted; `2` = it cannot.
+   * Default 0.
+   */
   welcomeMessagePriority?: 0 | 2;
-  /** `MaxDuration`: **milliseconds of user silence** before hanging up (default 60 000). Not the call length. */
+  /**
+   * `MaxDuration`: User silence before the call is hung up; not the call length (see `maxCallDurationMs`). In
+   * milliseconds, at least 1000. Default 60000.
+   */
   maxDuration?: number;
-  /** `Languages`: 1 to 4 ASR languages, the first is the primary one. */
+  /**
+   * `Languages`: ASR languages; the first is the primary one. zh-dialect must stand alone. 1 to 4 entries, no two
+   * alike.
+   */
   languages?: AsrLanguage[];
-  /** `InterruptMode`: 0 = barge-in allowed (default); 1 = no interruption. */
+  /**
+   * `InterruptMode`: Whether the callee can interrupt the agent. `0` = the callee can interrupt; `1` = no interruption.
+   * Default 0.
+   */
   interruptMode?: 0 | 1;
-  /** `InterruptSpeechDuration`: **milliseconds** of speech that interrupt the agent (mode 0; default 500). */
+  /**
+   * `InterruptSpeechDuration`: Callee speech that interrupts the agent (with `interruptMode` 0). In milliseconds.
+   * Default 500.
+   */
   interruptSpeechDuration?: number;
-  /** `EndFunctionEnable`: let the LLM hang up through the `call_end` function. */
+  /** `EndFunctionEnable`: Let the agent hang up (the call_end function). */
   endFunctionEnable?: boolean;
-  /** `EndFunctionDesc`: when to call `call_end` (needs `endFunctionEnable: true`). */
+  /** `EndFunctionDesc`: When the agent should hang up, for the LLM. */
   endFunctionDesc?: string;
-  /** `TransferFunctionEnable`: enable `transfer_to_human`. */
+  /** `TransferFunctionEnable`: Let the agent transfer the call to a human (the transfer_to_human function). */
   transferFunctionEnable?: boolean;
-  /** `TransferItems`: the transfer-to-human tools (needs `transferFunctionEnable: true`). */
+  /** `TransferItems`: The transfer-to-human tools. */
   transferItems?: Array<AiTransferItem | AiTransferItemWire>;
-  /** `TransferToAgentEnable`: enable hand-over to another AI agent (not listed by the international site yet). */
+  /** `TransferToAgentEnable`: Let the agent hand the call over to another AI agent. */
   transferToAgentEnable?: boolean;
-  /** `TransferToAgentItems`: the hand-over tools (needs `transferToAgentEnable: true`). */
+  /** `TransferToAgentItems`: The transfer-to-agent tools. */
   transferToAgentItems?: Array<TransferToAgentItem | TransferToAgentItemWire>;
-  /** `NotifyDuration`: **seconds** of silence before a nudge (minimum 10, default 10). */
+  /** `NotifyDuration`: Callee silence before the agent nudges. In seconds, at least 10. Default 10. */
   notifyDuration?: number;
-  /** `NotifyMessage`: the nudge text. */
+  /** `NotifyMessage`: The nudge. */
   notifyMessage?: string;
-  /** `NotifyMaxCount`: the most nudges (default unlimited). */
+  /** `NotifyMaxCount`: The most nudges per call (unset: no limit). */
   notifyMaxCount?: number;
-  /**
-   * `CustomTTSConfig`: your own TTS vendor, as an object (sent as the JSON string the service wants) or as that
-   * JSON string. Its credentials are never printed.
-   */
+  /** `CustomTTSConfig`: Your own TTS vendor, instead of a built-in `voiceType`. Its credentials are never printed. */
   customTtsConfig?: CustomTtsConfig | CustomTtsConfigCamel | string;
-  /** `PromptVariables`: variables for the prompt. */
+  /** `PromptVariables`: Variables substituted into the prompt. */
   promptVariables?: Array<Variable | VariableWire>;
-  /** `VadSilenceTime`: ASR voice-activity silence in **milliseconds**, 240 to 2000 (default 1000). */
+  /** `VadSilenceTime`: Silence that ends an utterance (ASR VAD). In milliseconds, 240 to 2000. Default 1000. */
   vadSilenceTime?: number;
-  /** `ExtractConfig`: information to extract after the call. */
+  /** `ExtractConfig`: Information to extract from the conversation after the call. */
   extractConfig?: Array<ExtractConfigElement | ExtractConfigElementWire>;
-  /** `Temperature`: the LLM's temperature. */
+  /** `Temperature`: The LLM's temperature. 0 to 2. */
   temperature?: number;
-  /**
-   * `Variables`: prompt and greeting variables, and the service's own keys: `welcome-message-delay` (seconds),
-   * `dify-inputs-xxx`, `dify-inputs-user`, `dify-inputs-conversation_id`.
-   */
+  /** `Variables`: General variables: prompt and greeting variables, welcome-message-delay (s), dify-inputs-*. */
   variables?: Array<Variable | VariableWire>;
-  /** `TopP`: the LLM's top_p. */
+  /** `TopP`: The LLM's top_p. 0 to 1. */
   topP?: number;
-  /** `VadLevel`: far-field voice suppression 0 to 3 (default 0, 2 recommended). */
+  /** `VadLevel`: Far-field voice suppression: 0 is off, 2 is recommended. 0 to 3. Default 0. */
   vadLevel?: 0 | 1 | 2 | 3;
-  /** `ToneWord`: filler words played while the LLM is slow. */
+  /** `ToneWord`: Filler words played while the LLM is slow to answer. */
   toneWord?: ToneWord | ToneWordWire;
-  /** `EnableComplianceAudio`: the "AI-generated" compliance tone (default true; false moves the duty to you). */
+  /**
+   * `EnableComplianceAudio`: Play the "AI-generated" compliance tone; turning it off makes labelling the call your
+   * duty. Default true.
+   */
   enableComplianceAudio?: boolean;
-  /** `EnableVoicemailDetection`: detect voicemail. */
+  /** `EnableVoicemailDetection`: Detect voicemail. */
   enableVoicemailDetection?: boolean;
-  /** `VoicemailAction`: what to do on voicemail; 0 = hang up (default). */
+  /** `VoicemailAction`: What to do on voicemail: 0 hangs up. Default 0. */
   voicemailAction?: number;
-  /** `LLMExtraBody`: extra fields for the LLM request body, as an object or its JSON string. */
+  /** `LLMExtraBody`: Extra fields for the LLM's request body: a JSON object (or its text). */
   llmExtraBody?: Record<string, unknown> | string;
-  /** `MaxCallDurationMs`: the hard cap on the call length in **milliseconds** (default unlimited). */
+  /** `MaxCallDurationMs`: The longest the call may last. In milliseconds, at least 1000. */
   maxCallDurationMs?: number;
-  /** `MaxRingTimeoutSecond`: the most **seconds** of ringing (your own numbers only). */
+  /** `MaxRingTimeoutSecond`: How long to let it ring (your own numbers only). In seconds. */
   maxRingTimeoutSecond?: number;
-  /** `AmbientSoundType`: background sound. */
+  /** `AmbientSoundType`: Background sound. */
   ambientSoundType?: 'coffee_shops' | 'busy_office';
-  /** `AmbientSoundVolume`: 0 to 2 (default 1). */
+  /** `AmbientSoundVolume`: The background sound's volume. 0 to 2. Default 1. */
   ambientSoundVolume?: number;
-  /** `AcquireTimeoutSecond`: **seconds** to queue when agent concurrency is exhausted, 0 to 5 (default 5). */
+  /**
+   * `AcquireTimeoutSecond`: How long to queue when the AI agent concurrency is exhausted. In seconds, 0 to 5.
+   * Default 5.
+   */
   acquireTimeoutSecond?: number;
-  /** `CustomSTTConfig`: custom speech recognition (ask the CCC team first), as an object or its JSON string. Never printed. */
+  /** `CustomSTTConfig`: A custom STT configuration (JSON; ask Tencent before using it). Never printed. */
   customSttConfig?: Record<string, unknown> | string;
-  /** Raw wire parameters the service added after this release: PascalCase names, sent as given. */
+  /**
+   * `ExtraParams`: Raw wire parameters the service added after this SDK, sent as given. Their keys are the service's
+   * own (PascalCase) names; a modelled parameter is refused here.
+   */
   extraParams?: Record<string, unknown>;
+  // </generated: CreateAiCallParams>
 }
 
 // ---- errors -------------------------------------------------------------------------------------

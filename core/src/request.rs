@@ -74,6 +74,10 @@ pub const INFO_TYPES: [&str; 4] = ["Text", "Selector", "Boolean", "Number"];
 
 /// The input-only key that carries raw wire parameters the model does not know yet (`extra`).
 pub const EXTRA_PARAMS: &str = "ExtraParams";
+/// What `ExtraParams` is, for the bindings' documentation (it is not a field of the schema).
+pub const EXTRA_PARAMS_DOC: &str = "Raw wire parameters the service added after this SDK, sent as given.\n\
+                                    Their keys are the service's own (PascalCase) names; a modelled parameter is \
+                                    refused here.";
 
 /// No upper bound, for [`Rule::Range`].
 const NO_MAX: f64 = f64::INFINITY;
@@ -93,7 +97,7 @@ record! {
             sdk_app_id: u64 = "SdkAppId" => spec(Rule::Any),
             // #2 and section 1: required; the service's own form is 00 + country code + number.
             /// The number to call, with its country code: +86 130 1234 5678 or 008613012345678.
-            /// Sent as 00 + country code + number; a number without a country code needs `default_country_code`.
+            /// Sent as 00 + country code + number; a number without one needs the client's default country code.
             callee: String = "Callee" => spec(Rule::Phone),
             // #3: required, one of the documented protocols.
             /// The LLM protocol.
@@ -128,7 +132,7 @@ record! {
             /// Who speaks first.
             welcome_type: Option<u64> = "WelcomeType" => spec(Rule::Choice {
                 values: &[
-                    (0, "speak `WelcomeMessage`; if it is empty the callee speaks first"),
+                    (0, "speak `WelcomeMessage`, or wait for the callee when it is empty"),
                     (1, "the LLM greets first"),
                 ],
             }),
@@ -144,6 +148,7 @@ record! {
                 "MaxDuration" => spec(Rule::Range { min: 1000.0, max: NO_MAX }).ms().default("60000"),
             // #14: up to 4 of the documented codes, the first the primary one.
             /// ASR languages; the first is the primary one.
+            /// zh-dialect must stand alone.
             languages: Option<Vec<String>> =
                 "Languages" => spec(Rule::OneOf { values: &LANGUAGES }).items(1, 4).unique(),
             // #15: the documented values.
@@ -178,7 +183,7 @@ record! {
             transfer_to_agent_items: Option<Vec<TransferToAgentItem>> =
                 "TransferToAgentItems" => spec(Rule::Any).group(Group::Tools),
             // #23: seconds, "min 10".
-            /// Callee silence before the agent nudges (minimum 10).
+            /// Callee silence before the agent nudges.
             notify_duration: Option<u64> =
                 "NotifyDuration" => spec(Rule::Range { min: 10.0, max: NO_MAX }).seconds().default("10"),
             // #24: free text.
@@ -211,13 +216,13 @@ record! {
             /// The LLM's top_p.
             top_p: Option<f64> = "TopP" => spec(Rule::Range { min: 0.0, max: 1.0 }).group(Group::Llm),
             // #33: 0-3.
-            /// Far-field voice suppression, 0 (off) to 3; 2 is recommended.
+            /// Far-field voice suppression: 0 is off, 2 is recommended.
             vad_level: Option<u64> = "VadLevel" => spec(Rule::Range { min: 0.0, max: 3.0 }).default("0"),
             // #34, `ToneWordInfo`.
             /// Filler words played while the LLM is slow to answer.
             tone_word: Option<ToneWord> = "ToneWord" => spec(Rule::Any),
             // #35.
-            /// Play the "AI-generated" compliance tone; false makes labelling the call your duty.
+            /// Play the "AI-generated" compliance tone; turning it off makes labelling the call your duty.
             enable_compliance_audio: Option<bool> = "EnableComplianceAudio" => spec(Rule::Any).default("true"),
             // #36.
             /// Detect voicemail.
@@ -253,7 +258,7 @@ record! {
                 .default("5")
                 .group(Group::CallControl),
             // #44: "contact product/dev before use"; may hold credentials.
-            /// A custom STT configuration (JSON; ask Tencent before using it). Never printed.
+            /// A custom STT configuration (JSON; ask Tencent before using it).
             custom_stt_config: Option<String> =
                 "CustomSTTConfig" => spec(Rule::Text).json().secret().group(Group::CallControl),
         }

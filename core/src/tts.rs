@@ -16,7 +16,8 @@ use std::fmt;
 
 /// The documented `TTSType` values.
 pub const TTS_TYPES: [&str; 5] = ["tencent", "minimax", "volcengine", "azure", "custom"];
-const TTS_TYPE: &str = "TTSType";
+/// The key that names the vendor of a `CustomTTSConfig`.
+pub const TTS_TYPE: &str = "TTSType";
 const NO_MAX: f64 = f64::INFINITY;
 
 /// A custom TTS vendor and its settings.
@@ -43,9 +44,9 @@ record! {
             secret_key: String = "SecretKey" => spec(Rule::Secret).secret(),
             /// A Tencent TTS voice id, e.g. 101001.
             voice_type: u64 = "VoiceType" => spec(Rule::Any).may_be_empty(),
-            /// -2 to 6 (0 is 1.0x, 6 is 2.5x), at most two decimals.
+            /// Speech speed: 0 is 1.0x, 6 is 2.5x.
             speed: Option<f64> = "Speed" => spec(Rule::Range { min: -2.0, max: 6.0 }).decimals(2),
-            /// 0 to 10.
+            /// The volume.
             volume: Option<u64> = "Volume" => spec(Rule::Range { min: 0.0, max: 10.0 }),
             /// The primary language.
             primary_language: Option<u64> = "PrimaryLanguage" => spec(Rule::Choice {
@@ -75,7 +76,7 @@ record! {
             group_id: String = "GroupId" => spec(Rule::Name),
             /// The voice id.
             voice_type: Option<String> = "VoiceType" => spec(Rule::Name),
-            /// Speech speed, greater than 0.
+            /// Speech speed.
             speed: Option<f64> = "Speed" => spec(Rule::Positive),
         }
         , keep: extra via VendorKeys
@@ -92,9 +93,9 @@ record! {
             app_id: String = "AppId" => spec(Rule::Name),
             /// Your access token.
             token: String = "Token" => spec(Rule::Secret).secret(),
-            /// Speech speed, greater than 0.
+            /// Speech speed.
             speed: Option<f64> = "Speed" => spec(Rule::Positive),
-            /// Volume, greater than 0.
+            /// The volume.
             volume: Option<f64> = "Volume" => spec(Rule::Positive),
             /// The cluster.
             cluster: Option<String> = "Cluster" => spec(Rule::Name).default("volcano_tts"),
@@ -119,7 +120,7 @@ record! {
             voice_name: String = "VoiceName" => spec(Rule::Name),
             /// The language, e.g. zh-CN.
             language: String = "Language" => spec(Rule::Name),
-            /// Speech rate, 0.5 to 2.
+            /// Speech rate.
             rate: Option<f64> = "Rate" => spec(Rule::Range { min: 0.5, max: 2.0 }).default("1"),
         }
         , keep: extra via VendorKeys

@@ -1,7 +1,8 @@
 """Client, AsyncClient and the module-level create_ai_call: explicit, documented signatures over the native client.
 
 Every method here only converts its arguments and forwards them; validation, defaults, retries, rate limiting
-and error classification all happen in the Rust core.
+and error classification all happen in the Rust core. The keywords of create_ai_call and the docstrings of Client
+and Client.create_ai_call are generated from the core's declarations: edit those, then run `make gen`.
 """
 
 from __future__ import annotations
@@ -88,186 +89,397 @@ def _campaign_args(
 
 
 class Client(_native.Client):
+    # <generated: Client.doc>
     """A client for Tencent Cloud Contact Center's CreateAICall (and its sibling actions), blocking.
 
-    Safe to share between threads; every call releases the GIL while it waits, and works inside a running
-    asyncio loop (Jupyter). Ctrl-C stops a call in flight. Every option is resolved once, here:
-    explicit argument, then environment, then the default.
+    Safe to share between threads; every call releases the GIL while it waits, and works inside a running asyncio loop
+    (Jupyter). Ctrl-C stops a call in flight. Every option is resolved once, here: explicit argument, then environment,
+    then the default. None (the default for every argument) means "environment, then default".
 
     Args:
-        secret_id: API SecretId; else ``TENCENTCLOUD_SECRET_ID``, else ``~/.tencentcloud/credentials``
-            (then ``/etc/tencentcloud/credentials``), section ``[default]``.
-        secret_key: API SecretKey; else ``TENCENTCLOUD_SECRET_KEY``, else the profile file. Never printed.
-        token: session token of temporary credentials; else ``TENCENTCLOUD_SESSION_TOKEN``. Never printed.
-        region: sent as ``X-TC-Region``; else ``TENCENTCLOUD_REGION``; else none (the action needs none).
-        endpoint: a host (``ccc.tencentcloudapi.com`` for the mainland site; https) or a URL
-            (``http://127.0.0.1:8080``); else ``CCC_AICALL_ENDPOINT``; default ``ccc.intl.tencentcloudapi.com``.
-        language: ``"en-US"`` (default) or ``"zh-CN"``: the language of the service's messages.
-        timeout: seconds for one attempt, connecting included (default 30).
-        connect_timeout: seconds for connecting (default 5).
-        max_retries: retries of requests that certainly did not reach the service or that it refused without
-            acting (rate limited, connection refused); a call that may have been placed is never re-sent
-            (default 2, at most 10).
-        rate_limit: requests per second shared by every call on this client (default 20, the service's
-            limit for CreateAICall); 0 turns the limiter off.
-        proxy: proxy URL; else ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured.
-        ca_file: a PEM file of extra trusted root certificates (corporate TLS interception).
-        default_country_code: the country calling code (``"86"`` or ``"+86"``) put in front of phone numbers
-            written without one (``"130 1234 5678"`` becomes ``"008613012345678"``; a national trunk prefix such
-            as China's leading 0 is dropped). Without it such numbers are refused with a ValidationError.
+        secret_id: The SecretId of a Tencent Cloud API key. Else the environment, else ~/.tencentcloud/credentials (then
+            /etc/tencentcloud/credentials), section [default]. A blank value given explicitly is an error. Environment:
+            ``TENCENTCLOUD_SECRET_ID``.
+        secret_key: The SecretKey of that API key. Never printed. Else the environment, else the profile file.
+            Environment: ``TENCENTCLOUD_SECRET_KEY``.
+        token: The session token of temporary credentials (STS). Never printed. Environment:
+            ``TENCENTCLOUD_SESSION_TOKEN``.
+        region: The region, e.g. ap-singapore, sent as X-TC-Region; the actions need none, so by default none is sent.
+            Environment: ``TENCENTCLOUD_REGION``.
+        endpoint: A host (https; ccc.tencentcloudapi.com for the mainland site) or a URL such as http://127.0.0.1:8080,
+            used as given. Default ``ccc.intl.tencentcloudapi.com``. Environment: ``CCC_AICALL_ENDPOINT``.
+        language: The language of the service's messages: en-US or zh-CN. Default ``en-US``.
+        timeout: The time allowed for one attempt, connecting included. In SECONDS; default 30.
+        connect_timeout: The time allowed for connecting. In SECONDS; default 5.
+        max_retries: Retries of requests that certainly did not reach the service or that it refused without acting, at
+            most 10. A request that may have dialled is never sent twice. Default 2.
+        rate_limit: Requests per second for CreateAICall, shared by every call on the client; 0 turns the limiters off.
+            Every other action has a budget of its own, at its documented limit (20/s) or this one if lower, so polling
+            never delays dialling. Default 20.
+        proxy: A proxy URL; NO_PROXY is honoured too. Its password is never printed. Environment: ``HTTPS_PROXY``, then
+            ``HTTP_PROXY``.
+        ca_file: A PEM file of extra trusted root certificates (a corporate TLS-intercepting proxy); verification is
+            never switched off.
+        default_country_code: The country calling code ("86" or "+86") put in front of phone numbers written without
+            one; without it such numbers are refused. A national trunk prefix such as China's leading 0 is dropped.
 
     Raises:
-        ConfigurationError: no credentials found, a credential given explicitly but blank (``secret_id=""``:
-            leave it out, or pass None, to read the environment), or an option is invalid.
+        ConfigurationError: no credentials found, a credential given explicitly but blank (``secret_id=""``: leave it
+            out, or pass None, to read the environment), or an option is invalid.
     """
+
+    # </generated: Client.doc>
 
     __slots__ = ()
 
-    def create_ai_call(
-        self,
-        *,
-        sdk_app_id: Optional[int] = None,
-        callee: Optional[str] = None,
-        llm_type: Optional[str] = None,
-        api_key: Optional[str] = None,
-        api_url: Optional[str] = None,
-        system_prompt: Optional[str] = None,
-        model: Optional[str] = None,
-        voice_type: Optional[str] = None,
-        callers: Optional[Sequence[str]] = None,
-        welcome_message: Optional[str] = None,
-        welcome_type: Optional[int] = None,
-        welcome_message_priority: Optional[int] = None,
-        max_duration: Optional[int] = None,
-        languages: Optional[Sequence[str]] = None,
-        interrupt_mode: Optional[int] = None,
-        interrupt_speech_duration: Optional[int] = None,
-        end_function_enable: Optional[bool] = None,
-        end_function_desc: Optional[str] = None,
-        transfer_function_enable: Optional[bool] = None,
-        transfer_items: Optional[_Items] = None,
-        transfer_to_agent_enable: Optional[bool] = None,
-        transfer_to_agent_items: Optional[_Items] = None,
-        notify_duration: Optional[int] = None,
-        notify_message: Optional[str] = None,
-        notify_max_count: Optional[int] = None,
-        custom_tts_config: Optional[_TtsValue] = None,
-        prompt_variables: Optional[_Items] = None,
-        vad_silence_time: Optional[int] = None,
-        extract_config: Optional[_Items] = None,
-        temperature: Optional[float] = None,
-        variables: Optional[_Items] = None,
-        top_p: Optional[float] = None,
-        vad_level: Optional[int] = None,
-        tone_word: Optional[Mapping[str, Any]] = None,
-        enable_compliance_audio: Optional[bool] = None,
-        enable_voicemail_detection: Optional[bool] = None,
-        voicemail_action: Optional[int] = None,
-        llm_extra_body: Optional[_JsonText] = None,
-        max_call_duration_ms: Optional[int] = None,
-        max_ring_timeout_second: Optional[int] = None,
-        ambient_sound_type: Optional[str] = None,
-        ambient_sound_volume: Optional[float] = None,
-        acquire_timeout_second: Optional[int] = None,
-        custom_stt_config: Optional[_JsonText] = None,
-        extra_params: Optional[Mapping[str, Any]] = None,
-        **unexpected: NoReturn,
-    ) -> AiCallResult:
-        """Place one AI call: the service dials ``callee`` and an LLM agent talks. Returns its SessionId.
+    # Two signatures: a type checker sees the required parameters as required and has no catch-all for misspelt
+    # keywords; at run time every keyword may be left out, so that the core reports everything missing at once
+    # (a ValidationError), and an unknown one reaches the core, which raises a TypeError naming the closest.
+    if TYPE_CHECKING:
 
-        The request is validated first (every problem is reported at once, nothing is sent), then sent once,
-        signed, through the client's rate limiter. None means "not set" for every parameter. Nested values
-        accept snake_case keys or the service's PascalCase ones.
+        def create_ai_call(
+            self,
+            *,
+            # <generated: Client.create_ai_call.keywords.typed>
+            sdk_app_id: int,
+            callee: str,
+            llm_type: str,
+            api_key: str,
+            api_url: str,
+            system_prompt: Optional[str] = None,
+            model: Optional[str] = None,
+            voice_type: Optional[str] = None,
+            callers: Optional[Sequence[str]] = None,
+            welcome_message: Optional[str] = None,
+            welcome_type: Optional[int] = None,
+            welcome_message_priority: Optional[int] = None,
+            max_duration: Optional[int] = None,
+            languages: Optional[Sequence[str]] = None,
+            interrupt_mode: Optional[int] = None,
+            interrupt_speech_duration: Optional[int] = None,
+            end_function_enable: Optional[bool] = None,
+            end_function_desc: Optional[str] = None,
+            transfer_function_enable: Optional[bool] = None,
+            transfer_items: Optional[_Items] = None,
+            transfer_to_agent_enable: Optional[bool] = None,
+            transfer_to_agent_items: Optional[_Items] = None,
+            notify_duration: Optional[int] = None,
+            notify_message: Optional[str] = None,
+            notify_max_count: Optional[int] = None,
+            custom_tts_config: Optional[_TtsValue] = None,
+            prompt_variables: Optional[_Items] = None,
+            vad_silence_time: Optional[int] = None,
+            extract_config: Optional[_Items] = None,
+            temperature: Optional[float] = None,
+            variables: Optional[_Items] = None,
+            top_p: Optional[float] = None,
+            vad_level: Optional[int] = None,
+            tone_word: Optional[Mapping[str, Any]] = None,
+            enable_compliance_audio: Optional[bool] = None,
+            enable_voicemail_detection: Optional[bool] = None,
+            voicemail_action: Optional[int] = None,
+            llm_extra_body: Optional[_JsonText] = None,
+            max_call_duration_ms: Optional[int] = None,
+            max_ring_timeout_second: Optional[int] = None,
+            ambient_sound_type: Optional[str] = None,
+            ambient_sound_volume: Optional[float] = None,
+            acquire_timeout_second: Optional[int] = None,
+            custom_stt_config: Optional[_JsonText] = None,
+            extra_params: Optional[Mapping[str, Any]] = None,
+            # </generated: Client.create_ai_call.keywords.typed>
+        ) -> AiCallResult:
+            # <generated: Client.create_ai_call.doc.typed>
+            """Place one AI call: the service dials ``callee`` and an LLM agent talks. Returns its SessionId.
 
-        Required:
-            sdk_app_id: the CCC application id (SdkAppId), e.g. 1400000000.
-            callee: the number to call, ``00`` + country code + number (``008613012345678``); ``+86 130...``
-                is rewritten to that form.
-            llm_type: the LLM protocol: ``openai`` (GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs),
-                ``azure``, ``minimax`` or ``dify``.
-            api_key: the LLM provider's API key. Never printed.
-            api_url: the LLM base URL, e.g. ``https://api.openai.com/v1/``; Azure:
-                ``https://{resource}.openai.azure.com?api-version=...``.
-            system_prompt: the global prompt (persona, rules, task); required unless ``llm_type`` is ``dify``.
-            model: the model name (``gpt-4o-mini``, ``deepseek-chat``, ``hunyuan-turbo``); required unless
-                ``llm_type`` is ``dify``.
+            The request is validated first (every problem is reported at once, nothing is sent), then sent once, signed,
+            through the client's rate limiter. None means "not set" for every parameter. Nested values accept snake_case
+            keys or the service's PascalCase ones.
 
-        Voice and conversation:
-            voice_type: a built-in voice: ZhiMei, ZhiXi, ZhiQi, ZhiTian, AiXiaoJing, WeRose, Monika, Nanami,
-                SunHi, Gadis, Yasmin, Kani, Achara, HoaiMy. Leave unset with ``custom_tts_config``.
-            callers: caller-ID numbers to call from.
-            welcome_message: the greeting.
-            welcome_type: 0 = speak ``welcome_message`` (if it is empty, the callee speaks first);
-                1 = the LLM writes the greeting from the prompt and speaks first.
-            welcome_message_priority: 0 = the greeting can be interrupted (default); 2 = it cannot.
-            max_duration: MILLISECONDS of user *silence* before the call is hung up (default 60000).
-                Not the call length: see ``max_call_duration_ms``.
-            languages: ASR languages, at most 4, the first is the primary one (zh, zh-TW, zh-dialect, en, vi,
-                ja, ko, id, th, pt, tr, ar, es, hi, fr, ms, fil, de, it, ru).
-            interrupt_mode: 0 = the callee can barge in (default); 1 = no interruption.
-            interrupt_speech_duration: MILLISECONDS of callee speech that interrupt the agent (mode 0;
-                default 500).
-            vad_silence_time: MILLISECONDS of silence that end an utterance (ASR VAD), 240 to 2000
-                (default 1000).
-            vad_level: far-field voice suppression, 0 to 3 (default 0, recommended 2).
-            notify_duration: SECONDS of silence before the agent nudges the callee (minimum 10, default 10).
-            notify_message: the nudge text.
-            notify_max_count: the most nudges per call (default unlimited).
-            custom_tts_config: your own TTS vendor: a ``ccc_aicall.tts`` class (``Tencent``, ``Minimax``,
-                ``Volcengine``, ``Azure``, ``Custom``), the documented dict
-                (``{"TTSType": "tencent", "AppId": ..., "SecretKey": ...}``, snake_case keys too), or its JSON
-                string. Its credentials are never printed.
-            tone_word: filler words while the LLM is slow: ``{"first_sentence_timeout": 1.5 (SECONDS),
-                "zh_tone_words": {"neutral": [...], "positive": [...], "negative": [...]}}``.
-            ambient_sound_type: background sound, ``coffee_shops`` or ``busy_office``.
-            ambient_sound_volume: its volume, 0 to 2 (default 1).
-            enable_compliance_audio: play the "AI-generated" compliance tone (default True); False makes
-                labelling the call your duty.
+            Required:
+                sdk_app_id: Your CCC application id, a positive integer (from the CCC console).
+                callee: The number to call, with its country code: +86 130 1234 5678 or 008613012345678. Sent as 00 +
+                    country code + number; a number without one needs the client's default country code.
+                llm_type: The LLM protocol. "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs. One
+                    of ``openai``, ``azure``, ``minimax``, ``dify``.
+                api_key: The LLM provider's API key. Never printed.
+                api_url: The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
+                    https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+                system_prompt: The global prompt: the agent's persona, rules and task. Required unless ``llm_type`` is
+                    "dify".
+                model: The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo. Required unless ``llm_type`` is
+                    "dify".
 
-        LLM:
-            temperature: LLM temperature.
-            top_p: LLM top_p.
-            llm_extra_body: extra fields for the LLM request body, a JSON object or its string.
-            prompt_variables: ``[{"key": ..., "value": ...}]`` substituted into the prompt.
-            variables: ``[{"key": ..., "value": ...}]`` for prompt and greeting variables,
-                ``welcome-message-delay`` (SECONDS), ``dify-inputs-xxx``, ``dify-inputs-user``,
-                ``dify-inputs-conversation_id``.
+            Voice and conversation:
+                voice_type: A built-in voice; leave it unset when ``custom_tts_config`` is given. One of ``ZhiMei``,
+                    ``ZhiXi``, ``ZhiQi``, ``ZhiTian``, ``AiXiaoJing``, ``WeRose``, ``Monika``, ``Nanami``, ``SunHi``,
+                    ``Gadis``, ``Yasmin``, ``Kani``, ``Achara``, ``HoaiMy``.
+                callers: Caller-ID numbers to call from.
+                welcome_message: The greeting.
+                welcome_type: Who speaks first. ``0`` = speak ``welcome_message``, or wait for the callee when it is
+                    empty; ``1`` = the LLM greets first.
+                welcome_message_priority: Whether the greeting can be interrupted. ``0`` = it can be interrupted;
+                    ``2`` = it cannot. Default 0.
+                max_duration: User silence before the call is hung up; not the call length (see
+                    ``max_call_duration_ms``). In MILLISECONDS, at least 1000. Default 60000.
+                languages: ASR languages; the first is the primary one. zh-dialect must stand alone. 1 to 4 entries, no
+                    two alike. One of ``zh``, ``zh-TW``, ``zh-dialect``, ``en``, ``vi``, ``ja``, ``ko``, ``id``, ``th``,
+                    ``pt``, ``tr``, ``ar``, ``es``, ``hi``, ``fr``, ``ms``, ``fil``, ``de``, ``it``, ``ru``.
+                interrupt_mode: Whether the callee can interrupt the agent. ``0`` = the callee can interrupt; ``1`` = no
+                    interruption. Default 0.
+                interrupt_speech_duration: Callee speech that interrupts the agent (with ``interrupt_mode`` 0). In
+                    MILLISECONDS. Default 500.
+                notify_duration: Callee silence before the agent nudges. In SECONDS, at least 10. Default 10.
+                notify_message: The nudge.
+                notify_max_count: The most nudges per call (unset: no limit).
+                custom_tts_config: Your own TTS vendor, instead of a built-in ``voice_type``. Its credentials are never
+                    printed. A ``ccc_aicall.tts`` class (``Tencent``, ``Minimax``, ``Volcengine``, ``Azure``,
+                    ``Custom``), the documented dict (``{"TTSType": "tencent", ...}``, snake_case keys too) or its JSON
+                    string.
+                vad_silence_time: Silence that ends an utterance (ASR VAD). In MILLISECONDS, 240 to 2000. Default 1000.
+                vad_level: Far-field voice suppression: 0 is off, 2 is recommended. 0 to 3. Default 0.
+                tone_word: Filler words played while the LLM is slow to answer. A dict of:
+                    first_sentence_timeout (float): How long the LLM may take before a filler word is played. In
+                        SECONDS, greater than 0.
+                    zh_tone_words (dict): Chinese filler words by mood. A dict of:
+                        neutral (list of str): Neutral filler words.
+                        positive (list of str): Positive filler words.
+                        negative (list of str): Negative filler words.
+                enable_compliance_audio: Play the "AI-generated" compliance tone; turning it off makes labelling the
+                    call your duty. Default True.
+                ambient_sound_type: Background sound. One of ``coffee_shops``, ``busy_office``.
+                ambient_sound_volume: The background sound's volume. 0 to 2. Default 1.
 
-        Tools:
-            end_function_enable: let the agent hang up (the ``call_end`` function).
-            end_function_desc: when to hang up, for the LLM.
-            transfer_function_enable: let the agent transfer to a human (``transfer_to_human``).
-            transfer_items: ``[{"transfer_function_name", "transfer_function_desc",
-                "transfer_skill_group_id" (int)}]``, all three required.
-            transfer_to_agent_enable: let the agent hand over to another AI agent.
-            transfer_to_agent_items: ``[{"transfer_to_agent_name", "transfer_to_agent_desc",
-                "transfer_to_agent_id" (int)}]``, all three required.
-            extract_config: information to extract after the call: ``[{"info_type": "Text" | "Selector" |
-                "Boolean" | "Number", "info_name" (unique), "info_content", "examples": [...],
-                "choices": [...] (required for Selector)}]``.
+            LLM:
+                prompt_variables: Variables substituted into the prompt. A list of dicts, each of:
+                    key (str, required): The variable's name, unique in the list.
+                    value (str, required): Its value (may be empty).
+                temperature: The LLM's temperature. 0 to 2.
+                variables: General variables: prompt and greeting variables, welcome-message-delay (s),
+                    dify-inputs-*. A list of dicts, each of:
+                    key (str, required): The variable's name, unique in the list.
+                    value (str, required): Its value (may be empty).
+                top_p: The LLM's top_p. 0 to 1.
+                llm_extra_body: Extra fields for the LLM's request body: a JSON object (or its text).
 
-        Call control:
-            max_call_duration_ms: hard cap on the call length, MILLISECONDS (default unlimited).
-            max_ring_timeout_second: SECONDS to let it ring (your own numbers only).
-            enable_voicemail_detection: detect voicemail.
-            voicemail_action: on voicemail: 0 = hang up (default).
-            acquire_timeout_second: SECONDS to queue when agent concurrency is exhausted, 0 to 5 (default 5).
-            custom_stt_config: a custom STT configuration (JSON object or string; ask Tencent first).
-            extra_params: raw wire parameters (PascalCase) the service added after this SDK, sent as given.
+            Tools:
+                end_function_enable: Let the agent hang up (the call_end function).
+                end_function_desc: When the agent should hang up, for the LLM.
+                transfer_function_enable: Let the agent transfer the call to a human (the transfer_to_human function).
+                transfer_items: The transfer-to-human tools. A list of dicts, each of:
+                    transfer_function_name (str, required): The function name the LLM calls, unique in the list.
+                    transfer_function_desc (str, required): When the LLM should transfer to a human.
+                    transfer_skill_group_id (int, required): The id of the skill group to transfer to.
+                transfer_to_agent_enable: Let the agent hand the call over to another AI agent.
+                transfer_to_agent_items: The transfer-to-agent tools. A list of dicts, each of:
+                    transfer_to_agent_name (str, required): The function name the LLM calls, unique in the list.
+                    transfer_to_agent_desc (str, required): When the LLM should hand over to this agent.
+                    transfer_to_agent_id (int, required): The id of the AI agent to transfer to.
+                extract_config: Information to extract from the conversation after the call. A list of dicts, each of:
+                    info_type (str, required): The kind of value. One of ``Text``, ``Selector``, ``Boolean``,
+                        ``Number``.
+                    info_name (str, required): The name of the information, unique in the list.
+                    info_content (str): What to extract, for the LLM.
+                    examples (list of str): Examples of values.
+                    choices (list of str): The values to choose from; required when ``info_type`` is "Selector".
 
-        Returns:
-            AiCallResult with ``session_id`` and ``request_id``.
+            Call control:
+                enable_voicemail_detection: Detect voicemail.
+                voicemail_action: What to do on voicemail: 0 hangs up. Default 0.
+                max_call_duration_ms: The longest the call may last. In MILLISECONDS, at least 1000.
+                max_ring_timeout_second: How long to let it ring (your own numbers only). In SECONDS.
+                acquire_timeout_second: How long to queue when the AI agent concurrency is exhausted. In SECONDS,
+                    0 to 5. Default 5.
+                custom_stt_config: A custom STT configuration (JSON; ask Tencent before using it). Never printed.
+                extra_params: Raw wire parameters the service added after this SDK, sent as given. Their keys are the
+                    service's own (PascalCase) names; a modelled parameter is refused here.
 
-        Raises:
-            TypeError: an unknown keyword (the message suggests the closest name).
-            ValidationError: the request breaks documented rules; ``errors`` lists each field; nothing was sent.
-            RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused;
-                no call was placed.
-            InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``);
-                never blindly retry those.
-            ApiConnectionError, ApiTimeoutError: nothing reached the service.
-        """
-        return self._create_ai_call(_params(locals()))
+            Returns:
+                AiCallResult with ``session_id`` and ``request_id``.
+
+            Raises:
+                TypeError: an unknown keyword (the message suggests the closest name).
+                ValidationError: the request breaks documented rules; ``errors`` lists each field; nothing was sent.
+                RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused; no
+                    call was placed.
+                InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``); never
+                    blindly retry those.
+                ApiConnectionError, ApiTimeoutError: nothing reached the service.
+            """
+            # </generated: Client.create_ai_call.doc.typed>
+
+    else:
+
+        def create_ai_call(
+            self,
+            *,
+            # <generated: Client.create_ai_call.keywords>
+            sdk_app_id: Optional[int] = None,
+            callee: Optional[str] = None,
+            llm_type: Optional[str] = None,
+            api_key: Optional[str] = None,
+            api_url: Optional[str] = None,
+            system_prompt: Optional[str] = None,
+            model: Optional[str] = None,
+            voice_type: Optional[str] = None,
+            callers: Optional[Sequence[str]] = None,
+            welcome_message: Optional[str] = None,
+            welcome_type: Optional[int] = None,
+            welcome_message_priority: Optional[int] = None,
+            max_duration: Optional[int] = None,
+            languages: Optional[Sequence[str]] = None,
+            interrupt_mode: Optional[int] = None,
+            interrupt_speech_duration: Optional[int] = None,
+            end_function_enable: Optional[bool] = None,
+            end_function_desc: Optional[str] = None,
+            transfer_function_enable: Optional[bool] = None,
+            transfer_items: Optional[_Items] = None,
+            transfer_to_agent_enable: Optional[bool] = None,
+            transfer_to_agent_items: Optional[_Items] = None,
+            notify_duration: Optional[int] = None,
+            notify_message: Optional[str] = None,
+            notify_max_count: Optional[int] = None,
+            custom_tts_config: Optional[_TtsValue] = None,
+            prompt_variables: Optional[_Items] = None,
+            vad_silence_time: Optional[int] = None,
+            extract_config: Optional[_Items] = None,
+            temperature: Optional[float] = None,
+            variables: Optional[_Items] = None,
+            top_p: Optional[float] = None,
+            vad_level: Optional[int] = None,
+            tone_word: Optional[Mapping[str, Any]] = None,
+            enable_compliance_audio: Optional[bool] = None,
+            enable_voicemail_detection: Optional[bool] = None,
+            voicemail_action: Optional[int] = None,
+            llm_extra_body: Optional[_JsonText] = None,
+            max_call_duration_ms: Optional[int] = None,
+            max_ring_timeout_second: Optional[int] = None,
+            ambient_sound_type: Optional[str] = None,
+            ambient_sound_volume: Optional[float] = None,
+            acquire_timeout_second: Optional[int] = None,
+            custom_stt_config: Optional[_JsonText] = None,
+            extra_params: Optional[Mapping[str, Any]] = None,
+            # </generated: Client.create_ai_call.keywords>
+            **unexpected: NoReturn,
+        ) -> AiCallResult:
+            # <generated: Client.create_ai_call.doc>
+            """Place one AI call: the service dials ``callee`` and an LLM agent talks. Returns its SessionId.
+
+            The request is validated first (every problem is reported at once, nothing is sent), then sent once, signed,
+            through the client's rate limiter. None means "not set" for every parameter. Nested values accept snake_case
+            keys or the service's PascalCase ones.
+
+            Required:
+                sdk_app_id: Your CCC application id, a positive integer (from the CCC console).
+                callee: The number to call, with its country code: +86 130 1234 5678 or 008613012345678. Sent as 00 +
+                    country code + number; a number without one needs the client's default country code.
+                llm_type: The LLM protocol. "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs. One
+                    of ``openai``, ``azure``, ``minimax``, ``dify``.
+                api_key: The LLM provider's API key. Never printed.
+                api_url: The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
+                    https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+                system_prompt: The global prompt: the agent's persona, rules and task. Required unless ``llm_type`` is
+                    "dify".
+                model: The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo. Required unless ``llm_type`` is
+                    "dify".
+
+            Voice and conversation:
+                voice_type: A built-in voice; leave it unset when ``custom_tts_config`` is given. One of ``ZhiMei``,
+                    ``ZhiXi``, ``ZhiQi``, ``ZhiTian``, ``AiXiaoJing``, ``WeRose``, ``Monika``, ``Nanami``, ``SunHi``,
+                    ``Gadis``, ``Yasmin``, ``Kani``, ``Achara``, ``HoaiMy``.
+                callers: Caller-ID numbers to call from.
+                welcome_message: The greeting.
+                welcome_type: Who speaks first. ``0`` = speak ``welcome_message``, or wait for the callee when it is
+                    empty; ``1`` = the LLM greets first.
+                welcome_message_priority: Whether the greeting can be interrupted. ``0`` = it can be interrupted;
+                    ``2`` = it cannot. Default 0.
+                max_duration: User silence before the call is hung up; not the call length (see
+                    ``max_call_duration_ms``). In MILLISECONDS, at least 1000. Default 60000.
+                languages: ASR languages; the first is the primary one. zh-dialect must stand alone. 1 to 4 entries, no
+                    two alike. One of ``zh``, ``zh-TW``, ``zh-dialect``, ``en``, ``vi``, ``ja``, ``ko``, ``id``, ``th``,
+                    ``pt``, ``tr``, ``ar``, ``es``, ``hi``, ``fr``, ``ms``, ``fil``, ``de``, ``it``, ``ru``.
+                interrupt_mode: Whether the callee can interrupt the agent. ``0`` = the callee can interrupt; ``1`` = no
+                    interruption. Default 0.
+                interrupt_speech_duration: Callee speech that interrupts the agent (with ``interrupt_mode`` 0). In
+                    MILLISECONDS. Default 500.
+                notify_duration: Callee silence before the agent nudges. In SECONDS, at least 10. Default 10.
+                notify_message: The nudge.
+                notify_max_count: The most nudges per call (unset: no limit).
+                custom_tts_config: Your own TTS vendor, instead of a built-in ``voice_type``. Its credentials are never
+                    printed. A ``ccc_aicall.tts`` class (``Tencent``, ``Minimax``, ``Volcengine``, ``Azure``,
+                    ``Custom``), the documented dict (``{"TTSType": "tencent", ...}``, snake_case keys too) or its JSON
+                    string.
+                vad_silence_time: Silence that ends an utterance (ASR VAD). In MILLISECONDS, 240 to 2000. Default 1000.
+                vad_level: Far-field voice suppression: 0 is off, 2 is recommended. 0 to 3. Default 0.
+                tone_word: Filler words played while the LLM is slow to answer. A dict of:
+                    first_sentence_timeout (float): How long the LLM may take before a filler word is played. In
+                        SECONDS, greater than 0.
+                    zh_tone_words (dict): Chinese filler words by mood. A dict of:
+                        neutral (list of str): Neutral filler words.
+                        positive (list of str): Positive filler words.
+                        negative (list of str): Negative filler words.
+                enable_compliance_audio: Play the "AI-generated" compliance tone; turning it off makes labelling the
+                    call your duty. Default True.
+                ambient_sound_type: Background sound. One of ``coffee_shops``, ``busy_office``.
+                ambient_sound_volume: The background sound's volume. 0 to 2. Default 1.
+
+            LLM:
+                prompt_variables: Variables substituted into the prompt. A list of dicts, each of:
+                    key (str, required): The variable's name, unique in the list.
+                    value (str, required): Its value (may be empty).
+                temperature: The LLM's temperature. 0 to 2.
+                variables: General variables: prompt and greeting variables, welcome-message-delay (s),
+                    dify-inputs-*. A list of dicts, each of:
+                    key (str, required): The variable's name, unique in the list.
+                    value (str, required): Its value (may be empty).
+                top_p: The LLM's top_p. 0 to 1.
+                llm_extra_body: Extra fields for the LLM's request body: a JSON object (or its text).
+
+            Tools:
+                end_function_enable: Let the agent hang up (the call_end function).
+                end_function_desc: When the agent should hang up, for the LLM.
+                transfer_function_enable: Let the agent transfer the call to a human (the transfer_to_human function).
+                transfer_items: The transfer-to-human tools. A list of dicts, each of:
+                    transfer_function_name (str, required): The function name the LLM calls, unique in the list.
+                    transfer_function_desc (str, required): When the LLM should transfer to a human.
+                    transfer_skill_group_id (int, required): The id of the skill group to transfer to.
+                transfer_to_agent_enable: Let the agent hand the call over to another AI agent.
+                transfer_to_agent_items: The transfer-to-agent tools. A list of dicts, each of:
+                    transfer_to_agent_name (str, required): The function name the LLM calls, unique in the list.
+                    transfer_to_agent_desc (str, required): When the LLM should hand over to this agent.
+                    transfer_to_agent_id (int, required): The id of the AI agent to transfer to.
+                extract_config: Information to extract from the conversation after the call. A list of dicts, each of:
+                    info_type (str, required): The kind of value. One of ``Text``, ``Selector``, ``Boolean``,
+                        ``Number``.
+                    info_name (str, required): The name of the information, unique in the list.
+                    info_content (str): What to extract, for the LLM.
+                    examples (list of str): Examples of values.
+                    choices (list of str): The values to choose from; required when ``info_type`` is "Selector".
+
+            Call control:
+                enable_voicemail_detection: Detect voicemail.
+                voicemail_action: What to do on voicemail: 0 hangs up. Default 0.
+                max_call_duration_ms: The longest the call may last. In MILLISECONDS, at least 1000.
+                max_ring_timeout_second: How long to let it ring (your own numbers only). In SECONDS.
+                acquire_timeout_second: How long to queue when the AI agent concurrency is exhausted. In SECONDS,
+                    0 to 5. Default 5.
+                custom_stt_config: A custom STT configuration (JSON; ask Tencent before using it). Never printed.
+                extra_params: Raw wire parameters the service added after this SDK, sent as given. Their keys are the
+                    service's own (PascalCase) names; a modelled parameter is refused here.
+
+            Returns:
+                AiCallResult with ``session_id`` and ``request_id``.
+
+            Raises:
+                TypeError: an unknown keyword (the message suggests the closest name).
+                ValidationError: the request breaks documented rules; ``errors`` lists each field; nothing was sent.
+                RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused; no
+                    call was placed.
+                InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``); never
+                    blindly retry those.
+                ApiConnectionError, ApiTimeoutError: nothing reached the service.
+            """
+            # </generated: Client.create_ai_call.doc>
+            return self._create_ai_call(_params(locals()))
 
     def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Call another CCC action through the same signed, rate-limited path and return its ``Response``.
@@ -294,10 +506,10 @@ class Client(_native.Client):
         """Run a campaign: one AI call per item of ``calls``, built from ``defaults`` plus the item's own keywords.
 
         Every item is built and validated before the first call is placed. Calls run ``concurrency`` at a time
-        under the client's rate limiter (20 per second by default), so 200 calls take about 10 seconds. Items the
-        service refused without acting (rate limits, ``FailedOperation.AIConcurrentOverFrequency``) are tried
-        again later; a call that may have been placed is never sent twice. An error that would hit every item
-        (authentication, no call package, expired licence) stops the campaign: the rest are ``not_attempted``.
+        under the client's rate limiter (``rate_limit``), so 200 calls take about 10 seconds at the service's 20 per
+        second. Items the service refused without acting (rate limits, ``FailedOperation.AIConcurrentOverFrequency``)
+        are tried again later; a call that may have been placed is never sent twice. An error that would hit every
+        item (authentication, no call package, expired licence) stops the campaign: the rest are ``not_attempted``.
 
         Args:
             calls: one dict per call, with any ``create_ai_call`` keywords, e.g.
@@ -306,7 +518,8 @@ class Client(_native.Client):
                 ``variables`` and ``prompt_variables``, which are merged by key (the item's value wins).
                 :func:`read_calls_csv` reads them from a CSV file.
             defaults: the keywords every call shares (``sdk_app_id``, ``llm_type``, ``system_prompt``, ...).
-            concurrency: calls in flight at once (default 4); the rate limiter still applies.
+            concurrency: calls in flight at once (the core's default is in the signature); the rate limiter still
+                applies.
             journal: a file (JSON lines) recording each call before it is sent and its outcome after. Running the
                 same campaign again with the same journal skips the items already placed (``already_placed``)
                 and those whose outcome is unknown (``unreconciled``, listed in ``to_reconcile``) and dials the
@@ -363,67 +576,128 @@ class AsyncClient(_native.Client):
 
     __slots__ = ()
 
-    async def create_ai_call(
-        self,
-        *,
-        sdk_app_id: Optional[int] = None,
-        callee: Optional[str] = None,
-        llm_type: Optional[str] = None,
-        api_key: Optional[str] = None,
-        api_url: Optional[str] = None,
-        system_prompt: Optional[str] = None,
-        model: Optional[str] = None,
-        voice_type: Optional[str] = None,
-        callers: Optional[Sequence[str]] = None,
-        welcome_message: Optional[str] = None,
-        welcome_type: Optional[int] = None,
-        welcome_message_priority: Optional[int] = None,
-        max_duration: Optional[int] = None,
-        languages: Optional[Sequence[str]] = None,
-        interrupt_mode: Optional[int] = None,
-        interrupt_speech_duration: Optional[int] = None,
-        end_function_enable: Optional[bool] = None,
-        end_function_desc: Optional[str] = None,
-        transfer_function_enable: Optional[bool] = None,
-        transfer_items: Optional[_Items] = None,
-        transfer_to_agent_enable: Optional[bool] = None,
-        transfer_to_agent_items: Optional[_Items] = None,
-        notify_duration: Optional[int] = None,
-        notify_message: Optional[str] = None,
-        notify_max_count: Optional[int] = None,
-        custom_tts_config: Optional[_TtsValue] = None,
-        prompt_variables: Optional[_Items] = None,
-        vad_silence_time: Optional[int] = None,
-        extract_config: Optional[_Items] = None,
-        temperature: Optional[float] = None,
-        variables: Optional[_Items] = None,
-        top_p: Optional[float] = None,
-        vad_level: Optional[int] = None,
-        tone_word: Optional[Mapping[str, Any]] = None,
-        enable_compliance_audio: Optional[bool] = None,
-        enable_voicemail_detection: Optional[bool] = None,
-        voicemail_action: Optional[int] = None,
-        llm_extra_body: Optional[_JsonText] = None,
-        max_call_duration_ms: Optional[int] = None,
-        max_ring_timeout_second: Optional[int] = None,
-        ambient_sound_type: Optional[str] = None,
-        ambient_sound_volume: Optional[float] = None,
-        acquire_timeout_second: Optional[int] = None,
-        custom_stt_config: Optional[_JsonText] = None,
-        extra_params: Optional[Mapping[str, Any]] = None,
-        **unexpected: NoReturn,
-    ) -> AiCallResult:
-        """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+    # Two signatures, as for Client.create_ai_call.
+    if TYPE_CHECKING:
 
-        Cancelled after its request left, it raises ``asyncio.CancelledError`` caused by an ``OutcomeUnknownError``.
-        """
-        params = _params(locals())
-        latch = _native.SendLatch()
-        try:
-            return await self._create_ai_call_async(params, latch)
-        except BaseException as exc:
-            _abandoned(exc, latch)
-            raise
+        async def create_ai_call(
+            self,
+            *,
+            # <generated: AsyncClient.create_ai_call.keywords.typed>
+            sdk_app_id: int,
+            callee: str,
+            llm_type: str,
+            api_key: str,
+            api_url: str,
+            system_prompt: Optional[str] = None,
+            model: Optional[str] = None,
+            voice_type: Optional[str] = None,
+            callers: Optional[Sequence[str]] = None,
+            welcome_message: Optional[str] = None,
+            welcome_type: Optional[int] = None,
+            welcome_message_priority: Optional[int] = None,
+            max_duration: Optional[int] = None,
+            languages: Optional[Sequence[str]] = None,
+            interrupt_mode: Optional[int] = None,
+            interrupt_speech_duration: Optional[int] = None,
+            end_function_enable: Optional[bool] = None,
+            end_function_desc: Optional[str] = None,
+            transfer_function_enable: Optional[bool] = None,
+            transfer_items: Optional[_Items] = None,
+            transfer_to_agent_enable: Optional[bool] = None,
+            transfer_to_agent_items: Optional[_Items] = None,
+            notify_duration: Optional[int] = None,
+            notify_message: Optional[str] = None,
+            notify_max_count: Optional[int] = None,
+            custom_tts_config: Optional[_TtsValue] = None,
+            prompt_variables: Optional[_Items] = None,
+            vad_silence_time: Optional[int] = None,
+            extract_config: Optional[_Items] = None,
+            temperature: Optional[float] = None,
+            variables: Optional[_Items] = None,
+            top_p: Optional[float] = None,
+            vad_level: Optional[int] = None,
+            tone_word: Optional[Mapping[str, Any]] = None,
+            enable_compliance_audio: Optional[bool] = None,
+            enable_voicemail_detection: Optional[bool] = None,
+            voicemail_action: Optional[int] = None,
+            llm_extra_body: Optional[_JsonText] = None,
+            max_call_duration_ms: Optional[int] = None,
+            max_ring_timeout_second: Optional[int] = None,
+            ambient_sound_type: Optional[str] = None,
+            ambient_sound_volume: Optional[float] = None,
+            acquire_timeout_second: Optional[int] = None,
+            custom_stt_config: Optional[_JsonText] = None,
+            extra_params: Optional[Mapping[str, Any]] = None,
+            # </generated: AsyncClient.create_ai_call.keywords.typed>
+        ) -> AiCallResult:
+            """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors."""
+
+    else:
+
+        async def create_ai_call(
+            self,
+            *,
+            # <generated: AsyncClient.create_ai_call.keywords>
+            sdk_app_id: Optional[int] = None,
+            callee: Optional[str] = None,
+            llm_type: Optional[str] = None,
+            api_key: Optional[str] = None,
+            api_url: Optional[str] = None,
+            system_prompt: Optional[str] = None,
+            model: Optional[str] = None,
+            voice_type: Optional[str] = None,
+            callers: Optional[Sequence[str]] = None,
+            welcome_message: Optional[str] = None,
+            welcome_type: Optional[int] = None,
+            welcome_message_priority: Optional[int] = None,
+            max_duration: Optional[int] = None,
+            languages: Optional[Sequence[str]] = None,
+            interrupt_mode: Optional[int] = None,
+            interrupt_speech_duration: Optional[int] = None,
+            end_function_enable: Optional[bool] = None,
+            end_function_desc: Optional[str] = None,
+            transfer_function_enable: Optional[bool] = None,
+            transfer_items: Optional[_Items] = None,
+            transfer_to_agent_enable: Optional[bool] = None,
+            transfer_to_agent_items: Optional[_Items] = None,
+            notify_duration: Optional[int] = None,
+            notify_message: Optional[str] = None,
+            notify_max_count: Optional[int] = None,
+            custom_tts_config: Optional[_TtsValue] = None,
+            prompt_variables: Optional[_Items] = None,
+            vad_silence_time: Optional[int] = None,
+            extract_config: Optional[_Items] = None,
+            temperature: Optional[float] = None,
+            variables: Optional[_Items] = None,
+            top_p: Optional[float] = None,
+            vad_level: Optional[int] = None,
+            tone_word: Optional[Mapping[str, Any]] = None,
+            enable_compliance_audio: Optional[bool] = None,
+            enable_voicemail_detection: Optional[bool] = None,
+            voicemail_action: Optional[int] = None,
+            llm_extra_body: Optional[_JsonText] = None,
+            max_call_duration_ms: Optional[int] = None,
+            max_ring_timeout_second: Optional[int] = None,
+            ambient_sound_type: Optional[str] = None,
+            ambient_sound_volume: Optional[float] = None,
+            acquire_timeout_second: Optional[int] = None,
+            custom_stt_config: Optional[_JsonText] = None,
+            extra_params: Optional[Mapping[str, Any]] = None,
+            # </generated: AsyncClient.create_ai_call.keywords>
+            **unexpected: NoReturn,
+        ) -> AiCallResult:
+            """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+
+            Cancelled after its request left, it raises ``asyncio.CancelledError`` caused by an
+            ``OutcomeUnknownError``: the call may have been placed.
+            """
+            params = _params(locals())
+            latch = _native.SendLatch()
+            try:
+                return await self._create_ai_call_async(params, latch)
+            except BaseException as exc:
+                _abandoned(exc, latch)
+                raise
 
     async def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Call another CCC action and return its ``Response``; see :meth:`Client.request`."""
@@ -516,61 +790,124 @@ def _default() -> Client:
         return _default_client
 
 
-def create_ai_call(
-    *,
-    sdk_app_id: Optional[int] = None,
-    callee: Optional[str] = None,
-    llm_type: Optional[str] = None,
-    api_key: Optional[str] = None,
-    api_url: Optional[str] = None,
-    system_prompt: Optional[str] = None,
-    model: Optional[str] = None,
-    voice_type: Optional[str] = None,
-    callers: Optional[Sequence[str]] = None,
-    welcome_message: Optional[str] = None,
-    welcome_type: Optional[int] = None,
-    welcome_message_priority: Optional[int] = None,
-    max_duration: Optional[int] = None,
-    languages: Optional[Sequence[str]] = None,
-    interrupt_mode: Optional[int] = None,
-    interrupt_speech_duration: Optional[int] = None,
-    end_function_enable: Optional[bool] = None,
-    end_function_desc: Optional[str] = None,
-    transfer_function_enable: Optional[bool] = None,
-    transfer_items: Optional[_Items] = None,
-    transfer_to_agent_enable: Optional[bool] = None,
-    transfer_to_agent_items: Optional[_Items] = None,
-    notify_duration: Optional[int] = None,
-    notify_message: Optional[str] = None,
-    notify_max_count: Optional[int] = None,
-    custom_tts_config: Optional[_TtsValue] = None,
-    prompt_variables: Optional[_Items] = None,
-    vad_silence_time: Optional[int] = None,
-    extract_config: Optional[_Items] = None,
-    temperature: Optional[float] = None,
-    variables: Optional[_Items] = None,
-    top_p: Optional[float] = None,
-    vad_level: Optional[int] = None,
-    tone_word: Optional[Mapping[str, Any]] = None,
-    enable_compliance_audio: Optional[bool] = None,
-    enable_voicemail_detection: Optional[bool] = None,
-    voicemail_action: Optional[int] = None,
-    llm_extra_body: Optional[_JsonText] = None,
-    max_call_duration_ms: Optional[int] = None,
-    max_ring_timeout_second: Optional[int] = None,
-    ambient_sound_type: Optional[str] = None,
-    ambient_sound_volume: Optional[float] = None,
-    acquire_timeout_second: Optional[int] = None,
-    custom_stt_config: Optional[_JsonText] = None,
-    extra_params: Optional[Mapping[str, Any]] = None,
-    **unexpected: NoReturn,
-) -> AiCallResult:
-    """Place one AI call with a default :class:`Client`, built on first use from the environment
-    (``TENCENTCLOUD_SECRET_ID`` / ``TENCENTCLOUD_SECRET_KEY``, ...) or the profile file, and shared after.
+# Two signatures, as for Client.create_ai_call.
+if TYPE_CHECKING:
 
-    See :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
-    """
-    return _default()._create_ai_call(_params(locals()))
+    def create_ai_call(
+        *,
+        # <generated: create_ai_call.keywords.typed>
+        sdk_app_id: int,
+        callee: str,
+        llm_type: str,
+        api_key: str,
+        api_url: str,
+        system_prompt: Optional[str] = None,
+        model: Optional[str] = None,
+        voice_type: Optional[str] = None,
+        callers: Optional[Sequence[str]] = None,
+        welcome_message: Optional[str] = None,
+        welcome_type: Optional[int] = None,
+        welcome_message_priority: Optional[int] = None,
+        max_duration: Optional[int] = None,
+        languages: Optional[Sequence[str]] = None,
+        interrupt_mode: Optional[int] = None,
+        interrupt_speech_duration: Optional[int] = None,
+        end_function_enable: Optional[bool] = None,
+        end_function_desc: Optional[str] = None,
+        transfer_function_enable: Optional[bool] = None,
+        transfer_items: Optional[_Items] = None,
+        transfer_to_agent_enable: Optional[bool] = None,
+        transfer_to_agent_items: Optional[_Items] = None,
+        notify_duration: Optional[int] = None,
+        notify_message: Optional[str] = None,
+        notify_max_count: Optional[int] = None,
+        custom_tts_config: Optional[_TtsValue] = None,
+        prompt_variables: Optional[_Items] = None,
+        vad_silence_time: Optional[int] = None,
+        extract_config: Optional[_Items] = None,
+        temperature: Optional[float] = None,
+        variables: Optional[_Items] = None,
+        top_p: Optional[float] = None,
+        vad_level: Optional[int] = None,
+        tone_word: Optional[Mapping[str, Any]] = None,
+        enable_compliance_audio: Optional[bool] = None,
+        enable_voicemail_detection: Optional[bool] = None,
+        voicemail_action: Optional[int] = None,
+        llm_extra_body: Optional[_JsonText] = None,
+        max_call_duration_ms: Optional[int] = None,
+        max_ring_timeout_second: Optional[int] = None,
+        ambient_sound_type: Optional[str] = None,
+        ambient_sound_volume: Optional[float] = None,
+        acquire_timeout_second: Optional[int] = None,
+        custom_stt_config: Optional[_JsonText] = None,
+        extra_params: Optional[Mapping[str, Any]] = None,
+        # </generated: create_ai_call.keywords.typed>
+    ) -> AiCallResult:
+        """Place one AI call with a default :class:`Client`, built on first use from the environment
+        (``TENCENTCLOUD_SECRET_ID`` / ``TENCENTCLOUD_SECRET_KEY``, ...) or the profile file, and shared after.
+
+        See :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+        """
+
+else:
+
+    def create_ai_call(
+        *,
+        # <generated: create_ai_call.keywords>
+        sdk_app_id: Optional[int] = None,
+        callee: Optional[str] = None,
+        llm_type: Optional[str] = None,
+        api_key: Optional[str] = None,
+        api_url: Optional[str] = None,
+        system_prompt: Optional[str] = None,
+        model: Optional[str] = None,
+        voice_type: Optional[str] = None,
+        callers: Optional[Sequence[str]] = None,
+        welcome_message: Optional[str] = None,
+        welcome_type: Optional[int] = None,
+        welcome_message_priority: Optional[int] = None,
+        max_duration: Optional[int] = None,
+        languages: Optional[Sequence[str]] = None,
+        interrupt_mode: Optional[int] = None,
+        interrupt_speech_duration: Optional[int] = None,
+        end_function_enable: Optional[bool] = None,
+        end_function_desc: Optional[str] = None,
+        transfer_function_enable: Optional[bool] = None,
+        transfer_items: Optional[_Items] = None,
+        transfer_to_agent_enable: Optional[bool] = None,
+        transfer_to_agent_items: Optional[_Items] = None,
+        notify_duration: Optional[int] = None,
+        notify_message: Optional[str] = None,
+        notify_max_count: Optional[int] = None,
+        custom_tts_config: Optional[_TtsValue] = None,
+        prompt_variables: Optional[_Items] = None,
+        vad_silence_time: Optional[int] = None,
+        extract_config: Optional[_Items] = None,
+        temperature: Optional[float] = None,
+        variables: Optional[_Items] = None,
+        top_p: Optional[float] = None,
+        vad_level: Optional[int] = None,
+        tone_word: Optional[Mapping[str, Any]] = None,
+        enable_compliance_audio: Optional[bool] = None,
+        enable_voicemail_detection: Optional[bool] = None,
+        voicemail_action: Optional[int] = None,
+        llm_extra_body: Optional[_JsonText] = None,
+        max_call_duration_ms: Optional[int] = None,
+        max_ring_timeout_second: Optional[int] = None,
+        ambient_sound_type: Optional[str] = None,
+        ambient_sound_volume: Optional[float] = None,
+        acquire_timeout_second: Optional[int] = None,
+        custom_stt_config: Optional[_JsonText] = None,
+        extra_params: Optional[Mapping[str, Any]] = None,
+        # </generated: create_ai_call.keywords>
+        **unexpected: NoReturn,
+    ) -> AiCallResult:
+        """Place one AI call with a default :class:`Client`, built on first use from the environment
+        (``TENCENTCLOUD_SECRET_ID`` / ``TENCENTCLOUD_SECRET_KEY``, ...) or the profile file, and shared after.
+
+        See :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
+        """
+        return _default()._create_ai_call(_params(locals()))
 
 
 def create_ai_calls(

@@ -84,6 +84,7 @@ class Client:
     def __new__(
         cls,
         *,
+        # <generated: Client.__new__>
         secret_id: Optional[str] = None,
         secret_key: Optional[str] = None,
         token: Optional[str] = None,
@@ -97,6 +98,7 @@ class Client:
         proxy: Optional[str] = None,
         ca_file: Optional[Union[str, PathLike[str]]] = None,
         default_country_code: Optional[str] = None,
+        # </generated: Client.__new__>
     ) -> Client: ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
     def _create_ai_call_async(self, params: Dict[str, Any], latch: SendLatch) -> Awaitable[AiCallResult]: ...

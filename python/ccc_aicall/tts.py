@@ -6,22 +6,20 @@ which the core sends as the JSON string the service expects. ``create_ai_call(cu
 accepts these classes, that dict (snake_case keys too), or the JSON string itself. ``repr`` hides credentials.
 
 Use either ``voice_type`` (a built-in voice) or ``custom_tts_config`` on a call, not both.
+
+The vendor classes are generated from the core's declarations (``make gen``): each field carries its wire name and
+whether it is a credential in its metadata.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import Any, ClassVar, Dict, FrozenSet, Optional
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Dict, Optional
 
+# <generated: __all__>
 __all__ = ["TtsConfig", "Tencent", "Minimax", "Volcengine", "Azure", "Custom"]
-
-# Field names whose wire spelling is not plain PascalCase.
-_WIRE_NAMES = {"api_key": "APIKey", "api_url": "APIUrl"}
-
-
-def _wire(name: str) -> str:
-    return _WIRE_NAMES.get(name) or "".join(part.capitalize() for part in name.split("_"))
+# </generated: __all__>
 
 
 @dataclass(frozen=True, repr=False)
@@ -29,7 +27,6 @@ class TtsConfig:
     """Base class of the TTS vendors; ``to_dict()`` gives the documented form."""
 
     tts_type: ClassVar[str] = ""
-    _secrets: ClassVar[FrozenSet[str]] = frozenset()
 
     def to_dict(self) -> Dict[str, Any]:
         """The documented form: ``TTSType`` first, then the set fields with their wire names."""
@@ -37,136 +34,135 @@ class TtsConfig:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if value is not None:
-                out[_wire(f.name)] = value
+                out[f.metadata["wire"]] = value
         return out
 
     def __repr__(self) -> str:
         shown = (
-            f"{f.name}={'***' if f.name in self._secrets else repr(getattr(self, f.name))}"
+            f"{f.name}={'***' if f.metadata.get('secret') else repr(getattr(self, f.name))}"
             for f in dataclasses.fields(self)
             if getattr(self, f.name) is not None
         )
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
+# <generated: vendors>
 @dataclass(frozen=True, repr=False)
 class Tencent(TtsConfig):
-    """Tencent Cloud TTS (``TTSType`` ``tencent``).
+    """Tencent Cloud TTS (``tts_type`` "tencent").
 
     Args:
-        app_id: your Tencent Cloud AppId (a string of digits).
-        secret_id: the SecretId allowed to call TTS.
-        secret_key: its SecretKey.
-        voice_type: the voice id from Tencent TTS's voice list, e.g. ``101001``.
-        speed: -2 to 6 (0 is 1.0x, 6 is 2.5x), at most two decimals.
-        volume: 0 to 10.
-        primary_language: 1 Chinese (default), 2 English, 3 Japanese.
-        fast_voice_type: a custom (cloned) voice id.
+        app_id: Your Tencent Cloud AppId (a string of digits).
+        secret_id: The SecretId allowed to call TTS. Never printed.
+        secret_key: Its SecretKey. Never printed.
+        voice_type: A Tencent TTS voice id, e.g. 101001.
+        speed: Speech speed: 0 is 1.0x, 6 is 2.5x. -2 to 6, at most 2 decimals.
+        volume: The volume. 0 to 10.
+        primary_language: The primary language. ``1`` = Chinese; ``2`` = English; ``3`` = Japanese. Default 1.
+        fast_voice_type: A custom (cloned) voice id.
     """
 
     tts_type: ClassVar[str] = "tencent"
-    _secrets: ClassVar[FrozenSet[str]] = frozenset({"secret_id", "secret_key"})
 
-    app_id: str
-    secret_id: str
-    secret_key: str
-    voice_type: int
-    speed: Optional[float] = None
-    volume: Optional[int] = None
-    primary_language: Optional[int] = None
-    fast_voice_type: Optional[str] = None
+    app_id: str = field(metadata={"wire": "AppId"})
+    secret_id: str = field(metadata={"wire": "SecretId", "secret": True})
+    secret_key: str = field(metadata={"wire": "SecretKey", "secret": True})
+    voice_type: int = field(metadata={"wire": "VoiceType"})
+    speed: Optional[float] = field(default=None, metadata={"wire": "Speed"})
+    volume: Optional[int] = field(default=None, metadata={"wire": "Volume"})
+    primary_language: Optional[int] = field(default=None, metadata={"wire": "PrimaryLanguage"})
+    fast_voice_type: Optional[str] = field(default=None, metadata={"wire": "FastVoiceType"})
 
 
 @dataclass(frozen=True, repr=False)
 class Minimax(TtsConfig):
-    """MiniMax TTS (``TTSType`` ``minimax``).
+    """MiniMax TTS (``tts_type`` "minimax").
 
     Args:
-        api_key: your MiniMax API key.
-        group_id: your MiniMax GroupId.
-        model: e.g. ``speech-01-turbo``.
-        api_url: e.g. ``https://api.minimax.chat/v1/t2a_v2``.
-        voice_type: a MiniMax voice id.
-        speed: speaking speed.
+        api_key: Your MiniMax API key. Never printed.
+        group_id: Your MiniMax group id.
+        model: The TTS model, e.g. speech-01-turbo.
+        api_url: The TTS endpoint, e.g. https://api.minimax.chat/v1/t2a_v2.
+        voice_type: The voice id.
+        speed: Speech speed. Greater than 0.
     """
 
     tts_type: ClassVar[str] = "minimax"
-    _secrets: ClassVar[FrozenSet[str]] = frozenset({"api_key"})
 
-    api_key: str
-    group_id: str
-    model: Optional[str] = None
-    api_url: Optional[str] = None
-    voice_type: Optional[str] = None
-    speed: Optional[float] = None
+    api_key: str = field(metadata={"wire": "APIKey", "secret": True})
+    group_id: str = field(metadata={"wire": "GroupId"})
+    model: Optional[str] = field(default=None, metadata={"wire": "Model"})
+    api_url: Optional[str] = field(default=None, metadata={"wire": "APIUrl"})
+    voice_type: Optional[str] = field(default=None, metadata={"wire": "VoiceType"})
+    speed: Optional[float] = field(default=None, metadata={"wire": "Speed"})
 
 
 @dataclass(frozen=True, repr=False)
 class Volcengine(TtsConfig):
-    """Volcano Engine TTS (``TTSType`` ``volcengine``).
+    """Volcano Engine TTS (``tts_type`` "volcengine").
 
     Args:
-        app_id: your Volcano Engine AppId.
-        token: its access token.
-        speed: speaking speed.
-        volume: volume.
-        cluster: default ``volcano_tts``.
-        voice_type: a Volcano Engine voice id.
+        app_id: Your Volcano Engine app id.
+        token: Your access token. Never printed.
+        speed: Speech speed. Greater than 0.
+        volume: The volume. Greater than 0.
+        cluster: The cluster. Default ``volcano_tts``.
+        voice_type: The voice id.
     """
 
     tts_type: ClassVar[str] = "volcengine"
-    _secrets: ClassVar[FrozenSet[str]] = frozenset({"token"})
 
-    app_id: str
-    token: str
-    speed: Optional[float] = None
-    volume: Optional[float] = None
-    cluster: Optional[str] = None
-    voice_type: Optional[str] = None
+    app_id: str = field(metadata={"wire": "AppId"})
+    token: str = field(metadata={"wire": "Token", "secret": True})
+    speed: Optional[float] = field(default=None, metadata={"wire": "Speed"})
+    volume: Optional[float] = field(default=None, metadata={"wire": "Volume"})
+    cluster: Optional[str] = field(default=None, metadata={"wire": "Cluster"})
+    voice_type: Optional[str] = field(default=None, metadata={"wire": "VoiceType"})
 
 
 @dataclass(frozen=True, repr=False)
 class Azure(TtsConfig):
-    """Azure Speech TTS (``TTSType`` ``azure``).
+    """Azure Speech TTS (``tts_type`` "azure").
 
     Args:
-        subscription_key: your Speech resource key.
-        region: its region, e.g. ``chinanorth3``.
-        voice_name: e.g. ``zh-CN-XiaoxiaoNeural``.
-        language: e.g. ``zh-CN``.
-        rate: speaking rate, 0.5 to 2 (default 1).
+        subscription_key: Your Azure Speech subscription key. Never printed.
+        region: The Azure region, e.g. chinanorth3.
+        voice_name: The voice, e.g. zh-CN-XiaoxiaoNeural.
+        language: The language, e.g. zh-CN.
+        rate: Speech rate. 0.5 to 2. Default 1.
     """
 
     tts_type: ClassVar[str] = "azure"
-    _secrets: ClassVar[FrozenSet[str]] = frozenset({"subscription_key"})
 
-    subscription_key: str
-    region: str
-    voice_name: str
-    language: str
-    rate: Optional[float] = None
+    subscription_key: str = field(metadata={"wire": "SubscriptionKey", "secret": True})
+    region: str = field(metadata={"wire": "Region"})
+    voice_name: str = field(metadata={"wire": "VoiceName"})
+    language: str = field(metadata={"wire": "Language"})
+    rate: Optional[float] = field(default=None, metadata={"wire": "Rate"})
 
 
 @dataclass(frozen=True, repr=False)
 class Custom(TtsConfig):
-    """Your own TTS service over HTTP (``TTSType`` ``custom``).
+    """Your own TTS service over HTTP (``tts_type`` "custom").
 
     Args:
-        api_key: the key your service expects.
-        api_url: your service's URL.
-        audio_format: ``pcm`` or ``wav`` (default ``wav``).
-        sample_rate: Hz, default 16000.
-        audio_channel: 1 (default) or 2.
+        api_key: Your service's API key. Never printed.
+        api_url: Your service's URL.
+        audio_format: The audio format. One of ``pcm``, ``wav``. Default ``wav``.
+        sample_rate: The sample rate in Hz. At least 1. Default 16000.
+        audio_channel: The number of audio channels. 1 to 2. Default 1.
     """
 
     tts_type: ClassVar[str] = "custom"
-    _secrets: ClassVar[FrozenSet[str]] = frozenset({"api_key"})
 
-    api_key: str
-    api_url: str
-    audio_format: Optional[str] = None
-    sample_rate: Optional[int] = None
-    audio_channel: Optional[int] = None
+    api_key: str = field(metadata={"wire": "APIKey", "secret": True})
+    api_url: str = field(metadata={"wire": "APIUrl"})
+    audio_format: Optional[str] = field(default=None, metadata={"wire": "AudioFormat"})
+    sample_rate: Optional[int] = field(default=None, metadata={"wire": "SampleRate"})
+    audio_channel: Optional[int] = field(default=None, metadata={"wire": "AudioChannel"})
+
+
+# </generated: vendors>
 
 
 def _register() -> None:

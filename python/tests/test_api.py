@@ -34,18 +34,24 @@ def test_every_parameter_is_an_explicit_keyword(fn: Any) -> None:
     assert fn.__doc__ and all(f"{name}:" in fn.__doc__ for name in KEYWORDS)
 
 
+def words(text: str) -> str:
+    """``text`` with its line breaks and indentation as single spaces (the reference is wrapped at 120 columns)."""
+    return " ".join(text.split())
+
+
 def test_help_shows_meanings_and_units() -> None:
-    text = pydoc.render_doc(Client.create_ai_call, renderer=pydoc.plaintext)
+    text = words(pydoc.render_doc(Client.create_ai_call, renderer=pydoc.plaintext))
     for expected in (
-        "max_duration: MILLISECONDS of user *silence*",
-        "max_call_duration_ms: hard cap",
-        "notify_duration: SECONDS",
-        "vad_silence_time: MILLISECONDS",
-        "240 to 2000",
-        "acquire_timeout_second: SECONDS",
+        "max_duration: User silence before the call is hung up; not the call length (see ``max_call_duration_ms``). "
+        "In MILLISECONDS, at least 1000. Default 60000.",
+        "max_call_duration_ms: The longest the call may last. In MILLISECONDS",
+        "notify_duration: Callee silence before the agent nudges. In SECONDS, at least 10.",
+        "vad_silence_time: Silence that ends an utterance (ASR VAD). In MILLISECONDS, 240 to 2000.",
+        "acquire_timeout_second: How long to queue when the AI agent concurrency is exhausted. In SECONDS, 0 to 5.",
     ):
         assert expected in text
-    assert "vad_silence_time: MILLISECONDS" in pydoc.render_doc(AsyncClient.create_ai_call, renderer=pydoc.plaintext)
+    async_text = words(pydoc.render_doc(AsyncClient.create_ai_call, renderer=pydoc.plaintext))
+    assert "vad_silence_time: Silence that ends an utterance (ASR VAD). In MILLISECONDS" in async_text
     for obj in (
         ccc_aicall,
         Client,
@@ -66,13 +72,13 @@ def test_defaults_come_from_the_core(emu: Emulator) -> None:
     assert client.language == "en-US" and client.region is None
     # ... and match what the Client docstring promises.
     for promise in (
-        "(default 30)",
-        "(default 5)",
-        "(default 2, at most 10)",
-        "(default 20,",
-        "``ccc.intl.tencentcloudapi.com``",
+        "timeout: The time allowed for one attempt, connecting included. In SECONDS; default 30.",
+        "connect_timeout: The time allowed for connecting. In SECONDS; default 5.",
+        "at most 10. A request that may have dialled is never sent twice. Default 2.",
+        "0 turns the limiters off. Default 20.",
+        "Default ``ccc.intl.tencentcloudapi.com``.",
     ):
-        assert promise in (Client.__doc__ or "")
+        assert promise in words(Client.__doc__ or "")
     assert Client(secret_id="AKIDtest", secret_key="key", rate_limit=0).rate_limit is None
     assert Client(secret_id="AKIDtest", secret_key="key", region="ap-singapore").region == "ap-singapore"
 

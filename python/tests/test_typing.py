@@ -33,9 +33,12 @@ except ValidationError as e:
 '''
 
 MISTAKES = '''
-from ccc_aicall import Client
-Client().create_ai_call(sdk_app_id=1, vad_silense_time=500)
-Client().create_ai_call(sdk_app_id="1400000000")
+from ccc_aicall import AsyncClient, Client, create_ai_call
+Client().create_ai_call(sdk_app_id=1, callee="0086", llm_type="dify", api_key="k", api_url="u", vad_silense_time=5)
+Client().create_ai_call(sdk_app_id="1400000000", callee="0086", llm_type="dify", api_key="k", api_url="u")
+Client().create_ai_call(callee="008613012345678", llm_type="dify", api_key="k", api_url="u")
+pending = AsyncClient().create_ai_call(callee="008613012345678", llm_type="dify", api_key="k", api_url="u")
+create_ai_call(callee="008613012345678", llm_type="dify", api_key="k", api_url="u")
 '''
 
 
@@ -63,5 +66,14 @@ def test_a_type_checker_catches_wrong_keywords_and_types(tmp_path: Path) -> None
     (tmp_path / "mistakes.py").write_text(MISTAKES)
     result = run("-m", "mypy", str(tmp_path / "mistakes.py"))
     assert result.returncode == 1
-    assert 'mistakes.py:3: error: Argument "vad_silense_time"' in result.stdout
+    # A misspelt keyword reads as such (the runtime signature's catch-all is not what a type checker sees) ...
+    assert 'mistakes.py:3: error: Unexpected keyword argument "vad_silense_time"' in result.stdout
     assert 'mistakes.py:4: error: Argument "sdk_app_id"' in result.stdout
+    # ... and a required parameter left out is flagged in all three places, though at run time it is the core
+    # that reports it (with every other problem of the request).
+    assert 'mistakes.py:5: error: Missing named argument "sdk_app_id" for "create_ai_call" of "Client"' in result.stdout
+    assert 'mistakes.py:6: error: Missing named argument "sdk_app_id" for "create_ai_call" of "AsyncClient"' in (
+        result.stdout
+    )
+    assert 'mistakes.py:7: error: Missing named argument "sdk_app_id" for "create_ai_call"' in result.stdout
+    assert "Found 5 errors" in result.stdout, result.stdout

@@ -167,9 +167,9 @@ pub static OPTIONS: [OptionSpec; 13] = [
         env: &[],
         default: Some("20"),
         node_default: Some("20"),
-        doc: "Requests per second for CreateAICall, shared by every call on the client (the service's limit).\n\
+        doc: "Requests per second for CreateAICall, shared by every call on the client; 0 turns the limiters off.\n\
               Every other action has a budget of its own, at its documented limit (20/s) or this one if lower, so \
-              polling never delays dialling; 0 turns the limiters off.",
+              polling never delays dialling.",
     },
     OptionSpec {
         name: "proxy",
