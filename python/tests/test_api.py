@@ -75,7 +75,8 @@ def test_defaults_come_from_the_core(emu: Emulator) -> None:
         "timeout: The time allowed for one attempt, connecting included. In SECONDS; default 30.",
         "connect_timeout: The time allowed for connecting. In SECONDS; default 5.",
         "at most 10. A request that may have dialled is never sent twice. Default 2.",
-        "0 turns the limiters off. Default 20.",
+        "shared by every call on the client; 0 turns the limiters off.",
+        "so polling never delays dialling. Default 20.",
         "Default ``ccc.intl.tencentcloudapi.com``.",
     ):
         assert promise in words(Client.__doc__ or "")
