@@ -13,6 +13,7 @@
 
 pub mod csv;
 pub mod journal;
+mod options;
 mod report;
 mod run;
 

@@ -8,11 +8,11 @@
 
 use crate::cancel::{token_of, CancelHandle};
 use crate::client::NativeClient;
-use crate::error::{config, from_json, payload, to_napi};
+use crate::error::{from_json, payload, to_napi};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
 use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
-use ccc_aicall::field::{closest, FieldError};
-use ccc_aicall::{CountryCode, Error, KeyCase};
+use ccc_aicall::field::FieldError;
+use ccc_aicall::{Error, KeyCase};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
@@ -23,18 +23,6 @@ use std::sync::Arc;
 
 /// `onProgress`, called with one item object (or `null`, the final flush) and never throwing back into Rust.
 type Progress = ThreadsafeFunction<Option<CampaignItem>, Unknown<'static>, Option<CampaignItem>, Status, false>;
-
-/// The campaign options `index.js` passes as JSON (it keeps `onProgress` and `signal` itself).
-const OPTIONS: [&str; 8] = [
-    "defaults",
-    "concurrency",
-    "journal",
-    "skipInvalid",
-    "refusedRetries",
-    "defaultCountryCode",
-    "onProgress",
-    "signal",
-];
 
 #[napi]
 impl NativeClient {
@@ -113,55 +101,11 @@ pub fn read_calls_csv(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Va
     })
 }
 
+/// `createAiCalls`' options: read by the core (names, types, messages in Node's spelling); `onProgress` and
+/// `signal` are `index.js`' own, named here only so that a misspelling of one is suggested as it.
 fn campaign_options(options: Option<Value>) -> napi::Result<(Value, CampaignOptions)> {
-    let map = match options {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(map)) => map,
-        Some(_) => return Err(config("createAiCalls options must be an object")),
-    };
-    let mut defaults = Value::Null;
-    let mut options = CampaignOptions::default();
-    for (key, value) in map {
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "defaults" => defaults = value,
-            "concurrency" => options.concurrency = whole(&key, &value)? as usize,
-            "refusedRetries" => options.refused_retries = u32::try_from(whole(&key, &value)?).unwrap_or(u32::MAX),
-            "skipInvalid" => {
-                options.skip_invalid =
-                    value.as_bool().ok_or_else(|| config(format!("skipInvalid must be a boolean, not {value}")))?
-            }
-            "defaultCountryCode" => match value {
-                Value::String(code) => {
-                    // The core names the option in the caller's spelling (`defaultCountryCode` for Node).
-                    let code = CountryCode::parse(&code, "default_country_code").map_err(to_napi)?;
-                    options.default_country_code = Some(code)
-                }
-                other => {
-                    return Err(config(format!("`defaultCountryCode` must be a string such as \"86\", not {other}")))
-                }
-            },
-            "journal" => match value {
-                Value::String(path) => options.journal = Some(PathBuf::from(path)),
-                other => return Err(config(format!("journal must be a file path (a string), not {other}"))),
-            },
-            unknown => return Err(config(unknown_option(unknown))),
-        }
-    }
-    Ok((defaults, options))
-}
-
-fn whole(key: &str, value: &Value) -> napi::Result<u64> {
-    value.as_u64().ok_or_else(|| config(format!("{key} must be a whole number, not {value}")))
-}
-
-fn unknown_option(name: &str) -> String {
-    match closest(name, OPTIONS) {
-        Some(hint) => format!("unknown createAiCalls option `{name}`; did you mean `{hint}`?"),
-        None => format!("unknown createAiCalls option `{name}`; the options are {}", OPTIONS.join(", ")),
-    }
+    CampaignOptions::from_value(options.unwrap_or(Value::Null), KeyCase::Camel, &["onProgress", "signal"])
+        .map_err(to_napi)
 }
 
 /// One finished item, as `onProgress` receives it and the report lists it (`error` is a payload until `index.js`

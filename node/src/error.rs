@@ -50,10 +50,6 @@ fn errno_code(kind: std::io::ErrorKind) -> &'static str {
     }
 }
 
-pub fn config(message: impl Into<String>) -> napi::Error {
-    to_napi(Error::Config(message.into()))
-}
-
 /// Parse the JSON text `index.js` made with `JSON.stringify`; `None` (nothing given) stays `None`.
 pub fn from_json(text: Option<String>) -> napi::Result<Option<Value>> {
     text.map(|t| {

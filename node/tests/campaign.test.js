@@ -324,7 +324,7 @@ test('options: misspellings, wrong types, an aborted signal, and calls that are 
   e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, concurency: 2 }));
   assert.match(e.message, /did you mean `concurrency`/);
   e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 'four' }));
-  assert.ok(e instanceof ConfigurationError && /concurrency must be a whole number/.test(e.message));
+  assert.ok(e instanceof ConfigurationError && /`concurrency` must be a whole number/.test(e.message));
   e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, onProgress: 'yes' }));
   assert.ok(e instanceof ConfigurationError);
   e = await reject(client.createAiCalls({ callee: callee(0) }, { defaults: DEFAULTS }));
