@@ -307,6 +307,19 @@ impl Journal {
         Journal::start(path, Box::new(FailAfter(ok))).unwrap()
     }
 
+    /// A journal on a disk that takes `delay` for every write (a slow network volume, a busy disk).
+    #[cfg(test)]
+    pub(crate) fn slow(path: &Path, delay: std::time::Duration) -> Journal {
+        struct Slow(std::time::Duration);
+        impl Sink for Slow {
+            fn append(&mut self, _: &[u8]) -> io::Result<()> {
+                std::thread::sleep(self.0);
+                Ok(())
+            }
+        }
+        Journal::start(path, Box::new(Slow(delay))).unwrap()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -394,6 +407,44 @@ mod tests {
 
     fn api(code: &str) -> Error {
         Error::Api { code: code.into(), message: "m".into(), request_id: "r".into(), http_status: 200 }
+    }
+
+    /// Item 5 of issue 13: the disk work happens off the runtime's threads, so a slow disk delays only the records
+    /// waiting for it, never the runtime's other work (the calls in flight, their timeouts). On a single-threaded
+    /// runtime a write done in the task itself would stall the ticker below for the whole write.
+    #[test]
+    fn a_slow_disk_never_stalls_the_runtime() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let disk = std::time::Duration::from_millis(300);
+            let journal = std::sync::Arc::new(Journal::slow(&temp("slow"), disk));
+            let ticker = tokio::spawn(async {
+                let mut longest = std::time::Duration::ZERO;
+                let mut last = std::time::Instant::now();
+                for _ in 0..60 {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    longest = longest.max(last.elapsed());
+                    last = std::time::Instant::now();
+                }
+                longest
+            });
+            let writers: Vec<_> = (0..3)
+                .map(|i| {
+                    let journal = journal.clone();
+                    tokio::spawn(async move {
+                        let event = Event::sending(format!("k{i}"), i, "001".into(), 1);
+                        journal.record(&event).await.unwrap();
+                    })
+                })
+                .collect();
+            for writer in writers {
+                writer.await.unwrap();
+            }
+            let longest = ticker.await.unwrap();
+            // 10 ms ticks; generous for a loaded machine, far below the 300 ms a blocking write would cost.
+            assert!(longest < disk / 2, "the runtime stalled for {longest:?}");
+            journal.close().await;
+        });
     }
 
     fn temp(name: &str) -> PathBuf {
