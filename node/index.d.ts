@@ -31,7 +31,7 @@ export interface ClientOptions {
    */
   region?: string;
   /**
-   * A host (https; ccc.tencentcloudapi.com for the mainland site) or a URL such as http://127.0.0.1:8080, used as
+   * A host (https; `ccc.tencentcloudapi.com` for the mainland site) or a URL such as `http://127.0.0.1:8080`, used as
    * given. Default `ccc.intl.tencentcloudapi.com`. Environment: `CCC_AICALL_ENDPOINT`.
    */
   endpoint?: string;
@@ -663,8 +663,8 @@ export interface CreateAiCallParams {
   /** `APIKey` (required): The LLM provider's API key. Never printed. */
   apiKey: string;
   /**
-   * `APIUrl` (required): The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
-   * https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+   * `APIUrl` (required): The LLM base URL, e.g. `https://api.openai.com/v1/`. For "azure":
+   * `https://{resource}.openai.azure.com?api-version=...` or an `/openai/v1/` endpoint.
    */
   apiUrl: string;
   /** `SystemPrompt`: The global prompt: the agent's persona, rules and task. Required unless `llmType` is "dify". */

@@ -206,6 +206,14 @@ pub enum Error {
     Io { path: PathBuf, kind: std::io::ErrorKind, message: String },
 }
 
+/// The problems [`crate::CreateAiCallRequest::validate`] (and `to_wire`) return, as the error `create_ai_call` gives
+/// for them: `request.validate()?` works in a function returning [`Result`].
+impl From<Vec<FieldError>> for Error {
+    fn from(problems: Vec<FieldError>) -> Self {
+        Error::Validation(problems)
+    }
+}
+
 fn summarize(errors: &[FieldError]) -> String {
     let mut s = errors.iter().take(5).map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
     if errors.len() > 5 {

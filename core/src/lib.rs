@@ -51,6 +51,12 @@ pub use request::{
 pub use schema::{FieldSpec, RecordSpec};
 pub use tts::{AzureTts, CustomHttpTts, CustomTtsConfig, MinimaxTts, TencentTts, VolcengineTts};
 
+/// The README's Rust blocks, compiled by `cargo test --doc` (run too, unless marked `no_run` because they need a
+/// server). python/tests/test_docs.py checks that every Markdown file with a `rust` block is included here.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The API version of `CreateAICall` and its sibling actions.
 pub const API_VERSION: &str = "2020-02-10";
 /// The signing service name.

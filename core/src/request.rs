@@ -107,8 +107,8 @@ record! {
             /// The LLM provider's API key.
             api_key: String = "APIKey" => spec(Rule::Secret).secret(),
             // #5: required, the LLM's base URL (the Azure form is checked in rules.rs).
-            /// The LLM base URL, e.g. https://api.openai.com/v1/.
-            /// For "azure": https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+            /// The LLM base URL, e.g. `https://api.openai.com/v1/`.
+            /// For "azure": `https://{resource}.openai.azure.com?api-version=...` or an `/openai/v1/` endpoint.
             api_url: String = "APIUrl" => spec(Rule::Url),
             // #6: free text; required for some protocols (rules.rs).
             /// The global prompt: the agent's persona, rules and task.

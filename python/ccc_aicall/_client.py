@@ -106,8 +106,9 @@ class Client(_native.Client):
             ``TENCENTCLOUD_SESSION_TOKEN``.
         region: The region, e.g. ap-singapore, sent as X-TC-Region; the actions need none, so by default none is sent.
             Environment: ``TENCENTCLOUD_REGION``.
-        endpoint: A host (https; ccc.tencentcloudapi.com for the mainland site) or a URL such as http://127.0.0.1:8080,
-            used as given. Default ``ccc.intl.tencentcloudapi.com``. Environment: ``CCC_AICALL_ENDPOINT``.
+        endpoint: A host (https; ``ccc.tencentcloudapi.com`` for the mainland site) or a URL such as
+            ``http://127.0.0.1:8080``, used as given. Default ``ccc.intl.tencentcloudapi.com``. Environment:
+            ``CCC_AICALL_ENDPOINT``.
         language: The language of the service's messages: en-US or zh-CN. Default ``en-US``.
         timeout: The time allowed for one attempt, connecting included. In SECONDS; default 30.
         connect_timeout: The time allowed for connecting. In SECONDS; default 5.
@@ -202,8 +203,8 @@ class Client(_native.Client):
                 llm_type: The LLM protocol. "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs. One
                     of ``openai``, ``azure``, ``minimax``, ``dify``.
                 api_key: The LLM provider's API key. Never printed.
-                api_url: The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
-                    https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+                api_url: The LLM base URL, e.g. ``https://api.openai.com/v1/``. For "azure":
+                    ``https://{resource}.openai.azure.com?api-version=...`` or an ``/openai/v1/`` endpoint.
                 system_prompt: The global prompt: the agent's persona, rules and task. Required unless ``llm_type`` is
                     "dify".
                 model: The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo. Required unless ``llm_type`` is
@@ -375,8 +376,8 @@ class Client(_native.Client):
                 llm_type: The LLM protocol. "openai" covers GPT, Hunyuan, DeepSeek and other OpenAI-compatible APIs. One
                     of ``openai``, ``azure``, ``minimax``, ``dify``.
                 api_key: The LLM provider's API key. Never printed.
-                api_url: The LLM base URL, e.g. https://api.openai.com/v1/. For "azure":
-                    https://{resource}.openai.azure.com?api-version=... or an /openai/v1/ endpoint.
+                api_url: The LLM base URL, e.g. ``https://api.openai.com/v1/``. For "azure":
+                    ``https://{resource}.openai.azure.com?api-version=...`` or an ``/openai/v1/`` endpoint.
                 system_prompt: The global prompt: the agent's persona, rules and task. Required unless ``llm_type`` is
                     "dify".
                 model: The model name, e.g. gpt-4o-mini, deepseek-chat, hunyuan-turbo. Required unless ``llm_type`` is

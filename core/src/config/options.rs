@@ -120,8 +120,8 @@ pub static OPTIONS: [OptionSpec; 13] = [
         env: &["CCC_AICALL_ENDPOINT"],
         default: Some("ccc.intl.tencentcloudapi.com"),
         node_default: Some("ccc.intl.tencentcloudapi.com"),
-        doc: "A host (https; ccc.tencentcloudapi.com for the mainland site) or a URL such as \
-              http://127.0.0.1:8080, used as given.",
+        doc: "A host (https; `ccc.tencentcloudapi.com` for the mainland site) or a URL such as \
+              `http://127.0.0.1:8080`, used as given.",
     },
     OptionSpec {
         name: "language",

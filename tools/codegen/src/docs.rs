@@ -44,12 +44,16 @@ impl Style {
 
     /// A line of a declaration's documentation: field names in backticks in this language's spelling.
     pub fn text(&self, line: &str) -> String {
-        let renamed = self.case.message(line);
+        self.prose(&self.case.message(line))
+    }
+
+    /// A line of documentation with its code spans (Markdown's `x`) written as this language writes code.
+    pub fn prose(&self, line: &str) -> String {
         if !self.rst {
-            return renamed;
+            return line.to_string();
         }
-        let mut out = String::with_capacity(renamed.len() + 8);
-        for (i, piece) in renamed.split('`').enumerate() {
+        let mut out = String::with_capacity(line.len() + 8);
+        for (i, piece) in line.split('`').enumerate() {
             if i > 0 {
                 out.push_str("``");
             }
@@ -201,8 +205,8 @@ pub fn option_default(o: &OptionSpec, node: bool) -> Option<String> {
 /// A client option's documentation as one paragraph, with its unit, default and environment variables.
 pub fn option_paragraph(o: &OptionSpec, s: &Style, node: bool) -> String {
     let (summary, details) = lines(o.doc);
-    let mut parts: Vec<String> = vec![summary.to_string()];
-    parts.extend(details.iter().map(|l| l.to_string()));
+    let mut parts: Vec<String> = vec![s.prose(summary)];
+    parts.extend(details.iter().map(|l| s.prose(l)));
     let default = if node { o.node_default } else { o.default };
     let default = default.map(|d| match o.ty {
         OptionType::String | OptionType::Secret | OptionType::Path => s.code(d),
@@ -287,5 +291,13 @@ mod tests {
         assert!(unglue(&welcome).contains("``0`` = speak ``welcome_message``"), "{welcome}");
         let compliance = paragraph(SCHEMA.field("EnableComplianceAudio").unwrap(), &PYTHON);
         assert!(unglue(&compliance).ends_with("Default True."), "{compliance}");
+    }
+    #[test]
+    fn code_in_option_docs_is_code_in_each_language() {
+        let endpoint = ccc_aicall::config::OPTIONS.iter().find(|o| o.name == "endpoint").unwrap();
+        let python = unglue(&option_paragraph(endpoint, &PYTHON, false));
+        assert!(python.contains("``http://127.0.0.1:8080``") && !python.contains(" `http"), "{python}");
+        let node = unglue(&option_paragraph(endpoint, &NODE, true));
+        assert!(node.contains(" `http://127.0.0.1:8080`"), "{node}");
     }
 }
