@@ -166,7 +166,9 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
   setTimeout(() => controller.abort(new Error('Ctrl-C')), 600);
   const first = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, signal: controller.signal });
   const unknown = first.items.filter((i) => i.status === 'outcome_unknown');
-  assert.equal(unknown.length, 2);
+  // The two delayed calls at least; on a loaded machine a call that had just left may be in flight too.
+  assert.ok(unknown.length >= 2 && unknown.length <= 3, `outcome unknown: ${unknown.length}`);
+  assert.ok(first.items[0].status === 'outcome_unknown' && first.items[1].status === 'outcome_unknown');
   for (const item of unknown) {
     assert.ok(item.error instanceof OutcomeUnknownError, String(item.error));
     assert.equal(item.error.kind, 'outcome_unknown');
@@ -180,27 +182,29 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
   }
   t.diagnostic(`aborted: ${JSON.stringify(first.counts)}`);
   const placedBefore = emulator.calls().length;
-  assert.equal(placedBefore, first.placed + 2, 'the two in flight were placed');
+  // The two delayed ones were placed (the emulator read them); a third in flight may or may not have been read.
+  assert.ok(placedBefore >= first.placed + 2 && placedBefore <= first.placed + unknown.length, `placed ${placedBefore}`);
 
   const progress = [];
   const second = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, onProgress: (i) => progress.push(i.status) });
   assert.equal(second.counts.already_placed, first.placed);
-  assert.equal(second.counts.unreconciled, 2);
-  assert.equal(second.placed, 30 - first.placed - 2);
+  assert.equal(second.counts.unreconciled, unknown.length);
+  assert.equal(second.placed, 30 - first.placed - unknown.length);
   assert.deepEqual(second.toReconcile.map((i) => i.index), unknown.map((i) => i.index));
   assert.ok(second.toReconcile.every((i) => i.status === 'unreconciled' && i.outcomeUnknown && i.attempts === 0));
   for (const item of second.items.filter((i) => i.status === 'already_placed')) {
     assert.equal(item.sessionId, first.items[item.index].sessionId);
   }
   assert.equal(progress.length, 30, 'onProgress also reports the items the journal skipped');
-  assert.equal(emulator.calls().length, 30, 'every item placed exactly once over both runs');
+  // Every item placed once over both runs, but those left to reconcile, which are never sent again.
+  assert.equal(emulator.calls().length, placedBefore + second.placed);
   assertNobodyTwice(emulator);
 
   // A third run sends nothing at all.
   const hits = emulator.hits('CreateAICall');
   const third = await client.createAiCalls(calls, { defaults: DEFAULTS, journal });
-  assert.equal(third.counts.already_placed, 28);
-  assert.equal(third.counts.unreconciled, 2);
+  assert.equal(third.counts.already_placed, 30 - unknown.length);
+  assert.equal(third.counts.unreconciled, unknown.length);
   assert.equal(emulator.hits('CreateAICall'), hits);
 });
 
