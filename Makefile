@@ -4,7 +4,8 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
+.PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
+	clean test-official python-dev
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
 test: lint test-rust test-conformance test-python test-node test-official
@@ -83,7 +84,8 @@ reliability: python-dev node-deps
 	$(CARGO) build --locked --release -p ccc-aicall-emulator
 	$(CARGO) test --locked -p ccc-aicall-emulator --test fault_matrix --test fault_matrix_leaks
 	cd python && $(PY) -m pytest -q tests/test_fault_matrix.py tests/test_fault_matrix_leaks.py tests/test_panic.py
-	cd node && npm run build && node --test tests/fault_matrix.test.js tests/fault_matrix_leaks.test.js tests/panic.test.js
+	cd node && npm run build && \
+		node --test tests/fault_matrix.test.js tests/fault_matrix_leaks.test.js tests/panic.test.js
 	$(PY) tests/reliability/run_load.py --emulator $(RELEASE_EMULATOR) || { $(PY) tests/reliability/report.py; exit 1; }
 	$(PY) tests/reliability/report.py
 
