@@ -12,11 +12,14 @@ test: lint test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
 
 # --- gates -----------------------------------------------------------------------------------------
-# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), ruff over every Python file (ruff.toml), the
-# TypeScript checker over the hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks
-# against the core's declarations (`make gen` rewrites them).
+# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), the 120-column width of every tracked source
+# line (tools/check_width.py: the string literals and comments the formatters leave long, and the JavaScript and
+# TypeScript nothing formats), ruff over every Python file (ruff.toml), the TypeScript checker over the
+# hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks against the core's
+# declarations (`make gen` rewrites them).
 lint: venv node-deps
 	$(CARGO) fmt --all -- --check
+	$(PY) tools/check_width.py
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
