@@ -4,18 +4,22 @@ VENV   := .venv
 PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
-.PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps clean test-official python-dev
+.PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
+	clean test-official python-dev
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
 test: lint test-rust test-conformance test-python test-node test-official
 	@echo "make test: all suites passed"
 
 # --- gates -----------------------------------------------------------------------------------------
-# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), ruff over every Python file (ruff.toml), the
-# TypeScript checker over the hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks
-# against the core's declarations (`make gen` rewrites them).
+# rustfmt and clippy (rules in rustfmt.toml and [workspace.lints]), the 120-column width of every tracked source
+# line (tools/check_width.py: the string literals and comments the formatters leave long, and the JavaScript and
+# TypeScript nothing formats), ruff over every Python file (ruff.toml), the TypeScript checker over the
+# hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks against the core's
+# declarations (`make gen` rewrites them).
 lint: venv node-deps
 	$(CARGO) fmt --all -- --check
+	$(PY) tools/check_width.py
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -83,7 +87,8 @@ reliability: python-dev node-deps
 	$(CARGO) build --locked --release -p ccc-aicall-emulator
 	$(CARGO) test --locked -p ccc-aicall-emulator --test fault_matrix --test fault_matrix_leaks
 	cd python && $(PY) -m pytest -q tests/test_fault_matrix.py tests/test_fault_matrix_leaks.py tests/test_panic.py
-	cd node && npm run build && node --test tests/fault_matrix.test.js tests/fault_matrix_leaks.test.js tests/panic.test.js
+	cd node && npm run build && \
+		node --test tests/fault_matrix.test.js tests/fault_matrix_leaks.test.js tests/panic.test.js
 	$(PY) tests/reliability/run_load.py --emulator $(RELEASE_EMULATOR) || { $(PY) tests/reliability/report.py; exit 1; }
 	$(PY) tests/reliability/report.py
 

@@ -75,7 +75,14 @@ async function sequential(call, seconds) {
   latencies.sort((a, b) => a - b);
   const pick = (p) => latencies[Math.round((latencies.length - 1) * p)];
   const calls = latencies.length;
-  return { calls, seconds: (t - start) / 1e6, cpu: cpu() - cpu0, p50_us: pick(0.5), p99_us: pick(0.99), all_calls: warm + calls };
+  return {
+    calls,
+    seconds: (t - start) / 1e6,
+    cpu: cpu() - cpu0,
+    p50_us: pick(0.5),
+    p99_us: pick(0.99),
+    all_calls: warm + calls,
+  };
 }
 
 async function concurrent(call, seconds, concurrency) {
@@ -102,7 +109,10 @@ async function main() {
     console.log(JSON.stringify({ session_id: await call() }));
     process.exit(0);
   }
-  const out = mode === "seq" ? await sequential(call, Number(seconds)) : await concurrent(call, Number(seconds), Number(concurrency));
+  const out =
+    mode === "seq"
+      ? await sequential(call, Number(seconds))
+      : await concurrent(call, Number(seconds), Number(concurrency));
   out.calls_per_s = out.calls / out.seconds;
   out.cpu_us_per_call = out.cpu / out.calls;
   delete out.cpu;

@@ -16,7 +16,11 @@ const SECRET_KEY = "ccc-local-emulator-test-secret-key";
 const TIMESTAMP = 1700000000;
 const WIRE = JSON.parse(fs.readFileSync(path.join(__dirname, "request.json"), "utf8"));
 const sorted = (v) =>
-  Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
+  Array.isArray(v)
+    ? v.map(sorted)
+    : v && typeof v === "object"
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]))
+      : v;
 // The bytes our core signs and sends: compact, keys sorted, UTF-8 (signing.rs asserts the same).
 const BODY = Buffer.from(JSON.stringify(sorted(WIRE)), "utf8");
 

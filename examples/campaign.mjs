@@ -11,7 +11,8 @@
 import { Client, readCallsCsv } from 'ccc-aicall';
 
 const csv = process.argv[2] ?? 'reminders.csv';
-const calls = await readCallsCsv(csv); // [{ callee: '+86 130...', variables: [{ key: 'name', value: 'Li' }, ...] }, ...]
+// One object per row: [{ callee: '+86 130...', variables: [{ key: 'name', value: 'Li' }, ...] }, ...]
+const calls = await readCallsCsv(csv);
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort()); // Ctrl-C: stop sending; run again to finish

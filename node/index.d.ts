@@ -277,7 +277,10 @@ export interface CampaignReport {
   outcomeUnknown: number;
   /** Items per status. */
   counts: Record<ItemStatus, number>;
-  /** The items to check (e.g. with DescribeTelCdr) before anyone calls them again: `outcome_unknown` and `unreconciled`. */
+  /**
+   * The items to check (e.g. with DescribeTelCdr) before anyone calls them again: `outcome_unknown` and
+   * `unreconciled`.
+   */
   toReconcile: CampaignItem[];
   /**
    * The error that stopped the campaign early because it would hit every item (authentication, no call package,
@@ -860,7 +863,10 @@ export declare class AuthenticationError extends ApiError {}
 export declare class RateLimitError extends ApiError {}
 /** `InvalidParameter*`, `MissingParameter`, `UnknownParameter`, `InvalidAction`, ... */
 export declare class InvalidRequestError extends ApiError {}
-/** `FailedOperation*`, `LimitExceeded*`, `OperationDenied*`, `ResourceNotFound*`, ...: the service declined the call. */
+/**
+ * `FailedOperation*`, `LimitExceeded*`, `OperationDenied*`, `ResourceNotFound*`, ...: the service declined the
+ * call.
+ */
 export declare class CallRejectedError extends ApiError {}
 /** `InternalError*`: the service failed; `outcomeUnknown` is true (it may have dialled). */
 export declare class InternalServerError extends ApiError {}

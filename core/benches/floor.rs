@@ -2,7 +2,8 @@
 //! request as pre-signed bytes to the emulator, one call after another: the least one call can cost on this
 //! machine, which the bindings should approach. `--mode floor_mt` drives the same bare client on the multi-thread
 //! runtime the bindings use; `--mode core` runs our Rust `Client` that way (validation, fresh signature, envelope
-//! parsing per call), `--mode core_ct` the same on a current-thread runtime. Together they split a binding's overhead into runtime, core and binding.
+//! parsing per call), `--mode core_ct` the same on a current-thread runtime. Together they split a binding's
+//! overhead into runtime, core and binding.
 //!
 //! `cargo bench -p ccc-aicall --bench floor -- --endpoint http://127.0.0.1:PORT [--mode floor|floor_mt|core|core_ct]
 //! [--seconds S] [--warmup N]` prints one JSON object: calls, seconds, calls_per_s, p50_us, p99_us,

@@ -85,7 +85,10 @@ fn benches(c: &mut Criterion) {
 // Short runs: the whole `make bench` has a budget of about 15 minutes on a 2-core machine.
 criterion_group! {
     name = signing;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3)).sample_size(50);
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50);
     targets = benches
 }
 criterion_main!(signing);

@@ -238,7 +238,8 @@ mod tests {
     use serde_json::json;
 
     fn template() -> Value {
-        json!({"sdk_app_id": 1400000000, "llm_type": "openai", "api_key": "sk-x", "api_url": "https://api.openai.com/v1/",
+        json!({"sdk_app_id": 1400000000, "llm_type": "openai", "api_key": "sk-x",
+               "api_url": "https://api.openai.com/v1/",
                "system_prompt": "Remind {{name}} of the appointment", "model": "gpt-4o-mini",
                "variables": [{"key": "clinic", "value": "North"}, {"Key": "name", "Value": "?"}]})
     }

@@ -272,7 +272,11 @@ impl Client {
             let elapsed = started.elapsed().as_millis();
             let failure = match outcome {
                 Ok(answer) => {
-                    log::info!(target: "ccc_aicall", "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome=ok", answer.request_id);
+                    log::info!(
+                        target: "ccc_aicall",
+                        "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome=ok",
+                        answer.request_id
+                    );
                     return Ok(answer);
                 }
                 Err(f) => f,
@@ -283,7 +287,8 @@ impl Client {
             }
             log::info!(
                 target: "ccc_aicall",
-                "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome={} code={} outcome_unknown={}",
+                "action={action} attempt={attempt} elapsed_ms={elapsed} request_id={} outcome={} code={} \
+                 outcome_unknown={}",
                 err.request_id().unwrap_or("-"),
                 err.kind(),
                 err.code().unwrap_or("-"),
@@ -294,7 +299,10 @@ impl Client {
                     let offset = signed_secs(server) - signed_secs(SystemTime::now());
                     inner.clock_offset.store(offset, Ordering::Relaxed);
                     clock_corrected = true;
-                    log::warn!(target: "ccc_aicall", "local clock is {offset} s off the service's; re-signing with the corrected time");
+                    log::warn!(
+                        target: "ccc_aicall",
+                        "local clock is {offset} s off the service's; re-signing with the corrected time"
+                    );
                     continue;
                 }
             }

@@ -270,7 +270,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ccc-cred-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (first, second) = (dir.join("missing"), dir.join("credentials"));
-        std::fs::write(&second, "; comment\n[other]\nsecret_id=no\n[default]\nsecret_id = \" AKIDfile \"\nsecret_key= 'filekey' \ntoken = t1\n").unwrap();
+        let profile = concat!(
+            "; comment\n[other]\nsecret_id=no\n",
+            "[default]\nsecret_id = \" AKIDfile \"\nsecret_key= 'filekey' \ntoken = t1\n",
+        );
+        std::fs::write(&second, profile).unwrap();
         let c = resolve(None, None, None, &env_of(&[]), &[first, second.clone()]).unwrap();
         assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("AKIDfile", "filekey"));
         assert_eq!(c.token.as_ref().unwrap().expose(), "t1");

@@ -25,7 +25,8 @@ pub enum ErrorKind {
     RateLimited,
     /// `InvalidParameter*`, `MissingParameter`, `UnknownParameter`, `InvalidAction`, `NoSuchVersion`, ...
     InvalidRequest,
-    /// `FailedOperation*`, `LimitExceeded*`, `OperationDenied*`, `ResourceNotFound*`, ...: the service declined the call.
+    /// `FailedOperation*`, `LimitExceeded*`, `OperationDenied*`, `ResourceNotFound*`, ...: the service declined
+    /// the call.
     CallRejected,
     /// `InternalError*`: the service failed; it may have dialled.
     InternalServer,
@@ -197,7 +198,10 @@ pub enum Error {
 
     /// Cancelled by the caller; `sent`: the request had left, so the call may have been placed (its kind is then
     /// [`ErrorKind::OutcomeUnknown`]).
-    #[error("cancelled before an answer came back{}", if *.sent { " (the request had been sent: the call may have been placed)" } else { "" })]
+    #[error(
+        "cancelled before an answer came back{}",
+        if *.sent { " (the request had been sent: the call may have been placed)" } else { "" }
+    )]
     Cancelled { sent: bool },
 
     /// A file could not be read or written. `kind` keeps the platform's reason (not found, permission denied...)

@@ -1,7 +1,8 @@
 //! Field paths and field problems, named the way each caller spells them.
 //!
 //! The core names every field by its wire (PascalCase) path, e.g. `TransferItems[0].TransferSkillGroupId`;
-//! Python callers see `transfer_items[0].transfer_skill_group_id`, Node callers `transferItems[0].transferSkillGroupId`.
+//! Python callers see `transfer_items[0].transfer_skill_group_id`, Node callers
+//! `transferItems[0].transferSkillGroupId`.
 //! Messages may mention other fields in backticks (`` `EndFunctionEnable` ``); those are renamed the same way.
 
 use std::fmt;
@@ -125,7 +126,8 @@ fn camel_bytes(wire: &str) -> impl Iterator<Item = u8> + '_ {
     })
 }
 
-/// `LLMType` -> `llm_type`, `APIUrl` -> `api_url`, `CustomTTSConfig` -> `custom_tts_config`, `ZHToneWords` -> `zh_tone_words`.
+/// `LLMType` -> `llm_type`, `APIUrl` -> `api_url`, `CustomTTSConfig` -> `custom_tts_config`,
+/// `ZHToneWords` -> `zh_tone_words`.
 pub fn to_snake(wire: &str) -> String {
     let chars: Vec<char> = wire.chars().collect();
     let mut out = String::with_capacity(wire.len() + 4);

@@ -565,11 +565,16 @@ macro_rules! record {
                 sink: &mut S,
             ) -> ::std::result::Result<(), S::Error> {
                 // One writer per field, in wire order, built at compile time: no dispatch on the field per request.
-                type Writer<S> = fn(&$name, bool, &mut S) -> ::std::result::Result<(), <S as $crate::schema::Sink>::Error>;
+                type Writer<S> =
+                    fn(&$name, bool, &mut S) -> ::std::result::Result<(), <S as $crate::schema::Sink>::Error>;
                 struct Writers<S>(::std::marker::PhantomData<S>);
                 impl<S: $crate::schema::Sink> Writers<S> {
                     const DECLARED: [Writer<S>; $name::FIELD_NAMES.len()] = [
-                        $( |r: &$name, top: bool, sink: &mut S| $crate::schema::Field::write(&r.$field, $wire, top, sink), )+
+                        $(
+                            |r: &$name, top: bool, sink: &mut S| {
+                                $crate::schema::Field::write(&r.$field, $wire, top, sink)
+                            },
+                        )+
                     ];
                     const IN_WIRE_ORDER: [Writer<S>; $name::FIELD_NAMES.len()] = {
                         let mut out = Self::DECLARED;

@@ -214,8 +214,16 @@ mod tests {
 
     #[test]
     fn malformed_authorization_is_rejected() {
-        for bad in ["", "TC3-HMAC-SHA256", "Basic abc", "TC3-HMAC-SHA256 Credential=a/b/c/x, SignedHeaders=host, Signature=00",
-                    "TC3-HMAC-SHA256 Credential=/d/ccc/tc3_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000"] {
+        for bad in [
+            "",
+            "TC3-HMAC-SHA256",
+            "Basic abc",
+            "TC3-HMAC-SHA256 Credential=a/b/c/x, SignedHeaders=host, Signature=00",
+            concat!(
+                "TC3-HMAC-SHA256 Credential=/d/ccc/tc3_request, SignedHeaders=host, ",
+                "Signature=0000000000000000000000000000000000000000000000000000000000000000",
+            ),
+        ] {
             assert!(parse_authorization(bad).is_none(), "{bad}");
         }
     }

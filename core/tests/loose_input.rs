@@ -30,9 +30,14 @@ fn snake_case_input_with_nested_objects() {
         KeyCase::Snake,
         json!({
             "transfer_function_enable": true,
-            "transfer_items": [{"transfer_function_name": "to_human", "transfer_function_desc": "on request", "transfer_skill_group_id": 7}],
+            "transfer_items": [{
+                "transfer_function_name": "to_human",
+                "transfer_function_desc": "on request",
+                "transfer_skill_group_id": 7
+            }],
             "tone_word": {"first_sentence_timeout": 1.5, "zh_tone_words": {"neutral": ["嗯"]}},
-            "custom_tts_config": {"tts_type": "azure", "subscription_key": "k", "region": "r", "voice_name": "v", "language": "l"},
+            "custom_tts_config":
+                {"tts_type": "azure", "subscription_key": "k", "region": "r", "voice_name": "v", "language": "l"},
             "llm_extra_body": {"max_tokens": 64},
             "extra_params": {"FutureParam": "x"},
             "Temperature": 0.5
@@ -87,7 +92,9 @@ fn unknown_keys_suggest_the_right_name_in_the_callers_case() {
     let e = only_error(with(KeyCase::Camel, json!({"apiURL": "x"})), KeyCase::Camel);
     assert_eq!(e.message_in(KeyCase::Camel), "unknown parameter; did you mean `apiUrl`?");
 
-    let nested = json!({"transfer_function_enable": true, "transfer_items": [{"transfer_function_name": "t", "transfer_function_desc": "d", "transfer_skill_group_id": 1, "skill_group": 2}]});
+    let nested = json!({"transfer_function_enable": true, "transfer_items": [
+        {"transfer_function_name": "t", "transfer_function_desc": "d", "transfer_skill_group_id": 1, "skill_group": 2}
+    ]});
     let e = only_error(with(KeyCase::Snake, nested), KeyCase::Snake);
     assert_eq!(e.field(KeyCase::Snake), "transfer_items[0].skill_group");
     assert!(e.message_in(KeyCase::Snake).contains("`transfer_skill_group_id`"), "{}", e.message);

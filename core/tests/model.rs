@@ -179,13 +179,19 @@ fn tts_strings_are_deterministic_with_tts_type_first() {
     let strings: Vec<String> = tts_configs().iter().map(CustomTtsConfig::to_json_string).collect();
     assert_eq!(
         strings[0],
-        r#"{"TTSType":"tencent","AppId":"1300000000","SecretId":"AKID-Distinctive-Secret-Id-1","SecretKey":"Distinctive-Secret-Key-2","VoiceType":101001,"Speed":1.25}"#
+        concat!(
+            r#"{"TTSType":"tencent","AppId":"1300000000","SecretId":"AKID-Distinctive-Secret-Id-1","#,
+            r#""SecretKey":"Distinctive-Secret-Key-2","VoiceType":101001,"Speed":1.25}"#,
+        )
     );
     assert_eq!(strings[1], r#"{"TTSType":"minimax","APIKey":"Distinctive-Minimax-Key-3","GroupId":"181000000000000"}"#);
     assert_eq!(strings[2], r#"{"TTSType":"volcengine","AppId":"8800001","Token":"Distinctive-Volc-Token-4"}"#);
     assert_eq!(
         strings[3],
-        r#"{"TTSType":"azure","SubscriptionKey":"Distinctive-Azure-Key-5","Region":"chinanorth3","VoiceName":"zh-CN-XiaoxiaoNeural","Language":"zh-CN"}"#
+        concat!(
+            r#"{"TTSType":"azure","SubscriptionKey":"Distinctive-Azure-Key-5","Region":"chinanorth3","#,
+            r#""VoiceName":"zh-CN-XiaoxiaoNeural","Language":"zh-CN"}"#,
+        )
     );
     assert_eq!(
         strings[4],

@@ -53,7 +53,11 @@ fn ours(
     .authorization
 }
 
-const CREATE_AI_CALL: &str = r#"{"SdkAppId":1400000000,"Callee":"008613012345678","LLMType":"openai","APIKey":"sk-x","APIUrl":"https://api.openai.com/v1/","SystemPrompt":"你是人民医院的李医生，正在随访。","Model":"gpt-4o-mini","VoiceType":"ZhiXi","EndFunctionEnable":true}"#;
+const CREATE_AI_CALL: &str = concat!(
+    r#"{"SdkAppId":1400000000,"Callee":"008613012345678","LLMType":"openai","APIKey":"sk-x","#,
+    r#""APIUrl":"https://api.openai.com/v1/","SystemPrompt":"你是人民医院的李医生，正在随访。","#,
+    r#""Model":"gpt-4o-mini","VoiceType":"ZhiXi","EndFunctionEnable":true}"#,
+);
 
 #[test]
 fn signatures_match_the_official_sdk() {
@@ -77,7 +81,8 @@ fn signatures_match_the_official_sdk() {
         for (j, host) in hosts.iter().enumerate() {
             let (id, key) = keys[(i + j) % keys.len()];
             cases.push(json!({"mode": "signature", "secret_id": id, "secret_key": key, "host": host,
-                "content_type": content_types[(i + j) % 2], "body": body, "timestamp": timestamps[(i * 3 + j) % 3], "service": "ccc"}));
+                "content_type": content_types[(i + j) % 2], "body": body, "timestamp": timestamps[(i * 3 + j) % 3],
+                "service": "ccc"}));
         }
     }
     let Some(results) = oracle(&Value::Array(cases.clone())) else { return };
@@ -108,8 +113,8 @@ fn official_client_requests_verify_with_our_signer() {
     ]
     .iter()
     .map(|(host, region, token, ts)| {
-        json!({"mode": "client", "secret_id": "AKIDoracle", "secret_key": "oracle-key", "token": token, "region": region,
-               "host": host, "timestamp": ts, "action": "CreateAICall",
+        json!({"mode": "client", "secret_id": "AKIDoracle", "secret_key": "oracle-key", "token": token,
+               "region": region, "host": host, "timestamp": ts, "action": "CreateAICall",
                "params": serde_json::from_str::<Value>(CREATE_AI_CALL).unwrap()})
     })
     .collect();

@@ -89,7 +89,10 @@ fn create_ai_call(
         let rate = shared.rate_limit();
         return Err(ApiError::new(
             "RequestLimitExceeded",
-            format!("Your request rate exceeds the limit of {rate} requests per second for {CREATE_AI_CALL}. Please reduce the frequency of calls."),
+            format!(
+                "Your request rate exceeds the limit of {rate} requests per second for {CREATE_AI_CALL}. \
+                 Please reduce the frequency of calls."
+            ),
         ));
     }
     let body = Value::Object(params);

@@ -2,7 +2,8 @@
 //! processes (the official SDKs' tests, demos). The service itself only serves `/`, so nothing collides.
 //! Requests here are not counted as hits.
 //!
-//! - `GET  /__emulator/state`: `{"hits", "hits_by_action", "calls", "pending_faults", "clock_offset_secs", "rate_limit"}`
+//! - `GET  /__emulator/state`: `{"hits", "hits_by_action", "calls", "pending_faults", "clock_offset_secs",
+//!   "rate_limit"}`
 //! - `POST /__emulator/faults`: a fault in its JSON form, or a list of them; queued in order
 //! - `POST /__emulator/reset`: forget calls, counters, faults and sessions
 //! - `POST /__emulator/clock-offset`: `{"secs": 600}`

@@ -26,7 +26,9 @@ pub(crate) fn verify(parts: &Parts, body: &[u8], credentials: &[Credential], now
     let auth = signer::parse_authorization(authorization).ok_or_else(|| {
         ApiError::new(
             INVALID_AUTHORIZATION,
-            "The Authorization header is malformed; expected `TC3-HMAC-SHA256 Credential=SecretId/YYYY-MM-DD/ccc/tc3_request, SignedHeaders=content-type;host, Signature=<64 hex>`.",
+            "The Authorization header is malformed; expected \
+             `TC3-HMAC-SHA256 Credential=SecretId/YYYY-MM-DD/ccc/tc3_request, \
+             SignedHeaders=content-type;host, Signature=<64 hex>`.",
         )
     })?;
 
@@ -43,7 +45,8 @@ pub(crate) fn verify(parts: &Parts, body: &[u8], credentials: &[Credential], now
         return Err(ApiError::new(
             "AuthFailure.SignatureExpire",
             format!(
-                "Signature expired. Timestamp:{timestamp}, ServerTime:{now}: the request's timestamp is more than {TIMESTAMP_TOLERANCE_SECS} seconds from the server's clock."
+                "Signature expired. Timestamp:{timestamp}, ServerTime:{now}: the request's timestamp is more than \
+                 {TIMESTAMP_TOLERANCE_SECS} seconds from the server's clock."
             ),
         ));
     }

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, TEST_SECRET_ID, TEST_SECRET_KEY};
 
-const USAGE: &str = r#"usage: ccc-aicall-emulator [--host 127.0.0.1] [--port 0] [--secret-id ID --secret-key KEY] [--token T]
+const USAGE: &str = concat!(
+    "usage: ccc-aicall-emulator [--host 127.0.0.1] [--port 0] [--secret-id ID --secret-key KEY] [--token T]",
+    r#"
                            [--rate-limit N] [--clock-offset SECS] [--ringing-ms MS] [--talking-ms MS]
                            [--fault JSON]... [--tls [--ca-out FILE]]
 
@@ -18,7 +20,8 @@ Without --secret-id/--secret-key it accepts the test pair
 Port 0 picks a free port; the first line on stdout says which: `listening on http://127.0.0.1:PORT`.
 --fault queues a scripted fault, e.g. --fault '{"kind":"error","code":"InternalError","times":2}'.
 --tls serves https with a certificate signed by a CA made at start; --ca-out FILE writes that CA's PEM
-(trust it with the client's ca_file) before the `listening` line."#;
+(trust it with the client's ca_file) before the `listening` line."#,
+);
 
 /// What the command line asks for besides the emulator's configuration.
 #[derive(Debug, Default, PartialEq)]
@@ -131,9 +134,10 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let (c, extra) = parse(args(
-            r#"--port 8080 --secret-id A --secret-key B --token T --rate-limit 5 --clock-offset=-600 --fault {"kind":"malformed_body"}"#,
-        ))
+        let (c, extra) = parse(args(concat!(
+            "--port 8080 --secret-id A --secret-key B --token T --rate-limit 5 --clock-offset=-600 ",
+            r#"--fault {"kind":"malformed_body"}"#,
+        )))
         .unwrap();
         assert_eq!(extra.faults, vec![Fault::malformed_body()]);
         assert!(!c.tls);

@@ -391,7 +391,8 @@ async fn handle(shared: Arc<Shared>, conn: Arc<Connection>, req: Request<Incomin
             let full = processed.to_string();
             let sent = full.get(..full.len() / 2).unwrap_or_default();
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nDate: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Date: {}\r\nConnection: close\r\n\r\n",
                 full.len(),
                 httpdate::fmt_http_date(shared.now())
             );
@@ -428,7 +429,8 @@ fn html_response(shared: &Shared, status: u16) -> Response<Body> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     let title = format!("{} {}", status.as_str(), status.canonical_reason().unwrap_or("Error"));
     let html = format!(
-        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>ccc-aicall-emulator</center>\r\n</body>\r\n</html>\r\n"
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n\
+         <hr><center>ccc-aicall-emulator</center>\r\n</body>\r\n</html>\r\n"
     );
     response(shared, 0, status, "text/html", html.into())
 }

@@ -13,7 +13,12 @@ async fn fault_matrix() {
     let problems = matrix::problems(&doc, &run.rows, "rust");
     matrix::write_report(
         "rust-fault-matrix",
-        &json!({ "language": "rust", "client": "ccc-aicall core (reqwest, rustls)", "rows": run.rows, "problems": problems }),
+        &json!({
+            "language": "rust",
+            "client": "ccc-aicall core (reqwest, rustls)",
+            "rows": run.rows,
+            "problems": problems
+        }),
     );
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -53,7 +53,8 @@ async fn no_secret_in_any_log_line_message_or_debug_output() {
             "log_lines": lines.len(),
             "log_lines_ccc_aicall": ccc_lines,
             "texts": run.texts.len(),
-            "texts_what": "Display, Debug and message() of every error; Debug of every client, config, resolved config, request and result",
+            "texts_what": "Display, Debug and message() of every error; \
+                           Debug of every client, config, resolved config, request and result",
             "secrets": secrets.len(),
             "occurrences": occurrences.len(),
             "matrix_problems": problems,

@@ -18,11 +18,15 @@ for (const meta of Object.values(packages)) {
     const [, os, cpu, abi] = m;
     const entry = { version, dev: true, optional: true };
     if (os === 'wasm32') entry.cpu = ['wasm32'];
-    else Object.assign(entry, { os: [os], cpu: [cpu] }, abi === 'musl' ? { libc: ['musl'] } : abi.startsWith('gnu') ? { libc: ['glibc'] } : {});
+    else {
+      const libc = abi === 'musl' ? { libc: ['musl'] } : abi.startsWith('gnu') ? { libc: ['glibc'] } : {};
+      Object.assign(entry, { os: [os], cpu: [cpu] }, libc);
+    }
     packages[key] = entry;
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+const rootFirstThenByName = ([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1);
+lock.packages = Object.fromEntries(Object.entries(packages).sort(rootFirstThenByName));
 fs.writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lock: named ${added} platform packages`);

@@ -29,7 +29,8 @@ impl NativeClient {
     /// Run a campaign; resolves with `{ items, counts, toReconcile, stoppedBy }` once every `onProgress` call ran.
     #[napi(
         catch_unwind,
-        ts_args_type = "callsJson: string, optionsJson?: string | null, sources?: string[] | null, onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
+        ts_args_type = "callsJson: string, optionsJson?: string | null, sources?: string[] | null, \
+                        onProgress?: ((item: CampaignItem | null) => unknown) | null, cancel?: CancelHandle | null",
         ts_return_type = "Promise<CampaignReportJs>"
     )]
     pub fn create_ai_calls<'env>(

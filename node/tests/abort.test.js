@@ -66,7 +66,8 @@ test('an abort while the request is in flight is an OutcomeUnknownError: the cal
 test('AbortSignal.timeout works, and request() takes a signal too', async () => {
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
   emulator.inject({ kind: 'delay', phase: 'after_read', ms: 3000, action: 'DescribeTelSession' });
-  const e = await reject(client.request('DescribeTelSession', { SdkAppId: 1, SessionId: 's' }, { signal: AbortSignal.timeout(200) }));
+  const signal = AbortSignal.timeout(200);
+  const e = await reject(client.request('DescribeTelSession', { SdkAppId: 1, SessionId: 's' }, { signal }));
   assert.ok(e instanceof OutcomeUnknownError);
   assert.equal(e.cause?.name, 'TimeoutError');
 });
@@ -81,7 +82,8 @@ test('a signal that never fires changes nothing, and its listener is removed', a
   assert.equal(emulator.calls().length, 20);
 });
 
-test('a campaign aborted midway resolves with the partial report: placed kept, in flight unknown, the rest unsent', async () => {
+test('a campaign aborted midway resolves with the partial report: placed kept, in flight unknown, ' +
+  'the rest unsent', async () => {
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 2 }); // requests 500 ms apart
   emulator.inject({ kind: 'delay', phase: 'before_read', ms: 1 }); // item 0: answered at once
   emulator.inject({ kind: 'delay', phase: 'after_read', ms: 5000 }); // item 1: placed, answered after the abort
@@ -101,7 +103,8 @@ test('a campaign aborted midway resolves with the partial report: placed kept, i
   const report = await campaign;
 
   assert.deepEqual(report.items.map((i) => i.status), [
-    'placed', 'outcome_unknown', 'placed', 'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted',
+    'placed', 'outcome_unknown', 'placed',
+    'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted', 'not_attempted',
   ]);
   for (const index of [0, 2]) {
     const item = report.items[index];

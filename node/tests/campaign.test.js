@@ -28,7 +28,8 @@ const DEFAULTS = {
 };
 
 const callee = (i) => `0086130${String(i).padStart(8, '0')}`;
-const callsOf = (n) => Array.from({ length: n }, (_, i) => ({ callee: callee(i), variables: [{ key: 'name', value: `P${i}` }] }));
+const callsOf = (n) =>
+  Array.from({ length: n }, (_, i) => ({ callee: callee(i), variables: [{ key: 'name', value: `P${i}` }] }));
 
 function tmpdir(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-aicall-campaign-'));
@@ -56,7 +57,10 @@ test('200 calls at the default rate take about 10 s, with no refusal and exactly
   const client = new Client(emulator.clientOptions()); // the default 20 per second
   const seen = [];
   const started = performance.now();
-  const report = await client.createAiCalls(callsOf(200), { defaults: DEFAULTS, onProgress: (item) => seen.push(item) });
+  const report = await client.createAiCalls(callsOf(200), {
+    defaults: DEFAULTS,
+    onProgress: (item) => seen.push(item),
+  });
   const elapsed = (performance.now() - started) / 1000;
   t.diagnostic(`200 calls in ${elapsed.toFixed(2)} s`);
 
@@ -164,7 +168,12 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
 
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error('Ctrl-C')), 600);
-  const first = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, signal: controller.signal });
+  const first = await client.createAiCalls(calls, {
+    defaults: DEFAULTS,
+    concurrency: 3,
+    journal,
+    signal: controller.signal,
+  });
   const unknown = first.items.filter((i) => i.status === 'outcome_unknown');
   // The two delayed calls at least; on a loaded machine a call that had just left may be in flight too.
   assert.ok(unknown.length >= 2 && unknown.length <= 3, `outcome unknown: ${unknown.length}`);
@@ -186,7 +195,12 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
   assert.ok(placedBefore >= first.placed + 2 && placedBefore <= first.placed + unknown.length, `placed ${placedBefore}`);
 
   const progress = [];
-  const second = await client.createAiCalls(calls, { defaults: DEFAULTS, concurrency: 3, journal, onProgress: (i) => progress.push(i.status) });
+  const second = await client.createAiCalls(calls, {
+    defaults: DEFAULTS,
+    concurrency: 3,
+    journal,
+    onProgress: (i) => progress.push(i.status),
+  });
   assert.equal(second.counts.already_placed, first.placed);
   assert.equal(second.counts.unreconciled, unknown.length);
   assert.equal(second.placed, 30 - first.placed - unknown.length);
@@ -219,7 +233,8 @@ test('journal: a process killed mid-campaign leaves a journal from which a re-ru
     new Client({ ...options, rateLimit: 25 }).createAiCalls(calls, {
       defaults, journal, concurrency: 3, onProgress: (item) => process.stdout.write(item.status + '\\n'),
     });`;
-  const child = spawn(process.execPath, ['-e', script, JSON.stringify([emulator.clientOptions(), calls, DEFAULTS, journal])], {
+  const input = JSON.stringify([emulator.clientOptions(), calls, DEFAULTS, journal]);
+  const child = spawn(process.execPath, ['-e', script, input], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => child.kill('SIGKILL'));
@@ -253,7 +268,8 @@ test('journal: a process killed mid-campaign leaves a journal from which a re-ru
   t.diagnostic(`killed after ${placedByChild} placed; the re-run: ${JSON.stringify(report.counts)}`);
 });
 
-test('one run per journal: a second run on the same file is a ConfigurationError naming it, and dials nobody', async (t) => {
+test('one run per journal: a second run on the same file is a ConfigurationError naming it, ' +
+  'and dials nobody', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 5 }); // the first run takes about a second
@@ -297,12 +313,17 @@ test('every bad item is reported before anything is sent; skipInvalid runs the r
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
-  const calls = [{ callee: callee(0) }, { callee: 'abc' }, { callee: callee(2) }, {}, { callee: callee(4), vadLevel: 9 }];
+  const calls = [
+    { callee: callee(0) }, { callee: 'abc' }, { callee: callee(2) }, {}, { callee: callee(4), vadLevel: 9 },
+  ];
 
   const e = await reject(client.createAiCalls(calls, { defaults: DEFAULTS }));
   assert.ok(e instanceof ValidationError, String(e));
   const fields = e.errors.map((p) => p.field);
-  assert.ok(fields.includes('calls[1].callee') && fields.includes('calls[3].callee') && fields.includes('calls[4].vadLevel'), fields.join());
+  assert.ok(
+    fields.includes('calls[1].callee') && fields.includes('calls[3].callee') && fields.includes('calls[4].vadLevel'),
+    fields.join(),
+  );
   assert.ok(!fields.some((f) => /^calls\[[02]\]/.test(f)), fields.join());
   assert.match(e.stack, /campaign\.test\.js/, 'the stack points at the caller');
   assert.equal(emulator.hits(), 0);
@@ -386,7 +407,10 @@ test('readCallsCsv: columns to parameters and variables, ready for createAiCalls
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const file = path.join(tmpdir(t), 'reminders.csv');
-  fs.writeFileSync(file, '\ufeffcallee,name,vad_level,Languages,var.model\n+86 130 0000 0001,Li,2,zh;en,x\n008613000000002,,,,\n');
+  fs.writeFileSync(
+    file,
+    '\ufeffcallee,name,vad_level,Languages,var.model\n+86 130 0000 0001,Li,2,zh;en,x\n008613000000002,,,,\n',
+  );
 
   const calls = await readCallsCsv(file);
   assert.deepEqual(calls, [
@@ -413,7 +437,8 @@ test('readCallsCsv: columns to parameters and variables, ready for createAiCalls
   assert.ok((await reject(readCallsCsv(file))) instanceof ConfigurationError);
 });
 
-test('defaultCountryCode of the campaign: numbers written without one are sent with it, before the client\'s', async (t) => {
+test('defaultCountryCode of the campaign: numbers written without one are sent with it, ' +
+  'before the client\'s', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
@@ -425,15 +450,25 @@ test('defaultCountryCode of the campaign: numbers written without one are sent w
   assert.match(e.errors[0].message, /country code/);
 
   const report = await client.createAiCalls(calls, { defaults: DEFAULTS, defaultCountryCode: '+86' });
-  assert.deepEqual(report.items.map((i) => [i.status, i.callee]), [['placed', '008613000000001'], ['placed', '008613000000002']]);
+  assert.deepEqual(
+    report.items.map((i) => [i.status, i.callee]),
+    [['placed', '008613000000001'], ['placed', '008613000000002']],
+  );
   assert.deepEqual(emulator.calls().map((c) => c.body.Callee).sort(), ['008613000000001', '008613000000002']);
 
   // The campaign's code wins over the client's.
   const american = new Client({ ...emulator.clientOptions(), rateLimit: 0, defaultCountryCode: '1' });
-  const one = await american.createAiCalls([{ callee: '130 0000 0003' }], { defaults: DEFAULTS, defaultCountryCode: '86' });
+  const one = await american.createAiCalls([{ callee: '130 0000 0003' }], {
+    defaults: DEFAULTS,
+    defaultCountryCode: '86',
+  });
   assert.equal(one.items[0].callee, '008613000000003');
 
-  for (const [code, pattern] of [['999', /`defaultCountryCode` must be a country calling code/], [86, /`defaultCountryCode` must be a string/]]) {
+  const refusals = [
+    ['999', /`defaultCountryCode` must be a country calling code/],
+    [86, /`defaultCountryCode` must be a string/],
+  ];
+  for (const [code, pattern] of refusals) {
     const bad = await reject(client.createAiCalls(calls, { defaults: DEFAULTS, defaultCountryCode: code }));
     assert.ok(bad instanceof ConfigurationError && pattern.test(bad.message), String(bad));
   }
@@ -448,7 +483,12 @@ test('items say when they were sent: an outcome-unknown one has sentAt and its e
   emulator.inject({ kind: 'close_after_read' }); // the first call is placed, its answer lost
   const progress = [];
   const before = Date.now();
-  const first = await client.createAiCalls(callsOf(3), { defaults: DEFAULTS, concurrency: 1, journal, onProgress: (i) => progress.push(i) });
+  const first = await client.createAiCalls(callsOf(3), {
+    defaults: DEFAULTS,
+    concurrency: 1,
+    journal,
+    onProgress: (i) => progress.push(i),
+  });
   const after = Date.now();
 
   const [unknown, placed] = first.items;
@@ -471,7 +511,9 @@ test('items say when they were sent: an outcome-unknown one has sentAt and its e
   assert.ok(unreconciled.sentAt instanceof Date);
   assert.ok(earlier(unreconciled.sentAt, unknown.sentAt) >= 0 && earlier(unreconciled.sentAt, unknown.sentAt) < 1000);
   assert.ok(unreconciled.error instanceof OutcomeUnknownError, String(unreconciled.error));
-  assert.ok(earlier(second.items[1].sentAt, placed.sentAt) >= 0 && earlier(second.items[1].sentAt, placed.sentAt) < 1000);
+  assert.ok(
+    earlier(second.items[1].sentAt, placed.sentAt) >= 0 && earlier(second.items[1].sentAt, placed.sentAt) < 1000,
+  );
   assert.ok(second.items[3].sentAt > after);
   const notSent = await client.createAiCalls(callsOf(1), { defaults: { ...DEFAULTS, vadLevel: 9 }, skipInvalid: true });
   assert.equal(notSent.items[0].sentAt, undefined, 'an item never sent has no sentAt');
@@ -484,7 +526,11 @@ test('onProgress items carry the core\'s counts: a re-run counts already_placed 
   const journal = path.join(tmpdir(t), 'counts.jsonl');
   const runWithProgress = async (n) => {
     const seen = [];
-    const report = await client.createAiCalls(callsOf(n), { defaults: DEFAULTS, journal, onProgress: (i) => seen.push(i.progress) });
+    const report = await client.createAiCalls(callsOf(n), {
+      defaults: DEFAULTS,
+      journal,
+      onProgress: (i) => seen.push(i.progress),
+    });
     return { report, seen };
   };
   await runWithProgress(3);
@@ -494,7 +540,10 @@ test('onProgress items carry the core\'s counts: a re-run counts already_placed 
   const last = seen.at(-1);
   assert.equal(last.already_placed, 3);
   assert.equal(last.placed, 2, 'items placed by the earlier run are not counted as placed');
-  assert.deepEqual({ ...last, done: undefined, total: undefined }, { ...report.counts, done: undefined, total: undefined });
+  assert.deepEqual(
+    { ...last, done: undefined, total: undefined },
+    { ...report.counts, done: undefined, total: undefined },
+  );
   assert.equal(report.items[0].progress, undefined, 'the report has its own counts');
 });
 
@@ -525,7 +574,10 @@ test('examples/campaign.mjs runs against the emulator, and its journal makes a s
   fs.symlinkSync(path.resolve(__dirname, '..'), path.join(project, 'node_modules', 'ccc-aicall'), 'dir');
   const script = path.join(project, 'campaign.mjs');
   fs.copyFileSync(path.resolve(__dirname, '..', '..', 'examples', 'campaign.mjs'), script);
-  fs.writeFileSync(path.join(project, 'reminders.csv'), 'callee,name,time\n+86 130 0000 0001,Li,10:00\n008613000000002,Wang,10:30\n008613000000003,Zhao,11:00\n');
+  fs.writeFileSync(
+    path.join(project, 'reminders.csv'),
+    'callee,name,time\n+86 130 0000 0001,Li,10:00\n008613000000002,Wang,10:30\n008613000000003,Zhao,11:00\n',
+  );
   const env = {
     PATH: process.env.PATH,
     HOME: project,

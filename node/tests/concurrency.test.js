@@ -27,7 +27,9 @@ test(`${CALLS} concurrent calls succeed under the rate limiter without blocking 
   // requests); that is the caller's work and is bounded separately. The timer measures the run that follows:
   // 500 calls waiting on the limiter and the network must not hold the event loop.
   const started = performance.now();
-  const pending = Array.from({ length: CALLS }, (_, i) => client.createAiCall(validParams({ welcomeMessage: `call ${i}` })));
+  const pending = Array.from({ length: CALLS }, (_, i) =>
+    client.createAiCall(validParams({ welcomeMessage: `call ${i}` })),
+  );
   const dispatched = performance.now();
   last = dispatched;
   const results = await Promise.all(pending);

@@ -37,7 +37,10 @@ async function officialSignatureServer(secretKey) {
       const RequestId = `conformance-${seen.length}`;
       const Response = ok
         ? { SessionId: `session-${seen.length}`, RequestId }
-        : { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'The signature does not match the official SDK\'s.' }, RequestId };
+        : {
+          Error: { Code: 'AuthFailure.SignatureFailure', Message: 'The signature does not match the official SDK\'s.' },
+          RequestId,
+        };
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ Response }));
     });
@@ -47,7 +50,15 @@ async function officialSignatureServer(secretKey) {
 }
 
 function client(proxy) {
-  return new pkg.Client({ endpoint: 'http://ccc.tencentcloudapi.com', secretId: SECRET_ID, secretKey: SECRET_KEY, proxy, region: 'ap-singapore', rateLimit: 0, maxRetries: 0 });
+  return new pkg.Client({
+    endpoint: 'http://ccc.tencentcloudapi.com',
+    secretId: SECRET_ID,
+    secretKey: SECRET_KEY,
+    proxy,
+    region: 'ap-singapore',
+    rateLimit: 0,
+    maxRetries: 0,
+  });
 }
 
 test('calls signed by this package pass the official SDK\'s signature check', async (t) => {

@@ -65,7 +65,8 @@ test('an unreadable file rejects with EACCES', async (t) => {
       () => process.stdout.write('read'),
       (e) => process.stdout.write(JSON.stringify({ ...e, message: e.message })));`;
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, file], { ...asNobody, timeout: 30_000 });
+  const run = promisify(execFile);
+  const { stdout } = await run(process.execPath, ['-e', script, file], { ...asNobody, timeout: 30_000 });
   const e = JSON.parse(stdout);
   assert.deepEqual(e, {
     errno: [...getSystemErrorMap()].find(([, [name]]) => name === 'EACCES')[0],
@@ -88,7 +89,8 @@ test('other read failures are the generic I/O error, with the platform reason in
 });
 
 // A blank line and a quoted cell over two lines: a row's file line is not its index + 2.
-const PATIENTS = 'callee,name,note\n008613000000001,Li,ok\n\n008613000000002,Wang,"two\nlines"\nnot-a-number,Zhao,\n0086abc,Qian,\n';
+const PATIENTS =
+  'callee,name,note\n008613000000001,Li,ok\n\n008613000000002,Wang,"two\nlines"\nnot-a-number,Zhao,\n0086abc,Qian,\n';
 
 async function patients(t) {
   const dir = tmpdir(t);
@@ -115,7 +117,8 @@ test('problems of CSV rows name calls[i] and the file line of the row', async (t
   assert.equal(emulator.hits(), 0);
 });
 
-test('rows stay plain objects; lines follow them when the array is reordered or filtered, copies have none', async (t) => {
+test('rows stay plain objects; lines follow them when the array is reordered or filtered, ' +
+  'copies have none', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 0 });
@@ -125,7 +128,10 @@ test('rows stay plain objects; lines follow them when the array is reordered or 
     assert.equal(Object.getPrototypeOf(call), Object.prototype);
     assert.deepEqual(Object.getOwnPropertyNames(call).sort(), Object.keys(call).sort(), 'nothing hidden on the row');
   }
-  assert.deepEqual(calls[0], { callee: '008613000000001', variables: [{ key: 'name', value: 'Li' }, { key: 'note', value: 'ok' }] });
+  assert.deepEqual(calls[0], {
+    callee: '008613000000001',
+    variables: [{ key: 'name', value: 'Li' }, { key: 'note', value: 'ok' }],
+  });
   assert.deepEqual(JSON.parse(JSON.stringify(calls)), calls);
 
   const fieldsAndLines = (e) => e.errors.map((p) => `${p.field} ${/\(([^)]*)\)$/.exec(p.message)?.[1] ?? '-'}`);
@@ -136,7 +142,8 @@ test('rows stay plain objects; lines follow them when the array is reordered or 
 
   // Filtered, with a hand-written item in front: that one has no line, the row keeps its own.
   const mine = { callee: 'mine' };
-  e = await reject(client.createAiCalls([mine, ...calls.filter((c) => c.callee !== '0086abc')], { defaults: DEFAULTS }));
+  const filtered = [mine, ...calls.filter((c) => c.callee !== '0086abc')];
+  e = await reject(client.createAiCalls(filtered, { defaults: DEFAULTS }));
   assert.deepEqual(fieldsAndLines(e), ['calls[0].callee -', 'calls[3].callee patients.csv line 6']);
 
   // A row edited in place is still the row of that line; a copy is a new object without one.

@@ -85,7 +85,8 @@ test('a refused connection is an ApiConnectionError, retried and never outcome-u
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
   await new Promise((r) => server.close(r));
-  const refused = new Client({ endpoint: `http://127.0.0.1:${port}`, secretId: 'AKIDx', secretKey: 'k', maxRetries: 1 });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const refused = new Client({ endpoint, secretId: 'AKIDx', secretKey: 'k', maxRetries: 1 });
   const e = await reject(refused.createAiCall(validParams()));
   assert.ok(e instanceof ApiConnectionError && !(e instanceof ApiTimeoutError), String(e));
   assert.equal(e.kind, 'connection');
@@ -105,7 +106,8 @@ test('a connect timeout is an ApiTimeoutError (an ApiConnectionError)', async (t
   const filler = net.connect(port, '127.0.0.1');
   t.after(() => filler.destroy());
   await new Promise((r) => filler.once('connect', r));
-  const slow = new Client({ endpoint: `http://127.0.0.1:${port}`, secretId: 'AKIDx', secretKey: 'k', connectTimeoutMs: 200, maxRetries: 0 });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const slow = new Client({ endpoint, secretId: 'AKIDx', secretKey: 'k', connectTimeoutMs: 200, maxRetries: 0 });
   const e = await reject(slow.createAiCall(validParams()));
   assert.ok(e instanceof ApiTimeoutError && e instanceof ApiConnectionError, String(e));
   assert.equal(e.kind, 'timeout');
@@ -141,7 +143,12 @@ test('bad options are a ConfigurationError that names them', () => {
     [{ secretId: 'a', secretKey: 'b', endpoint: 'ftp://x' }, /endpoint/],
     [{ secretId: 'a', secretKey: 'b', caFile: '/nonexistent/ca.pem' }, /`caFile`/],
   ]) {
-    assert.throws(() => new Client(options), (e) => e instanceof ConfigurationError && e instanceof CccError && pattern.test(e.message) && e.outcomeUnknown === false, JSON.stringify(options));
+    assert.throws(
+      () => new Client(options),
+      (e) => e instanceof ConfigurationError && e instanceof CccError &&
+        pattern.test(e.message) && e.outcomeUnknown === false,
+      JSON.stringify(options),
+    );
   }
 });
 
@@ -155,7 +162,11 @@ test('a credential given but blank is a ConfigurationError, not a fallback to th
       [{ secretId: 'AKIDx', secretKey: " '' " }, 'secretKey'],
       [{ secretId: 'AKIDx', secretKey: 'k', token: ' ' }, 'token'],
     ]) {
-      assert.throws(() => new Client(options), (e) => e instanceof ConfigurationError && e.message.includes(`\`${blank}\` was given but is blank`), JSON.stringify(options));
+      assert.throws(
+        () => new Client(options),
+        (e) => e instanceof ConfigurationError && e.message.includes(`\`${blank}\` was given but is blank`),
+        JSON.stringify(options),
+      );
     }
     // undefined still means "not given".
     assert.equal(new Client({ secretId: undefined, secretKey: undefined }).config.secretId, 'AKIDfromtheenvironment');
@@ -169,11 +180,16 @@ test('a credential given but blank is a ConfigurationError, not a fallback to th
 
 test('missing credentials fail when the client is built, naming the environment variables', () => {
   const env = { ...process.env };
-  for (const k of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete process.env[k];
+  for (const k of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) {
+    delete process.env[k];
+  }
   const home = process.env.HOME;
   process.env.HOME = '/nonexistent';
   try {
-    assert.throws(() => new Client(), (e) => e instanceof ConfigurationError && /TENCENTCLOUD_SECRET_ID/.test(e.message));
+    assert.throws(
+      () => new Client(),
+      (e) => e instanceof ConfigurationError && /TENCENTCLOUD_SECRET_ID/.test(e.message),
+    );
   } finally {
     process.env.HOME = home;
     Object.assign(process.env, env);
@@ -183,7 +199,13 @@ test('missing credentials fail when the client is built, naming the environment 
 test('the resolved configuration matches the documented defaults', () => {
   const { config } = new Client({ secretId: 'AKIDx', secretKey: 'k', endpoint: 'ccc.tencentcloudapi.com' });
   assert.deepEqual(
-    { timeoutMs: config.timeoutMs, connectTimeoutMs: config.connectTimeoutMs, maxRetries: config.maxRetries, rateLimit: config.rateLimit, language: config.language },
+    {
+      timeoutMs: config.timeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+      maxRetries: config.maxRetries,
+      rateLimit: config.rateLimit,
+      language: config.language,
+    },
     { timeoutMs: 30000, connectTimeoutMs: 5000, maxRetries: 2, rateLimit: 20, language: 'en-US' },
   );
   assert.equal(config.endpoint, 'https://ccc.tencentcloudapi.com/');
@@ -193,20 +215,25 @@ function lineOf(stack) {
   return stack.split('\n')[1];
 }
 
+// The line number of the line that calls this function.
+function lineHere() {
+  return new Error().stack.split('\n')[2].match(/:(\d+):\d+\)?$/)[1];
+}
+
 test('stack traces point at the caller\'s line', async () => {
-  const here = new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1]; const e1 = await reject(client.createAiCall({}));
+  const here = lineHere(); const e1 = await reject(client.createAiCall({}));
   assert.ok(e1 instanceof ValidationError);
   assert.match(lineOf(e1.stack), new RegExp(`errors\\.test\\.js:${here}:`), e1.stack);
   assert.match(e1.stack, /^ValidationError: invalid request/);
 
   emulator.inject({ kind: 'malformed_body' });
-  const line2 = new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1]; const e2 = await reject(client.createAiCall(validParams()));
+  const line2 = lineHere(); const e2 = await reject(client.createAiCall(validParams()));
   assert.match(lineOf(e2.stack), new RegExp(`errors\\.test\\.js:${line2}:`), e2.stack);
 
-  const line3 = new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1]; const e3 = (() => { try { new Client({ bogus: 1 }); } catch (e) { return e; } })();
+  const line3 = lineHere(); const e3 = (() => { try { new Client({ bogus: 1 }); } catch (e) { return e; } })();
   assert.match(lineOf(e3.stack), new RegExp(`errors\\.test\\.js:${line3}:`), e3.stack);
 
-  const line4 = new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1]; const e4 = await reject(client.request('Not An Action'));
+  const line4 = lineHere(); const e4 = await reject(client.request('Not An Action'));
   assert.ok(e4 instanceof ValidationError);
   assert.match(lineOf(e4.stack), new RegExp(`errors\\.test\\.js:${line4}:`), e4.stack);
 });

@@ -33,12 +33,16 @@ test('no secret in any log line, message, stack, toString or inspect', () => {
     log_lines: lines.length,
     log_lines_ccc_aicall: lines.filter((l) => l.includes(' ccc_aicall]')).length,
     texts: texts.length,
-    texts_what: 'String, inspect (plain and showHidden), JSON.stringify, message and stack of every error; the same of every client and result',
+    texts_what: 'String, inspect (plain and showHidden), JSON.stringify, message and stack of every error; ' +
+      'the same of every client and result',
     secrets: secrets.length,
     occurrences: occurrences.length,
     matrix_problems: found,
   });
-  assert.ok(lines.some((l) => l.includes('attempt=')), `the client's attempt lines are captured: ${child.stderr.slice(0, 500)}`);
+  assert.ok(
+    lines.some((l) => l.includes('attempt=')),
+    `the client's attempt lines are captured: ${child.stderr.slice(0, 500)}`,
+  );
   assert.deepEqual(occurrences, []);
   assert.deepEqual(found, []);
 });

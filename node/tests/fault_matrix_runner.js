@@ -51,14 +51,21 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function textsOf(value) {
-  const texts = [String(value), inspect(value), inspect(value, { depth: Infinity, showHidden: true }), JSON.stringify(value) ?? ''];
+  const texts = [
+    String(value),
+    inspect(value),
+    inspect(value, { depth: Infinity, showHidden: true }),
+    JSON.stringify(value) ?? '',
+  ];
   if (value instanceof Error) texts.push(value.message, value.stack ?? '');
   return texts;
 }
 
 /** Run every row in order; returns the measured rows and every text a person could be shown. */
 async function run(secrets = null) {
-  const credentials = secrets ? [{ secretId: secrets.secretId, secretKey: secrets.secretKey, token: secrets.token }] : undefined;
+  const credentials = secrets
+    ? [{ secretId: secrets.secretId, secretKey: secrets.secretKey, token: secrets.token }]
+    : undefined;
   const plain = await pkg.Emulator.start({ rateLimit: 0, credentials });
   const tls = await pkg.Emulator.start({ rateLimit: 0, credentials, tls: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ccc-fault-matrix-'));
@@ -95,7 +102,9 @@ async function run(secrets = null) {
       const request = requestFor(index, secrets ?? {});
       const calls = row.calls ?? 1;
       const started = performance.now();
-      const results = await Promise.all(Array.from({ length: calls }, () => client.createAiCall(request).catch((e) => e)));
+      const results = await Promise.all(
+        Array.from({ length: calls }, () => client.createAiCall(request).catch((e) => e)),
+      );
       const duration = performance.now() - started;
       if (provoke.settle_ms) await sleep(Math.max(0, provoke.settle_ms - (performance.now() - started)));
       texts.push(...textsOf(client));

@@ -8,7 +8,13 @@ const { inspect } = require('node:util');
 const { pkg, validParams, startEmulator } = require('./helpers');
 const { Client } = pkg;
 
-const SECRETS = ['SK-zq9-UNIQUE-SECRET-KEY', 'TOK-zq9-UNIQUE-TOKEN', 'sk-zq9-UNIQUE-LLM-KEY', 'TTS-zq9-UNIQUE-SECRET', 'PROXY-zq9-PASS'];
+const SECRETS = [
+  'SK-zq9-UNIQUE-SECRET-KEY',
+  'TOK-zq9-UNIQUE-TOKEN',
+  'sk-zq9-UNIQUE-LLM-KEY',
+  'TTS-zq9-UNIQUE-SECRET',
+  'PROXY-zq9-PASS',
+];
 
 function assertClean(what, ...texts) {
   for (const text of texts) {
@@ -17,7 +23,12 @@ function assertClean(what, ...texts) {
 }
 
 function shown(value) {
-  return [String(value), inspect(value), inspect(value, { depth: Infinity, showHidden: true, getters: true }), JSON.stringify(value) ?? ''];
+  return [
+    String(value),
+    inspect(value),
+    inspect(value, { depth: Infinity, showHidden: true, getters: true }),
+    JSON.stringify(value) ?? '',
+  ];
 }
 
 test('a client prints its endpoint and its SecretId masked, never its secrets', () => {
@@ -53,16 +64,26 @@ test('errors carry no secret from the request or the client', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new Client({ ...emulator.clientOptions(), rateLimit: 0, maxRetries: 0 });
-  const tts = { TTSType: 'tencent', AppId: '1300000000', SecretId: 'AKIDtts', SecretKey: SECRETS[3], VoiceType: 101001, Speed: 99 };
+  const tts = {
+    TTSType: 'tencent', AppId: '1300000000', SecretId: 'AKIDtts', SecretKey: SECRETS[3], VoiceType: 101001, Speed: 99,
+  };
+  const errorOf = (params) => client.createAiCall(validParams(params)).catch((e) => e);
+  const withSecrets = new Client({ ...emulator.clientOptions(), secretKey: SECRETS[0], token: SECRETS[1] });
   const errors = [
-    await client.createAiCall(validParams({ apiKey: `${SECRETS[2]} with space`, customTtsConfig: tts })).catch((e) => e),
-    await client.createAiCall(validParams({ apiKey: SECRETS[2], customTtsConfig: JSON.stringify({ ...tts, Bogus: 1 }) })).catch((e) => e),
-    await client.createAiCall(validParams({ apiKey: SECRETS[2], customTtsConfig: `{"SecretKey": "${SECRETS[3]}", ` })).catch((e) => e),
-    await new Client({ ...emulator.clientOptions(), secretKey: SECRETS[0], token: SECRETS[1] }).createAiCall(validParams({ apiKey: SECRETS[2] })).catch((e) => e),
-    (() => { try { return new Client({ secretId: 'a', secretKey: SECRETS[0], proxy: `http://u:${SECRETS[4]}@[bad` }); } catch (e) { return e; } })(),
+    await errorOf({ apiKey: `${SECRETS[2]} with space`, customTtsConfig: tts }),
+    await errorOf({ apiKey: SECRETS[2], customTtsConfig: JSON.stringify({ ...tts, Bogus: 1 }) }),
+    await errorOf({ apiKey: SECRETS[2], customTtsConfig: `{"SecretKey": "${SECRETS[3]}", ` }),
+    await withSecrets.createAiCall(validParams({ apiKey: SECRETS[2] })).catch((e) => e),
+    (() => {
+      try {
+        return new Client({ secretId: 'a', secretKey: SECRETS[0], proxy: `http://u:${SECRETS[4]}@[bad` });
+      } catch (e) {
+        return e;
+      }
+    })(),
   ];
   emulator.inject({ kind: 'malformed_body' });
-  errors.push(await client.createAiCall(validParams({ apiKey: SECRETS[2], customTtsConfig: { ...tts, Speed: 1 } })).catch((e) => e));
+  errors.push(await errorOf({ apiKey: SECRETS[2], customTtsConfig: { ...tts, Speed: 1 } }));
   for (const e of errors) {
     assert.ok(e instanceof pkg.CccError, String(e));
     assertClean(e.name, ...shown(e), e.stack);

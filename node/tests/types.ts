@@ -37,7 +37,11 @@ import {
 } from 'ccc-aicall';
 
 async function everything(): Promise<void> {
-  const emulator: Emulator = await Emulator.start({ rateLimit: 0, clockOffsetSecs: 0, credentials: [{ secretId: 'a', secretKey: 'b' }] });
+  const emulator: Emulator = await Emulator.start({
+    rateLimit: 0,
+    clockOffsetSecs: 0,
+    credentials: [{ secretId: 'a', secretKey: 'b' }],
+  });
   const client = new Client({
     ...emulator.clientOptions(),
     token: 't',
@@ -54,7 +58,14 @@ async function everything(): Promise<void> {
   const config: ResolvedClientConfig = client.config;
   const endpoint: string = config.endpoint;
 
-  const tts: CustomTtsConfig = { TTSType: 'tencent', AppId: '1300000000', SecretId: 'id', SecretKey: 'key', VoiceType: 101001, Speed: 1.25 };
+  const tts: CustomTtsConfig = {
+    TTSType: 'tencent',
+    AppId: '1300000000',
+    SecretId: 'id',
+    SecretKey: 'key',
+    VoiceType: 101001,
+    Speed: 1.25,
+  };
   const params: CreateAiCallParams = {
     sdkAppId: 1400000000,
     callee: '008613012345678',
@@ -107,11 +118,15 @@ async function everything(): Promise<void> {
   const controller = new AbortController();
   const placed: AiCallResult = await client.createAiCall(params, { signal: controller.signal });
   const sessionId: string = placed.sessionId;
-  const answer: ActionResponse = await client.request('DescribeTelSession', { SdkAppId: 1400000000, SessionId: sessionId });
+  const answer: ActionResponse =
+    await client.request('DescribeTelSession', { SdkAppId: 1400000000, SessionId: sessionId });
   const requestId: string = answer.RequestId;
   await createAiCall({ ...params, customTtsConfig: JSON.stringify(tts) }, { signal: AbortSignal.timeout(1000) });
   await createAiCall({ ...params, voiceType: 'ZhiXi', customTtsConfig: undefined });
-  await createAiCall({ ...params, customTtsConfig: { ttsType: 'azure', subscriptionKey: 'k', region: 'r', voiceName: 'v', language: 'zh-CN' } });
+  await createAiCall({
+    ...params,
+    customTtsConfig: { ttsType: 'azure', subscriptionKey: 'k', region: 'r', voiceName: 'v', language: 'zh-CN' },
+  });
 
   const fault: Fault = { kind: 'delay', phase: 'after_read', ms: 2000, action: 'CreateAICall', times: 1 };
   emulator.inject(fault);
@@ -136,13 +151,20 @@ async function campaigns(client: Client): Promise<void> {
   ];
   const controller = new AbortController();
   const options: CampaignOptions = {
-    defaults: { sdkAppId: 1400000000, llmType: 'openai', apiKey: 'sk-...', apiUrl: 'https://api.openai.com/v1/', model: 'gpt-4o-mini' },
+    defaults: {
+      sdkAppId: 1400000000,
+      llmType: 'openai',
+      apiKey: 'sk-...',
+      apiUrl: 'https://api.openai.com/v1/',
+      model: 'gpt-4o-mini',
+    },
     concurrency: 4,
     journal: 'reminders.jsonl',
     skipInvalid: true,
     refusedRetries: 5,
     defaultCountryCode: '+86',
-    onProgress: (item: CampaignItem) => console.log(item.index, item.status, item.progress?.done, item.progress?.already_placed),
+    onProgress: (item: CampaignItem) =>
+      console.log(item.index, item.status, item.progress?.done, item.progress?.already_placed),
     signal: controller.signal,
   };
   const report: CampaignReport = await client.createAiCalls(calls, options);
@@ -157,7 +179,8 @@ async function campaigns(client: Client): Promise<void> {
   }
   const stoppedBy: CccError | FileError | undefined = report.stoppedBy;
   if (stoppedBy !== undefined && !(stoppedBy instanceof CccError)) {
-    const file: [string, number, string | undefined, string | undefined] = [stoppedBy.code, stoppedBy.errno, stoppedBy.syscall, stoppedBy.path];
+    const file: [string, number, string | undefined, string | undefined] =
+      [stoppedBy.code, stoppedBy.errno, stoppedBy.syscall, stoppedBy.path];
     void file;
   }
   await createAiCalls(calls, { defaults: options.defaults, onProgress: async () => {} });
@@ -167,8 +190,12 @@ async function campaigns(client: Client): Promise<void> {
 
 function handle(error: unknown): string {
   if (error instanceof ValidationError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('\n');
-  if (error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof InvalidRequestError) return error.code;
-  if (error instanceof CallRejectedError || error instanceof InternalServerError) return `${error.code} ${error.requestId}`;
+  if (error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof InvalidRequestError) {
+    return error.code;
+  }
+  if (error instanceof CallRejectedError || error instanceof InternalServerError) {
+    return `${error.code} ${error.requestId}`;
+  }
   if (error instanceof ApiError) return error.requestId;
   if (error instanceof ApiTimeoutError || error instanceof ApiConnectionError) return error.message;
   if (error instanceof OutcomeUnknownError) return String(error.timedOut);
@@ -194,8 +221,11 @@ function refused(): void {
   const llm: CreateAiCallParams = { ...base, llmType: 'gpt' };
   // @ts-expect-error a tencent TTS needs its SecretKey
   const tencent: CustomTtsConfig = { TTSType: 'tencent', AppId: 'a', SecretId: 'b', VoiceType: 1 };
-  // @ts-expect-error azure has no Token
-  const azure: CustomTtsConfig = { TTSType: 'azure', SubscriptionKey: 'k', Region: 'r', VoiceName: 'v', Language: 'l', Token: 't' };
+  const azure: CustomTtsConfig = {
+    TTSType: 'azure', SubscriptionKey: 'k', Region: 'r', VoiceName: 'v', Language: 'l',
+    // @ts-expect-error azure has no Token
+    Token: 't',
+  };
   // @ts-expect-error timeoutMs is a number of milliseconds
   const options = new Client({ timeoutMs: '30s' });
   // @ts-expect-error not a fault kind

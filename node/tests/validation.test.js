@@ -47,27 +47,52 @@ test('a snake_case key is named as written', async () => {
   const client = new pkg.Client({ secretId: 'AKIDx', secretKey: 'k', endpoint: 'http://127.0.0.1:9' });
   const { llmType, ...rest } = validParams();
   const error = await client.createAiCall({ ...rest, llm_type: llmType }).catch((e) => e);
-  assert.ok(error.errors.some((e) => e.field === 'llm_type' && /did you mean `llmType`/.test(e.message)), inspect(error.errors));
+  assert.ok(
+    error.errors.some((e) => e.field === 'llm_type' && /did you mean `llmType`/.test(e.message)),
+    inspect(error.errors),
+  );
 });
 
-test('nested objects take camelCase or the service\'s PascalCase; customTtsConfig an object or a JSON string', async (t) => {
+test('nested objects take camelCase or the service\'s PascalCase; ' +
+  'customTtsConfig an object or a JSON string', async (t) => {
   const emulator = await startEmulator({ rateLimit: 0 });
   t.after(() => emulator.stop());
   const client = new pkg.Client({ ...emulator.clientOptions(), rateLimit: 0 });
-  const tts = { TTSType: 'azure', SubscriptionKey: 'az-key', Region: 'eastasia', VoiceName: 'zh-CN-XiaoxiaoNeural', Language: 'zh-CN' };
+  const tts = {
+    TTSType: 'azure',
+    SubscriptionKey: 'az-key',
+    Region: 'eastasia',
+    VoiceName: 'zh-CN-XiaoxiaoNeural',
+    Language: 'zh-CN',
+  };
   const variants = [
-    { transferItems: [{ transferFunctionName: 'f', transferFunctionDesc: 'd', transferSkillGroupId: 7 }], customTtsConfig: tts },
-    { transferItems: [{ TransferFunctionName: 'f', TransferFunctionDesc: 'd', TransferSkillGroupId: 7 }], customTtsConfig: JSON.stringify(tts) },
     {
       transferItems: [{ transferFunctionName: 'f', transferFunctionDesc: 'd', transferSkillGroupId: 7 }],
-      customTtsConfig: { ttsType: 'azure', subscriptionKey: 'az-key', region: 'eastasia', voiceName: 'zh-CN-XiaoxiaoNeural', language: 'zh-CN' },
+      customTtsConfig: tts,
+    },
+    {
+      transferItems: [{ TransferFunctionName: 'f', TransferFunctionDesc: 'd', TransferSkillGroupId: 7 }],
+      customTtsConfig: JSON.stringify(tts),
+    },
+    {
+      transferItems: [{ transferFunctionName: 'f', transferFunctionDesc: 'd', transferSkillGroupId: 7 }],
+      customTtsConfig: {
+        ttsType: 'azure',
+        subscriptionKey: 'az-key',
+        region: 'eastasia',
+        voiceName: 'zh-CN-XiaoxiaoNeural',
+        language: 'zh-CN',
+      },
     },
   ];
   for (const v of variants) await client.createAiCall(validParams({ transferFunctionEnable: true, ...v }));
   const bodies = emulator.calls().map((c) => c.body);
   assert.equal(bodies.length, 3);
   for (const b of bodies) {
-    assert.deepEqual(b.TransferItems, [{ TransferFunctionName: 'f', TransferFunctionDesc: 'd', TransferSkillGroupId: 7 }]);
+    assert.deepEqual(
+      b.TransferItems,
+      [{ TransferFunctionName: 'f', TransferFunctionDesc: 'd', TransferSkillGroupId: 7 }],
+    );
     assert.deepEqual(JSON.parse(b.CustomTTSConfig), tts);
     assert.deepEqual(b, bodies[0]);
   }
@@ -116,7 +141,10 @@ test('values JSON cannot carry are a ValidationError naming the field, not a sil
   const campaign = await client.createAiCalls([{ callee: '+8613012345678' }, { temperature: NaN }]).catch((e) => e);
   assert.ok(campaign instanceof ValidationError);
   assert.equal(campaign.errors[0].field, 'calls[1].temperature');
-  assert.throws(() => new pkg.Client({ ...emulator.clientOptions(), rateLimit: NaN }), (e) => e instanceof pkg.ConfigurationError && /rateLimit: must be a finite number/.test(e.message));
+  assert.throws(
+    () => new pkg.Client({ ...emulator.clientOptions(), rateLimit: NaN }),
+    (e) => e instanceof pkg.ConfigurationError && /rateLimit: must be a finite number/.test(e.message),
+  );
   assert.equal(emulator.hits(), 0);
 });
 

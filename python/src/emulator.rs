@@ -15,7 +15,9 @@ pub struct Emulator {
 #[pymethods]
 impl Emulator {
     #[new]
-    #[pyo3(signature = (*, rate_limit=None, clock_offset=None, port=None, tls=false, secret_id=None, secret_key=None, token=None))]
+    #[pyo3(signature = (
+        *, rate_limit=None, clock_offset=None, port=None, tls=false, secret_id=None, secret_key=None, token=None
+    ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

@@ -753,7 +753,8 @@ def test_an_item_whose_outcome_is_unknown_reports_when_it_was_sent(emu: Emulator
     assert len(emu.calls) == 2  # the 502 (placed, then the answer was lost) and the placed one; nobody twice
     for first, later in zip(report.items[:2], again.items[:2]):
         assert later.attempts == 0 and later.error is not None
-        assert later.sent_at is not None and abs((later.sent_at - first.sent_at).total_seconds()) < 1  # type: ignore[operator]
+        assert later.sent_at is not None
+        assert abs((later.sent_at - first.sent_at).total_seconds()) < 1  # type: ignore[operator]
     assert again.items[1].error is not None and again.items[1].error.code == "FailedOperation.CalleeIsBlackUser"
     assert [i.index for i in again.to_reconcile] == [0]
 

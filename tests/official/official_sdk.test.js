@@ -126,12 +126,17 @@ test("an unknown SecretId is AuthFailure.SecretIdNotFound", async () => {
 });
 
 test("temporary credentials need their token", async () => {
-  const ep = await startEmulator("--secret-id", "AKIDtemporary", "--secret-key", "temporary-key", "--token", "session-token");
+  const ep = await startEmulator(
+    "--secret-id", "AKIDtemporary", "--secret-key", "temporary-key", "--token", "session-token",
+  );
   const creds = { secretId: "AKIDtemporary", secretKey: "temporary-key" };
   const ok = await client(ep, { ...creds, token: "session-token" }).CreateAICall(VALID_CALL);
   assert.match(ok.SessionId, /^[0-9a-f]{32}$/);
   assert.equal(await errorCode(client(ep, creds).CreateAICall(VALID_CALL)), "AuthFailure.TokenFailure");
-  assert.equal(await errorCode(client(ep, { ...creds, token: "other" }).CreateAICall(VALID_CALL)), "AuthFailure.TokenFailure");
+  assert.equal(
+    await errorCode(client(ep, { ...creds, token: "other" }).CreateAICall(VALID_CALL)),
+    "AuthFailure.TokenFailure",
+  );
 });
 
 test("parameter errors use the service's codes", async () => {
@@ -139,7 +144,10 @@ test("parameter errors use the service's codes", async () => {
   const { Callee, ...withoutCallee } = VALID_CALL;
   assert.equal(await errorCode(cli.CreateAICall(withoutCallee)), "MissingParameter");
   assert.equal(await errorCode(cli.CreateAICall({ ...VALID_CALL, SystemPromt: "typo" })), "UnknownParameter");
-  assert.equal(await errorCode(cli.CreateAICall({ ...VALID_CALL, LLMType: "not-a-protocol" })), "InvalidParameterValue");
+  assert.equal(
+    await errorCode(cli.CreateAICall({ ...VALID_CALL, LLMType: "not-a-protocol" })),
+    "InvalidParameterValue",
+  );
 });
 
 test("DescribeTelSession then HangUpCall", async () => {

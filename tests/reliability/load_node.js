@@ -77,7 +77,9 @@ async function drive(client, calls, inFlight, tally) {
     while (next++ < calls) {
       try {
         const { sessionId } = await client.createAiCall(REQUEST);
-        if (tally.ids.write(sessionId, 16 * tally.count, 'hex') !== 16) throw new Error(`not 32 hex digits: ${sessionId}`);
+        if (tally.ids.write(sessionId, 16 * tally.count, 'hex') !== 16) {
+          throw new Error(`not 32 hex digits: ${sessionId}`);
+        }
         tally.count += 1;
       } catch (e) {
         const key = `${e?.name}: ${e?.message}`.slice(0, 200);

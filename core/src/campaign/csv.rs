@@ -167,11 +167,16 @@ mod tests {
 
     #[test]
     fn columns_map_to_parameters_and_variables() {
-        let text = "callee,Name,var.model,VadLevel,Languages,enable_voicemail_detection,prompt_var.tone\n+86 130 0000 0001,Li,x,2,zh;en,true,warm\n008613000000002,,,,,,\n";
+        let text = concat!(
+            "callee,Name,var.model,VadLevel,Languages,enable_voicemail_detection,prompt_var.tone\n",
+            "+86 130 0000 0001,Li,x,2,zh;en,true,warm\n",
+            "008613000000002,,,,,,\n",
+        );
         let calls = parse_calls_csv(text, KeyCase::Snake).unwrap().calls;
         assert_eq!(
             calls[0],
-            json!({"callee": "+86 130 0000 0001", "vad_level": 2, "languages": ["zh", "en"], "enable_voicemail_detection": true,
+            json!({"callee": "+86 130 0000 0001", "vad_level": 2, "languages": ["zh", "en"],
+                   "enable_voicemail_detection": true,
                    "variables": [{"key": "Name", "value": "Li"}, {"key": "model", "value": "x"}],
                    "prompt_variables": [{"key": "tone", "value": "warm"}]})
         );

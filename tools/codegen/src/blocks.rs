@@ -209,11 +209,20 @@ mod tests {
 
     #[test]
     fn rewrite_replaces_only_the_content() {
-        let text = "head\n  // <generated: a>\n  old\n  old\n  // </generated: a>\nmiddle\n// <generated: b>\n// </generated: b>\ntail";
+        let text = concat!(
+            "head\n  // <generated: a>\n  old\n  old\n  // </generated: a>\n",
+            "middle\n// <generated: b>\n// </generated: b>\ntail",
+        );
         let blocks = parse(text, Syntax::TypeScript).unwrap();
         assert_eq!(content(text, &blocks[0]), ["  old", "  old"]);
         assert!(content(text, &blocks[1]).is_empty());
         let out = rewrite(text, &blocks, |b| vec![format!("{}new {}", b.indent, b.name)]);
-        assert_eq!(out, "head\n  // <generated: a>\n  new a\n  // </generated: a>\nmiddle\n// <generated: b>\nnew b\n// </generated: b>\ntail");
+        assert_eq!(
+            out,
+            concat!(
+                "head\n  // <generated: a>\n  new a\n  // </generated: a>\n",
+                "middle\n// <generated: b>\nnew b\n// </generated: b>\ntail",
+            )
+        );
     }
 }
