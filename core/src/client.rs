@@ -4,6 +4,7 @@ use crate::config::{ClientConfig, ResolvedConfig};
 use crate::envelope::{self, Answer};
 use crate::error::{Error, Result};
 use crate::latch::SendLatch;
+use crate::outcome::CallAttempt;
 use crate::ratelimit::Limiters;
 use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
@@ -22,11 +23,17 @@ pub use tokio_util::sync::CancellationToken;
 
 const USER_AGENT: &str = concat!("ccc-aicall/", env!("CARGO_PKG_VERSION"));
 
-/// The answer to a placed call.
+/// The answer to a placed call, with what the actions that follow it need ([`crate::outcome::CallRef`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AiCallResult {
     pub session_id: String,
     pub request_id: String,
+    pub sdk_app_id: u64,
+    /// The callee as sent: in the service's form, `00` and the country code.
+    pub callee: String,
+    /// When the request that placed the call left.
+    #[serde(with = "crate::outcome::unix_ms")]
+    pub placed_at: SystemTime,
 }
 
 /// An async client for CreateAICall and the other CCC actions. `Send + Sync`; clones share the connection pool,
@@ -168,18 +175,46 @@ impl Client {
         hooks: Option<&Hooks<'_>>,
         latch: Option<&SendLatch>,
     ) -> Result<AiCallResult> {
-        let body = request.to_wire_body_with(&self.validation_context()).map_err(Error::Validation)?;
-        let answer = self.send("CreateAICall", body, cancel, hooks, latch).await?;
+        let context = self.validation_context();
+        let body = request.to_wire_body_with(&context).map_err(Error::Validation)?;
+        // The body was built, so the callee normalises.
+        let callee = crate::phone::normalize(&request.callee, context.default_country_code)
+            .unwrap_or_else(|_| request.callee.clone());
+        let mut sent_at = None;
+        if let Some(latch) = latch {
+            latch.describe(CallAttempt {
+                sdk_app_id: request.sdk_app_id,
+                callee: callee.clone(),
+                sent_at: SystemTime::now(),
+                max_call_duration: request.max_call_duration_ms.map(Duration::from_millis),
+            });
+        }
+        let attempt = |sent_at: SystemTime| CallAttempt {
+            sdk_app_id: request.sdk_app_id,
+            callee: callee.clone(),
+            sent_at,
+            max_call_duration: request.max_call_duration_ms.map(Duration::from_millis),
+        };
+        let answer = match self.send("CreateAICall", body, cancel, hooks, latch, &mut sent_at).await {
+            Ok(answer) => answer,
+            Err(e) => return Err(e.with_attempt(attempt(sent_at.unwrap_or_else(SystemTime::now)))),
+        };
+        let sent_at = sent_at.unwrap_or_else(SystemTime::now);
         match answer.response.get("SessionId") {
-            Some(Value::String(s)) if !s.is_empty() => {
-                Ok(AiCallResult { session_id: s.clone(), request_id: answer.request_id })
-            }
+            Some(Value::String(s)) if !s.is_empty() => Ok(AiCallResult {
+                session_id: s.clone(),
+                request_id: answer.request_id,
+                sdk_app_id: request.sdk_app_id,
+                callee,
+                placed_at: sent_at,
+            }),
             _ => Err(Error::OutcomeUnknown {
                 reason: "the service answered without a SessionId".into(),
                 request_id: Some(answer.request_id),
                 http_status: Some(200),
                 timed_out: false,
-            }),
+            }
+            .with_attempt(attempt(sent_at))),
         }
     }
 
@@ -211,7 +246,7 @@ impl Client {
                 )]))
             }
         };
-        let mut answer = self.send(action, body, cancel, None, None).await?;
+        let mut answer = self.send(action, body, cancel, None, None, &mut None).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }
@@ -223,6 +258,7 @@ impl Client {
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
         latch: Option<&SendLatch>,
+        sent_at: &mut Option<SystemTime>,
     ) -> Result<Answer> {
         let inner = &*self.inner;
         let body = Bytes::from(body);
@@ -262,6 +298,7 @@ impl Client {
                 (hooks.on_sent)();
             }
             attempt += 1;
+            *sent_at = Some(SystemTime::now());
             let started = Instant::now();
             let outcome = tokio::select! {
                 biased;
@@ -561,8 +598,10 @@ mod tests {
             _ = arrived.notified() => {}
         }
         let e = latch.abandon();
-        assert!(matches!(e, Error::Cancelled { sent: true }) && e.outcome_unknown(), "{e:?}");
+        assert!(matches!(e.inner(), Error::Cancelled { sent: true }) && e.outcome_unknown(), "{e:?}");
         assert_eq!(e.kind(), crate::ErrorKind::OutcomeUnknown);
+        let attempt = e.attempt().expect("the call it may have placed");
+        assert_eq!((attempt.sdk_app_id, attempt.callee.as_str()), (call.sdk_app_id, call.callee.as_str()));
     }
 
     /// Poll every future to the end, concurrently, on this task.

@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Cancelled,
     /// A file could not be read or written (a calls CSV, ...); [`Error::io_kind`] tells why.
     Io,
+    /// A live-call action (hang up, say, transfer) found the call over or not in a state that takes it
+    /// (`FailedOperation.SessionNotExists`, `FailedOperation.SessionNotInControlState`).
+    CallNotLive,
 }
 
 impl ErrorKind {
@@ -58,6 +61,7 @@ impl ErrorKind {
             ErrorKind::OutcomeUnknown => "outcome_unknown",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Io => "io",
+            ErrorKind::CallNotLive => "call_not_live",
         }
     }
 
@@ -132,6 +136,9 @@ pub const CODE_RULES: &[(&str, CodeRule)] = &[
     // its items. The campaign re-queues it with pauses of seconds and a journal replay sends it again; the client's
     // own fast retries never do. Revisit if the service documents otherwise.
     ("FailedOperation.AIConcurrentOverFrequency", rule(ErrorKind::CallRejected, Verdict::not_acted(Resend::Later))),
+    // The live-call actions' refusals (OUTCOMES.md section 8): the session is over, unknown, or not controllable.
+    ("FailedOperation.SessionNotExists", rule(ErrorKind::CallNotLive, ACTED)),
+    ("FailedOperation.SessionNotInControlState", rule(ErrorKind::CallNotLive, ACTED)),
     ("UnauthorizedOperation", rule(ErrorKind::Authentication, ACTED)),
     ("IpInBlacklist", rule(ErrorKind::Authentication, ACTED)),
     ("IpNotInWhitelist", rule(ErrorKind::Authentication, ACTED)),
@@ -208,6 +215,20 @@ pub enum Error {
     /// so that bindings can raise their own not-found errors.
     #[error("{}: {message}", path.display())]
     Io { path: PathBuf, kind: std::io::ErrorKind, message: String },
+
+    /// [`crate::Client::wait_for_call`] ran out of time before the call had ended (or before its record appeared).
+    /// Nothing is wrong with the call; wait again, or look it up later.
+    #[error(
+        "the call {session_id} had not ended within the wait (last seen: {})",
+        last_status.as_deref().unwrap_or("-")
+    )]
+    WaitTimedOut { session_id: String, last_status: Option<String> },
+
+    /// An outcome-unknown error of `create_ai_call`, with what identifies the call it may have placed (the app,
+    /// the normalised callee, when the request left), so that [`crate::Client::reconcile`] can settle it. Every
+    /// method answers for the error inside; [`Error::attempt`] gives the call.
+    #[error("{error}")]
+    Attempted { attempt: Box<crate::outcome::CallAttempt>, error: Box<Error> },
 }
 
 /// The problems [`crate::CreateAiCallRequest::validate`] (and `to_wire`) return, as the error `create_ai_call` gives
@@ -228,7 +249,7 @@ fn summarize(errors: &[FieldError]) -> String {
 
 impl Error {
     pub fn kind(&self) -> ErrorKind {
-        match self {
+        match self.inner() {
             Error::Validation(_) => ErrorKind::Validation,
             Error::Config(_) | Error::ClientOption(_) => ErrorKind::Config,
             Error::Api { code, .. } => ErrorKind::from_code(code),
@@ -237,7 +258,33 @@ impl Error {
             Error::OutcomeUnknown { .. } | Error::Cancelled { sent: true } => ErrorKind::OutcomeUnknown,
             Error::Cancelled { sent: false } => ErrorKind::Cancelled,
             Error::Io { .. } => ErrorKind::Io,
+            Error::WaitTimedOut { .. } => ErrorKind::Timeout,
+            Error::Attempted { error, .. } => error.kind(),
         }
+    }
+
+    /// The error itself, without the call an [`Error::Attempted`] adds.
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::Attempted { error, .. } => error.inner(),
+            other => other,
+        }
+    }
+
+    /// For an outcome-unknown error of `create_ai_call`: the call it may have placed.
+    pub fn attempt(&self) -> Option<&crate::outcome::CallAttempt> {
+        match self {
+            Error::Attempted { attempt, .. } => Some(attempt),
+            _ => None,
+        }
+    }
+
+    /// This error with the call it may have placed (only outcome-unknown errors carry one).
+    pub fn with_attempt(self, attempt: crate::outcome::CallAttempt) -> Error {
+        if !self.outcome_unknown() || self.attempt().is_some() {
+            return self;
+        }
+        Error::Attempted { attempt: Box::new(attempt), error: Box::new(self) }
     }
 
     /// An I/O error on `path`.
@@ -247,7 +294,7 @@ impl Error {
 
     /// The platform's reason for an [`Error::Io`].
     pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
-        match self {
+        match self.inner() {
             Error::Io { kind, .. } => Some(*kind),
             _ => None,
         }
@@ -255,7 +302,7 @@ impl Error {
 
     /// The file of an [`Error::Io`].
     pub fn path(&self) -> Option<&Path> {
-        match self {
+        match self.inner() {
             Error::Io { path, .. } => Some(path),
             _ => None,
         }
@@ -263,12 +310,12 @@ impl Error {
 
     /// True when the caller's cancel ended the call (before or after the request left).
     pub fn cancelled(&self) -> bool {
-        matches!(self, Error::Cancelled { .. })
+        matches!(self.inner(), Error::Cancelled { .. })
     }
 
     /// True exactly when the request may have reached the service and no definitive rejection came back.
     pub fn outcome_unknown(&self) -> bool {
-        match self {
+        match self.inner() {
             Error::Api { code, .. } => code_rule(code).kind == ErrorKind::InternalServer,
             Error::OutcomeUnknown { .. } => true,
             Error::Cancelled { sent } => *sent,
@@ -277,14 +324,14 @@ impl Error {
     }
 
     pub fn code(&self) -> Option<&str> {
-        match self {
+        match self.inner() {
             Error::Api { code, .. } => Some(code),
             _ => None,
         }
     }
 
     pub fn request_id(&self) -> Option<&str> {
-        match self {
+        match self.inner() {
             Error::Api { request_id, .. } => Some(request_id),
             Error::OutcomeUnknown { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -292,7 +339,7 @@ impl Error {
     }
 
     pub fn http_status(&self) -> Option<u16> {
-        match self {
+        match self.inner() {
             Error::Api { http_status, .. } => Some(*http_status),
             Error::OutcomeUnknown { http_status, .. } => *http_status,
             _ => None,
@@ -301,7 +348,7 @@ impl Error {
 
     /// The service's message, or this error's own description.
     pub fn message(&self) -> String {
-        match self {
+        match self.inner() {
             Error::Api { message, .. } => message.clone(),
             other => other.to_string(),
         }
@@ -309,11 +356,11 @@ impl Error {
 
     /// True when the failure was a timeout (connecting, or waiting for the answer after sending).
     pub fn timed_out(&self) -> bool {
-        matches!(self, Error::Timeout(_) | Error::OutcomeUnknown { timed_out: true, .. })
+        matches!(self.inner(), Error::Timeout(_) | Error::OutcomeUnknown { timed_out: true, .. })
     }
 
     pub fn field_errors(&self) -> &[FieldError] {
-        match self {
+        match self.inner() {
             Error::Validation(v) => v,
             _ => &[],
         }
@@ -322,7 +369,7 @@ impl Error {
     /// What a binding shows as the exception message: the service's own message for API errors, otherwise this
     /// error's description with field names spelled for the caller's language.
     pub fn detail_in(&self, case: KeyCase) -> String {
-        match self {
+        match self.inner() {
             Error::Api { message, .. } => message.clone(),
             other => other.message_in(case),
         }
@@ -330,7 +377,7 @@ impl Error {
 
     /// The message with field and option names spelled for the caller's language.
     pub fn message_in(&self, case: KeyCase) -> String {
-        match self {
+        match self.inner() {
             Error::Validation(errors) => {
                 let rendered: Vec<String> =
                     errors.iter().map(|e| format!("{}: {}", e.field(case), e.message_in(case))).collect();
@@ -350,7 +397,7 @@ impl Error {
     /// sending it again can do good. The one rule behind every resend (client retries, campaign re-queueing,
     /// journal replay).
     pub fn verdict(&self) -> Verdict {
-        match self {
+        match self.inner() {
             // Nothing was sent.
             Error::Validation(_)
             | Error::Config(_)
@@ -361,6 +408,9 @@ impl Error {
             Error::Connection(_) | Error::Timeout(_) => Verdict::not_acted(Resend::Soon),
             Error::Api { code, .. } => code_rule(code).verdict,
             Error::OutcomeUnknown { .. } | Error::Cancelled { sent: true } => Verdict::MAY_HAVE_ACTED,
+            // A read: nothing about it is to be resent automatically by a campaign.
+            Error::WaitTimedOut { .. } => Verdict::not_acted(Resend::Never),
+            Error::Attempted { error, .. } => error.verdict(),
         }
     }
 

@@ -7,7 +7,10 @@
 //! that no request leaves.
 
 use crate::error::Error;
+use crate::outcome::CallAttempt;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 /// A request is on its way (set right before it leaves; cleared when its attempt failed in a way that proves the
 /// service did not act on it, so that a cancel during the backoff before a retry is a cancel before sending).
@@ -17,11 +20,22 @@ const ABANDONED: u8 = 2;
 
 /// Shared by a caller and one call of [`crate::Client::create_ai_call_latched`].
 #[derive(Debug, Default)]
-pub struct SendLatch(AtomicU8);
+pub struct SendLatch(AtomicU8, Mutex<Option<CallAttempt>>);
 
 impl SendLatch {
     pub const fn new() -> Self {
-        SendLatch(AtomicU8::new(0))
+        SendLatch(AtomicU8::new(0), Mutex::new(None))
+    }
+
+    /// The call the request places (its send time is set as it leaves), for the error of [`SendLatch::abandon`].
+    pub(crate) fn describe(&self, attempt: CallAttempt) {
+        *self.1.lock().unwrap_or_else(|p| p.into_inner()) = Some(attempt);
+    }
+
+    fn sent_now(&self) {
+        if let Some(a) = self.1.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            a.sent_at = SystemTime::now();
+        }
     }
 
     /// Give the call up (its future is being dropped): no request leaves after this. The error says what became of
@@ -29,12 +43,23 @@ impl SendLatch {
     /// may have acted on it, `Error::Cancelled { sent: false }` when nothing that may have acted was sent.
     pub fn abandon(&self) -> Error {
         let before = self.0.fetch_or(ABANDONED, Ordering::AcqRel);
-        Error::Cancelled { sent: before & SENT != 0 }
+        let error = Error::Cancelled { sent: before & SENT != 0 };
+        match self.1.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            Some(attempt) => error.with_attempt(attempt),
+            None => error,
+        }
     }
 
     /// Right before a request leaves: false, and nothing may be sent, when the caller has given the call up.
     pub(crate) fn depart(&self) -> bool {
-        self.0.fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| (s & ABANDONED == 0).then_some(s | SENT)).is_ok()
+        let departs = self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| (s & ABANDONED == 0).then_some(s | SENT))
+            .is_ok();
+        if departs {
+            self.sent_now();
+        }
+        departs
     }
 
     /// The attempt failed and the service certainly did not act on it.

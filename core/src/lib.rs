@@ -27,8 +27,10 @@ pub mod config;
 pub mod credential;
 pub mod envelope;
 pub mod error;
+pub mod follow;
 pub mod latch;
 pub mod logging;
+pub mod outcome;
 pub mod ratelimit;
 pub mod retry;
 pub mod signer;
@@ -41,7 +43,11 @@ pub use config::{ClientConfig, ResolvedConfig, DEFAULT_ENDPOINT};
 pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
+pub use follow::{ReconcileOptions, SayOptions, WaitOptions};
 pub use latch::SendLatch;
+pub use outcome::{
+    CallAttempt, CallOutcome, CallRef, CallState, CallStatus, Extracted, LiveStatus, Reconciled, Role, Turn,
+};
 pub use phone::CountryCode;
 pub use request::CreateAiCallRequest;
 pub use request::{

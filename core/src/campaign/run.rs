@@ -225,7 +225,8 @@ fn journal_error(journal: &Journal, e: &std::io::Error, what: &str) -> Error {
 }
 
 /// The outcome of an item the journal decided on, or `None` to send it.
-fn from_journal(index: usize, callee: &str, prior: Option<&Prior>) -> Option<ItemOutcome> {
+fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prior>) -> Option<ItemOutcome> {
+    let callee = request.callee.as_str();
     let outcome = |status, result, error, sent_at| ItemOutcome {
         index,
         callee: callee.to_string(),
@@ -238,7 +239,14 @@ fn from_journal(index: usize, callee: &str, prior: Option<&Prior>) -> Option<Ite
     Some(match prior? {
         Prior::Placed { session_id, request_id, sent_at } => outcome(
             ItemStatus::AlreadyPlaced,
-            Some(AiCallResult { session_id: session_id.clone(), request_id: request_id.clone() }),
+            Some(AiCallResult {
+                session_id: session_id.clone(),
+                request_id: request_id.clone(),
+                sdk_app_id: request.sdk_app_id,
+                callee: callee.to_string(),
+                placed_at: sent_at
+                    .map_or(std::time::UNIX_EPOCH, |ms| std::time::UNIX_EPOCH + Duration::from_millis(ms)),
+            }),
             None,
             *sent_at,
         ),
@@ -312,7 +320,7 @@ impl Client {
                     let callee = request.callee.clone();
                     let occurrence = seen.entry(callee.clone()).and_modify(|c| *c += 1).or_insert(1);
                     let key = format!("{callee}#{occurrence}");
-                    match from_journal(index, &callee, prior.get(&key)) {
+                    match from_journal(index, &request, prior.get(&key)) {
                         Some(outcome) => early.push(outcome),
                         None => queue.push_back(index),
                     }
