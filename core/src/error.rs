@@ -44,6 +44,8 @@ pub enum ErrorKind {
     /// A live-call action (hang up, say, transfer) found the call over or not in a state that takes it
     /// (`FailedOperation.SessionNotExists`, `FailedOperation.SessionNotInControlState`).
     CallNotLive,
+    /// [`crate::Client::wait_for_call`] ran out of time before the call ended: nothing is wrong, wait again.
+    WaitTimedOut,
 }
 
 impl ErrorKind {
@@ -62,6 +64,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Io => "io",
             ErrorKind::CallNotLive => "call_not_live",
+            ErrorKind::WaitTimedOut => "wait_timed_out",
         }
     }
 
@@ -258,7 +261,7 @@ impl Error {
             Error::OutcomeUnknown { .. } | Error::Cancelled { sent: true } => ErrorKind::OutcomeUnknown,
             Error::Cancelled { sent: false } => ErrorKind::Cancelled,
             Error::Io { .. } => ErrorKind::Io,
-            Error::WaitTimedOut { .. } => ErrorKind::Timeout,
+            Error::WaitTimedOut { .. } => ErrorKind::WaitTimedOut,
             Error::Attempted { error, .. } => error.kind(),
         }
     }
