@@ -72,7 +72,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             return answer(
                 shared,
                 StatusCode::NOT_FOUND,
-                json!({"error": "GET state; POST faults, scripts, reset, clock-offset, rate-limit (under /__emulator/)"}),
+                json!({"error": "GET state; POST faults, scripts, reset, clock-offset, rate-limit"}),
             )
         }
     };

@@ -6,7 +6,8 @@
 //! [`CallScript`] (ringing, answered or not, what was said and extracted), answers the actions that follow a call
 //! (`DescribeTelSession`, `DescribeTelCdr`, `DescribeTelRecordAsr`, `DescribeAICallExtractResult`, `HangUpCall`,
 //! `ControlAIConversation`, `TransferToManual`) from it, and plays scripted faults (error codes, 5xx, delays,
-//! dropped connections, broken bodies, skewed clocks) so that tests can prove what a client does when the network or the service misbehaves.
+//! dropped connections, broken bodies, skewed clocks) so that tests can prove what a client does when the
+//! network or the service misbehaves.
 //!
 //! Every placed call is recorded ([`Emulator::calls`]) and every HTTP request counted
 //! ([`Emulator::hits`]), so a test can assert "exactly one call was placed" after a fault.

@@ -483,7 +483,11 @@ async fn transcript_and_extraction_parameters_are_checked() {
     ask(&emu, "DescribeTelRecordAsr", extra).await.assert_error("UnknownParameter");
     assert!(asr(&emu, &id).await.is_empty(), "nothing while it rings");
 
-    let params = |session: &str, start: Value, end: Value| json!({"SdkAppId": SDK_APP_ID, "SessionId": session, "StartTime": start, "EndTime": end});
+    let params = |session: &str, start: Value, end: Value| {
+        let mut p = json!({"SdkAppId": SDK_APP_ID, "SessionId": session});
+        (p["StartTime"], p["EndTime"]) = (start, end);
+        p
+    };
     for (p, code) in [
         (json!({"SdkAppId": SDK_APP_ID, "SessionId": id, "StartTime": now()}), "MissingParameter"),
         (params(&id, json!(now()), json!(now() - 1)), "InvalidParameterValue"),
