@@ -135,26 +135,24 @@ pub fn find_from_value(callee: &Value, options: Value, case: KeyCase) -> Result<
     })
 }
 
-impl ReconcileOptions {
-    /// `MaxRingMs`, `MaxCallDurationMs`, `RecordDelayMs` and `ClockSkewMs`, spelled for `case`; each replaces its
-    /// default.
-    pub fn from_value(options: Value, case: KeyCase) -> Result<ReconcileOptions> {
-        let mut problems = Vec::new();
-        let given = read(options, RECONCILE_OPTIONS, case, &[], &mut problems);
-        let mut out = ReconcileOptions::default();
-        for (wire, value) in &given.values {
-            let key = case.key(wire);
-            let slot = match *wire {
-                "MaxRingMs" => &mut out.max_ring,
-                "MaxCallDurationMs" => &mut out.max_call_duration,
-                "RecordDelayMs" => &mut out.record_delay,
-                "ClockSkewMs" => &mut out.clock_skew,
-                _ => continue,
-            };
-            set(slot, millis(&key, value, 0), &mut problems);
-        }
-        done(problems).map(|()| out)
+/// `reconcile`'s options: `MaxRingMs`, `MaxCallDurationMs`, `RecordDelayMs` and `ClockSkewMs`, spelled for
+/// `case`; each replaces its default.
+pub fn reconcile_from_value(options: Value, case: KeyCase) -> Result<ReconcileOptions> {
+    let mut problems = Vec::new();
+    let given = read(options, RECONCILE_OPTIONS, case, &[], &mut problems);
+    let mut out = ReconcileOptions::default();
+    for (wire, value) in &given.values {
+        let key = case.key(wire);
+        let slot = match *wire {
+            "MaxRingMs" => &mut out.max_ring,
+            "MaxCallDurationMs" => &mut out.max_call_duration,
+            "RecordDelayMs" => &mut out.record_delay,
+            "ClockSkewMs" => &mut out.clock_skew,
+            _ => continue,
+        };
+        set(slot, millis(&key, value, 0), &mut problems);
     }
+    done(problems).map(|()| out)
 }
 
 /// The options given (not `null`), by their wire names.
@@ -412,10 +410,10 @@ mod tests {
 
     #[test]
     fn reconcile_windows_in_milliseconds() {
-        let o = ReconcileOptions::from_value(json!({"maxRingMs": 1000, "recordDelayMs": 0}), KeyCase::Camel).unwrap();
+        let o = reconcile_from_value(json!({"maxRingMs": 1000, "recordDelayMs": 0}), KeyCase::Camel).unwrap();
         assert_eq!((o.max_ring, o.record_delay), (Duration::from_secs(1), Duration::ZERO));
         assert_eq!(o.clock_skew, ReconcileOptions::default().clock_skew);
-        let e = ReconcileOptions::from_value(json!({"max_ring_ms": 1}), KeyCase::Snake).unwrap();
+        let e = reconcile_from_value(json!({"max_ring_ms": 1}), KeyCase::Snake).unwrap();
         assert_eq!(e.max_ring, Duration::from_millis(1));
     }
 }
