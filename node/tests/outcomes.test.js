@@ -295,3 +295,17 @@ test('an outcome printed shows its status, durations and transcript; JSON gives 
   assert.ok(data.raw.record);
   assert.match(inspect({ nested: { deeper: { outcome } } }, { depth: 1 }), /CallOutcome|\[Object\]/);
 });
+
+test('a campaign report printed shows its counts by status; JSON gives the data', async () => {
+  const [a, b] = [callee({ ringMs: 0, endStatus: 206 }), callee({ ringMs: 0, endStatus: 206 })];
+  const report = await client.createAiCalls([{ callee: a }, { callee: b }, { callee: 'not a number' }], {
+    defaults: validParams(),
+    skipInvalid: true,
+  });
+  assert.ok(report instanceof pkg.CampaignReport);
+  assert.equal(inspect(report).split('\n')[0], 'CampaignReport 3 items: invalid 1, placed 2');
+  const data = JSON.parse(JSON.stringify(report));
+  assert.deepEqual(Object.keys(data).sort(), ['counts', 'failed', 'items', 'outcomeUnknown', 'placed', 'toReconcile']);
+  assert.equal(data.items.length, 3);
+  assert.equal(data.counts.placed, 2);
+});
