@@ -199,10 +199,6 @@ impl Deadline {
     pub(crate) fn get(&self) -> Option<Instant> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
-
-    pub(crate) fn passed(&self) -> bool {
-        self.get().is_some_and(|d| d <= Instant::now())
-    }
 }
 
 /// What to fetch after an answered call's record: its transcript, its extraction, and whether an empty extraction
@@ -226,7 +222,7 @@ pub(crate) struct Polling<'a> {
 
 impl Polling<'_> {
     /// Sleep the next pause (growing it), or `Ok(false)` when the deadline has come.
-    async fn pause(&self, pause: &mut Duration) -> Result<bool> {
+    pub(crate) async fn pause(&self, pause: &mut Duration) -> Result<bool> {
         match next_pause(pause, self.cap, self.deadline.get()) {
             Some(d) => tokio::select! {
                 biased;
