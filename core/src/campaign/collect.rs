@@ -2,6 +2,12 @@
 //! missing, in rounds that back off, while calls are still being placed and after; then each answered call's
 //! transcript and extraction, which the service answers one session at a time: one request each when ready,
 //! asked again (backing off) only while the answer is empty.
+//!
+//! When is a transcript ready? The record's `AsrStatus` says whether the recording's speech-to-text is `Complete`
+//! or still `Processing` (OUTCOMES.md section 4.2). That it also tells when DescribeTelRecordAsr has the sentences
+//! is not documented but is the natural reading: a record that says `Processing` stays in the batched record
+//! queries (which cost a request per hundred sessions) until it says otherwise, and only then is the transcript
+//! asked for. Any other value (or none) asks at once, and an empty answer is asked again with backoff.
 
 use super::run::{lock, Shared};
 use crate::client::CancellationToken;
@@ -23,6 +29,14 @@ pub(super) struct Pending {
     pub call: CallRef,
     /// The item's request configured `ExtractConfig`: an empty extraction is then worth asking again.
     pub extraction_configured: bool,
+    /// The call's record, once found, while its transcript is still being prepared (`AsrStatus` `Processing`).
+    pub record: Option<CallOutcome>,
+}
+
+/// Whether an outcome's transcript is worth waiting for in the batched record queries rather than asked for now.
+fn transcript_pending(outcome: &CallOutcome, transcript: bool) -> bool {
+    let asr = outcome.raw.get("record").and_then(|r| r.get("AsrStatus")).and_then(serde_json::Value::as_str);
+    transcript && outcome.answered && asr == Some("Processing")
 }
 
 /// The collection's shared state: the calls still missing, and the end of the collection.
@@ -118,6 +132,14 @@ pub(super) async fn collect(shared: Arc<Shared>) {
             }
         }
     }
+    // Calls whose record is in but whose transcript was still being prepared: one last try each (the deadline has
+    // passed, so no more than one), then what is not there is listed as missing.
+    let waiting: Vec<Pending> = std::mem::take(&mut *lock(&c.pending));
+    for mut p in waiting {
+        if let Some(record) = p.record.take() {
+            arrived(&shared, p, record);
+        }
+    }
     let mut extras = std::mem::take(&mut *lock(&c.extras));
     while extras.join_next().await.is_some() {}
 }
@@ -138,21 +160,40 @@ async fn round(shared: &Arc<Shared>, c: &Collector) -> Result<()> {
             if found.is_empty() {
                 continue;
             }
-            let done: Vec<Pending> = {
+            let mut done = Vec::new();
+            {
                 let mut pending = lock(&c.pending);
-                let (done, rest) =
-                    std::mem::take(&mut *pending).into_iter().partition(|p| found.contains_key(&p.call.session_id));
-                *pending = rest;
-                done
-            };
-            for p in done {
-                if let Some(outcome) = found.remove(&p.call.session_id) {
-                    arrived(shared, p, outcome);
+                let mut rest = Vec::with_capacity(pending.len());
+                for mut p in std::mem::take(&mut *pending) {
+                    match found.remove(&p.call.session_id) {
+                        Some(outcome) if transcript_pending(&outcome, o.transcript) => {
+                            p.record = Some(outcome);
+                            rest.push(p);
+                        }
+                        Some(outcome) => done.push((p, outcome)),
+                        None => rest.push(p),
+                    }
                 }
+                *pending = rest;
+            }
+            for (p, outcome) in done {
+                arrived(shared, p, outcome);
             }
         }
     }
     Ok(())
+}
+
+/// A record found outside the rounds (a reconcile found the call): on to its transcript and extraction, or back to
+/// the rounds while its transcript is being prepared.
+pub(super) fn found(shared: &Arc<Shared>, mut p: Pending, outcome: CallOutcome) {
+    match &shared.collector {
+        Some(c) if transcript_pending(&outcome, shared.options.transcript) => {
+            p.record = Some(outcome);
+            c.add(p);
+        }
+        _ => arrived(shared, p, outcome),
+    }
 }
 
 /// A call's record is in: deliver it, or first fetch the transcript and extraction of an answered call.

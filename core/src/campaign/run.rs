@@ -131,7 +131,7 @@ impl Shared {
         if let Some(collector) = &self.collector {
             let extraction_configured =
                 self.requests[index].as_ref().is_some_and(|r| r.extract_config.as_ref().is_some_and(|e| !e.is_empty()));
-            collector.add(Pending { index, call: result.into(), extraction_configured });
+            collector.add(Pending { index, call: result.into(), extraction_configured, record: None });
         }
     }
 
@@ -335,7 +335,8 @@ impl Shared {
                 // Its record is the one the reconcile found: no need to look for it again.
                 if self.collector.is_some() {
                     let extraction_configured = request.extract_config.as_ref().is_some_and(|e| !e.is_empty());
-                    collect::arrived(self, Pending { index, call: (&result).into(), extraction_configured }, found);
+                    let pending = Pending { index, call: (&result).into(), extraction_configured, record: None };
+                    collect::found(self, pending, found);
                 }
                 false
             }
