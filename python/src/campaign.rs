@@ -72,6 +72,7 @@ impl Run {
             on_progress,
             cancel,
             default_country_code,
+            ..CampaignOptions::default()
         };
         Ok(Run { defaults, calls, sources, options, callback_failures })
     }
