@@ -897,7 +897,7 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** CreateAICall requests per second it accepts (default 20, the service's); `0` turns its limit off. */
+  /** Requests per second it accepts for each action (default 20, the service's); `0` turns its limit off. */
   rateLimit?: number;
   /** Its clock runs this many seconds ahead of the real one (negative: behind). */
   clockOffsetSecs?: number;
@@ -941,6 +941,44 @@ export type FaultKind =
 /** A scripted fault: queued FIFO, taken by the next request for `action` (any when left out), `times` times. */
 export type Fault = FaultKind & { action?: string; times?: number };
 
+/** One sentence of a scripted transcript. */
+export interface ScriptTurn {
+  role: 'ai' | 'user';
+  text: string;
+}
+
+/** One scripted extraction result; `value` has the type its `type` names. */
+export type ScriptExtracted = { name: string; description?: string } & (
+  | { type: 'Text'; value: string }
+  | { type: 'Selector'; value: string[] }
+  | { type: 'Boolean'; value: boolean }
+  | { type: 'Number'; value: number }
+);
+
+/** How calls to one callee go; every field is optional. */
+export interface CallScript {
+  /** The service's `EndStatus` (default 1, answered). Answered: 1 and 225–233; any other code ends unanswered. */
+  endStatus?: number;
+  /** How long it rings (ms); default `ringingMs`. 0 ends an unanswered call at once. */
+  ringMs?: number;
+  /** How long an answered call talks (ms); default `talkingMs`. */
+  talkMs?: number;
+  /** What was said (default: an AI greeting and a user reply). */
+  transcript?: ScriptTurn[];
+  /** What the post-call extraction found (default none). */
+  extracted?: ScriptExtracted[];
+  /** `HungUpSide` of the record. */
+  hangupSide?: 'user' | 'seat' | 'system';
+  /** How long after the end the record appears in DescribeTelCdr (ms, default 0). */
+  cdrDelayMs?: number;
+  /** How long after the end the transcript appears (ms, default 0). */
+  asrDelayMs?: number;
+  /** How long after the end the extraction appears (ms, default 0). */
+  extractDelayMs?: number;
+  /** Whether the record has a `RecordURL` (default true for answered calls). */
+  recording?: boolean;
+}
+
 /** A local CreateAICall service for tests: TC3 verification, the same parameter rules, faults on demand. */
 export declare class Emulator {
   /** Start one on 127.0.0.1; resolves once it listens. */
@@ -962,9 +1000,13 @@ export declare class Emulator {
   hits(action?: string): number;
   /** Queue a fault. */
   inject(fault: Fault): void;
+  /** How calls to `callee` (any form; `'*'`: every callee without a script) go from now on. */
+  script(callee: string, script?: CallScript): void;
+  /** Forget every script. */
+  clearScripts(): void;
   setRateLimit(requestsPerSecond: number): void;
   setClockOffset(secs: number): void;
-  /** Forget calls, counters, faults and sessions. */
+  /** Forget calls, counters, faults, sessions and scripts. */
   reset(): void;
   /** Stop serving. */
   stop(): Promise<void>;

@@ -416,6 +416,15 @@ class Emulator {
     this.#native.inject(JSON.stringify(fault));
   }
 
+  /** How calls to `callee` go from now on (`'*'`: every callee without a script of its own). */
+  script(callee, script = {}) {
+    this.#native.script(callee, JSON.stringify(script));
+  }
+
+  clearScripts() {
+    this.#native.clearScripts();
+  }
+
   setRateLimit(requestsPerSecond) {
     this.#native.setRateLimit(requestsPerSecond);
   }

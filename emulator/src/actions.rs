@@ -1,20 +1,37 @@
 //! What the service does with a request once it is read: authenticate, route, validate, act.
 
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use ccc_aicall::{CreateAiCallRequest, FieldError, FieldErrorKind, KeyCase};
 use hyper::http::request::Parts;
 use hyper::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::auth::{header, verify};
 use crate::envelope::{self, ApiError};
-use crate::state::{unix_millis, unix_secs, PlacedCall, Session, Shared};
+use crate::params::Fields;
+use crate::state::{unix_millis, unix_secs, PlacedCall, Shared};
+use crate::{control, outcomes};
 
 pub(crate) const CREATE_AI_CALL: &str = "CreateAICall";
 const DESCRIBE_TEL_SESSION: &str = "DescribeTelSession";
+const DESCRIBE_TEL_CDR: &str = "DescribeTelCdr";
+const DESCRIBE_TEL_RECORD_ASR: &str = "DescribeTelRecordAsr";
+const DESCRIBE_AI_CALL_EXTRACT_RESULT: &str = "DescribeAICallExtractResult";
 const HANG_UP_CALL: &str = "HangUpCall";
-const ACTIONS: [&str; 3] = [CREATE_AI_CALL, DESCRIBE_TEL_SESSION, HANG_UP_CALL];
+const CONTROL_AI_CONVERSATION: &str = "ControlAIConversation";
+const TRANSFER_TO_MANUAL: &str = "TransferToManual";
+/// Every action served; each has its own rate-limit bucket (every one documents 20 requests per second).
+pub(crate) const ACTIONS: [&str; 8] = [
+    CREATE_AI_CALL,
+    DESCRIBE_TEL_SESSION,
+    DESCRIBE_TEL_CDR,
+    DESCRIBE_TEL_RECORD_ASR,
+    DESCRIBE_AI_CALL_EXTRACT_RESULT,
+    HANG_UP_CALL,
+    CONTROL_AI_CONVERSATION,
+    TRANSFER_TO_MANUAL,
+];
 
 /// The full response envelope for one request (always answered with HTTP 200).
 pub(crate) fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Value {
@@ -61,10 +78,25 @@ fn dispatch(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Re
         return Err(ApiError::new("InvalidRequest", "The emulator accepts POST requests with a JSON body only."));
     }
     let params = parse_body(body)?;
+    if !shared.take_rate_token(action) {
+        let rate = shared.rate_limit();
+        return Err(ApiError::new(
+            "RequestLimitExceeded",
+            format!(
+                "Your request rate exceeds the limit of {rate} requests per second for {action}. \
+                 Please reduce the frequency of calls."
+            ),
+        ));
+    }
     match action {
-        CREATE_AI_CALL => create_ai_call(shared, params, now, request_id),
-        DESCRIBE_TEL_SESSION => describe_tel_session(shared, &params),
-        _ => hang_up_call(shared, &params),
+        CREATE_AI_CALL => create_ai_call(shared, params, request_id),
+        DESCRIBE_TEL_SESSION => outcomes::describe_tel_session(shared, &params),
+        DESCRIBE_TEL_CDR => outcomes::describe_tel_cdr(shared, &params),
+        DESCRIBE_TEL_RECORD_ASR => outcomes::describe_tel_record_asr(shared, &params),
+        DESCRIBE_AI_CALL_EXTRACT_RESULT => outcomes::describe_ai_call_extract_result(shared, &params),
+        HANG_UP_CALL => control::hang_up_call(shared, &params),
+        CONTROL_AI_CONVERSATION => control::control_ai_conversation(shared, &params),
+        _ => control::transfer_to_manual(shared, &params),
     }
 }
 
@@ -82,32 +114,18 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
 fn create_ai_call(
     shared: &Shared,
     params: Map<String, Value>,
-    now: SystemTime,
     request_id: &str,
 ) -> Result<Map<String, Value>, ApiError> {
-    if !shared.take_rate_token() {
-        let rate = shared.rate_limit();
-        return Err(ApiError::new(
-            "RequestLimitExceeded",
-            format!(
-                "Your request rate exceeds the limit of {rate} requests per second for {CREATE_AI_CALL}. \
-                 Please reduce the frequency of calls."
-            ),
-        ));
-    }
     let body = Value::Object(params);
     let request = CreateAiCallRequest::from_value(body.clone(), KeyCase::Wire).map_err(|e| field_errors(&e))?;
     request.validate().map_err(|e| field_errors(&e))?;
 
     let session_id = envelope::session_id();
-    let session = Session {
-        sdk_app_id: body.get("SdkAppId").and_then(Value::as_u64).unwrap_or(0),
-        callee: body.get("Callee").and_then(Value::as_str).unwrap_or_default().to_string(),
-        caller: body.pointer("/Callers/0").and_then(Value::as_str).unwrap_or_default().to_string(),
-        created: Instant::now(),
-        created_unix: unix_secs(now),
-        hung_up: None,
-    };
+    let session = shared.new_session(
+        body.get("SdkAppId").and_then(Value::as_u64).unwrap_or(0),
+        body.get("Callee").and_then(Value::as_str).unwrap_or_default(),
+        body.pointer("/Callers/0").and_then(Value::as_str).unwrap_or_default(),
+    );
     let call = PlacedCall {
         session_id: session_id.clone(),
         request_id: request_id.to_string(),
@@ -134,117 +152,19 @@ pub(crate) fn field_errors(errors: &[FieldError]) -> ApiError {
     ApiError::new(code, format!("Invalid request parameters: {}.", listed.join("; ")))
 }
 
-/// `SdkAppId` and `SessionId` from the parameters of `DescribeTelSession` / `HangUpCall`.
-fn session_params(params: &Map<String, Value>) -> Result<(u64, String), ApiError> {
-    let mut errors = Vec::new();
-    for key in params.keys().filter(|k| !matches!(k.as_str(), "SdkAppId" | "SessionId")) {
-        errors.push(FieldError::unknown(key.as_str(), "unknown parameter; expected SdkAppId and SessionId"));
-    }
-    let sdk_app_id = match params.get("SdkAppId") {
-        None | Some(Value::Null) => {
-            errors.push(FieldError::missing("SdkAppId", "required"));
-            None
-        }
-        Some(v) => {
-            let id = v.as_u64();
-            if id.is_none() {
-                errors.push(FieldError::invalid("SdkAppId", "must be a non-negative integer"));
-            }
-            id
-        }
-    };
-    let session_id = match params.get("SessionId") {
-        None | Some(Value::Null) => {
-            errors.push(FieldError::missing("SessionId", "required"));
-            None
-        }
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(_) => {
-            errors.push(FieldError::invalid("SessionId", "must be a non-empty string"));
-            None
-        }
-    };
-    // Missing before unknown before invalid, so the code names the most basic problem.
-    errors.sort_by_key(|e| match e.kind {
-        FieldErrorKind::Missing => 0,
-        FieldErrorKind::Unknown => 1,
-        FieldErrorKind::Invalid => 2,
-    });
-    match (sdk_app_id, session_id) {
-        (Some(app), Some(session)) if errors.is_empty() => Ok((app, session)),
-        _ => Err(field_errors(&errors)),
-    }
-}
-
-fn not_found(session_id: &str) -> ApiError {
-    ApiError::new("ResourceNotFound", format!("The session `{session_id}` does not exist for this SdkAppId."))
-}
-
-fn describe_tel_session(shared: &Shared, params: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
-    let (sdk_app_id, session_id) = session_params(params)?;
-    let session =
-        shared.session(&session_id).filter(|s| s.sdk_app_id == sdk_app_id).ok_or_else(|| not_found(&session_id))?;
-    let status = session_status(&session, shared, Instant::now());
-    let ring_secs = i64::try_from(shared.ringing.as_secs()).unwrap_or(0);
-    let accepted = if status == "ringing"
-        || session.hung_up.is_some_and(|h| session.created.checked_add(shared.ringing).is_some_and(|rang| h < rang))
-    {
-        0
-    } else {
-        session.created_unix.saturating_add(ring_secs)
-    };
-    let mut out = Map::new();
-    out.insert(
-        "Session".to_string(),
-        json!({
-            "SessionID": session_id,
-            "RoomID": "",
-            "Caller": session.caller,
-            "Callee": session.callee,
-            "StartTimestamp": session.created_unix,
-            "RingTimestamp": session.created_unix,
-            "AcceptTimestamp": accepted,
-            "StaffEmail": "",
-            "StaffNumber": "",
-            "SessionStatus": status,
-            "Direction": 1,
-            "OutBoundCaller": "",
-            "OutBoundCallee": "",
-            "ProtectedCaller": "",
-            "ProtectedCallee": "",
-        }),
-    );
-    Ok(out)
-}
-
-/// `ringing` for the first `ringing`, then `inProgress` for `talking`, then `finished`; `finished` at once
-/// after `HangUpCall`.
-fn session_status(session: &Session, shared: &Shared, now: Instant) -> &'static str {
-    if session.hung_up.is_some() {
-        return "finished";
-    }
-    let elapsed = now.saturating_duration_since(session.created);
-    if elapsed < shared.ringing {
-        "ringing"
-    } else if elapsed < shared.ringing + shared.talking {
-        "inProgress"
-    } else {
-        "finished"
-    }
-}
-
-fn hang_up_call(shared: &Shared, params: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
-    let (sdk_app_id, session_id) = session_params(params)?;
-    if shared.hang_up(&session_id, sdk_app_id) {
-        Ok(Map::new())
-    } else {
-        Err(not_found(&session_id))
-    }
+/// `SdkAppId` and `SessionId`, the only parameters of DescribeTelSession, HangUpCall and DescribeTelRecordAsr.
+pub(crate) fn session_params(params: &Map<String, Value>) -> Result<(u64, String), ApiError> {
+    let mut f = Fields::new(params, &["SdkAppId", "SessionId"]);
+    let sdk_app_id = f.uint("SdkAppId", true);
+    let session_id = f.string("SessionId", true);
+    f.finish()?;
+    Ok((sdk_app_id.unwrap_or_default(), session_id.unwrap_or_default()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn first_field_error_decides_the_code() {

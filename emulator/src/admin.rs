@@ -3,9 +3,11 @@
 //! Requests here are not counted as hits.
 //!
 //! - `GET  /__emulator/state`: `{"hits", "hits_by_action", "calls", "pending_faults", "clock_offset_secs",
-//!   "rate_limit"}`
+//!   "rate_limit", "scripts", "sessions"}`
 //! - `POST /__emulator/faults`: a fault in its JSON form, or a list of them; queued in order
-//! - `POST /__emulator/reset`: forget calls, counters, faults and sessions
+//! - `POST /__emulator/scripts`: `{"callee": "008613012345678", "end_status": 206, ...}` (a [`CallScript`]'s
+//!   fields next to `callee`), or a list of them
+//! - `POST /__emulator/reset`: forget calls, counters, faults, sessions and scripts
 //! - `POST /__emulator/clock-offset`: `{"secs": 600}`
 //! - `POST /__emulator/rate-limit`: `{"rps": 5}`
 
@@ -15,6 +17,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::fault::Fault;
+use crate::script::CallScript;
 use crate::server::{read_body, response, BodyError};
 use crate::state::Shared;
 
@@ -38,7 +41,14 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             "pending_faults": shared.pending_faults(),
             "clock_offset_secs": shared.clock_offset(),
             "rate_limit": shared.rate_limit(),
+            "scripts": shared.scripts(),
+            "sessions": shared.session_views(),
         })),
+        (&Method::POST, "scripts") => scripts(&body).map(|list| {
+            let set = list.len();
+            list.into_iter().for_each(|(callee, script)| shared.set_script(&callee, script));
+            json!({ "scripted": set })
+        }),
         (&Method::POST, "faults") => faults(&body).map(|list| {
             let queued = list.len();
             list.into_iter().for_each(|f| shared.inject(f));
@@ -62,7 +72,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             return answer(
                 shared,
                 StatusCode::NOT_FOUND,
-                json!({"error": "GET state, POST faults, reset, clock-offset or rate-limit under /__emulator/"}),
+                json!({"error": "GET state; POST faults, scripts, reset, clock-offset, rate-limit"}),
             )
         }
     };
@@ -79,6 +89,24 @@ fn faults(body: &[u8]) -> Result<Vec<Fault>, String> {
         one => vec![one],
     };
     items.into_iter().map(|v| Fault::from_value(v).map_err(|e| e.to_string())).collect()
+}
+
+/// `{"callee": ..., <script fields>}` or a list of them; all refused if one is wrong.
+fn scripts(body: &[u8]) -> Result<Vec<(String, CallScript)>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let items = match value {
+        Value::Array(items) => items,
+        one => vec![one],
+    };
+    items
+        .into_iter()
+        .map(|mut item| {
+            let callee = item.as_object_mut().and_then(|m| m.remove("callee"));
+            let callee = callee.and_then(|c| c.as_str().map(str::to_string)).ok_or("each script needs a \"callee\"")?;
+            let script = serde_json::from_value(item).map_err(|e| format!("script for {callee}: {e}"))?;
+            Ok((callee, script))
+        })
+        .collect()
 }
 
 fn field(body: &[u8], name: &str) -> Result<Value, String> {

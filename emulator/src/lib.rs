@@ -2,9 +2,12 @@
 //!
 //! It verifies TC3-HMAC-SHA256 the way the service does (with the core's own signer), validates
 //! `CreateAICall` with the core's own rules, answers in the service's envelope with the service's error
-//! codes, rate-limits like the service, keeps the sessions it created for `DescribeTelSession` and
-//! `HangUpCall`, and plays scripted faults (error codes, 5xx, delays, dropped connections, broken bodies,
-//! skewed clocks) so that tests can prove what a client does when the network or the service misbehaves.
+//! codes, rate-limits like the service (each action on its own budget), plays every placed call by its
+//! [`CallScript`] (ringing, answered or not, what was said and extracted), answers the actions that follow a call
+//! (`DescribeTelSession`, `DescribeTelCdr`, `DescribeTelRecordAsr`, `DescribeAICallExtractResult`, `HangUpCall`,
+//! `ControlAIConversation`, `TransferToManual`) from it, and plays scripted faults (error codes, 5xx, delays,
+//! dropped connections, broken bodies, skewed clocks) so that tests can prove what a client does when the
+//! network or the service misbehaves.
 //!
 //! Every placed call is recorded ([`Emulator::calls`]) and every HTTP request counted
 //! ([`Emulator::hits`]), so a test can assert "exactly one call was placed" after a fault.
@@ -20,15 +23,20 @@ mod actions;
 mod admin;
 mod auth;
 mod config;
+mod control;
 mod envelope;
 mod fault;
+mod outcomes;
+mod params;
 mod ratelimit;
+mod script;
 mod server;
 mod state;
 mod tls;
 
 pub use config::{Credential, EmulatorConfig};
 pub use fault::{DelayPhase, Fault, FaultKind};
+pub use script::{CallScript, Extracted, ExtractedValue, HangupSide, Role, Turn};
 pub use server::Emulator;
 pub use state::PlacedCall;
 
@@ -43,7 +51,8 @@ pub fn answer_request(config: &EmulatorConfig, parts: &hyper::http::request::Par
 pub const TEST_SECRET_ID: &str = "AKIDccclocalemulatortestid00000000";
 /// The SecretKey that goes with [`TEST_SECRET_ID`].
 pub const TEST_SECRET_KEY: &str = "ccc-local-emulator-test-secret-key";
-/// The service's request-rate limit for `CreateAICall`, per second (API.md section 1).
+/// The service's request-rate limit of `CreateAICall` and of each action after it, per second (API.md section 1,
+/// OUTCOMES.md section 2).
 pub const DEFAULT_RATE_LIMIT: f64 = 20.0;
 /// How far `X-TC-Timestamp` may be from the emulator's clock, as the service allows.
 pub const TIMESTAMP_TOLERANCE_SECS: i64 = 300;

@@ -13,7 +13,9 @@ const USAGE: &str = concat!(
                            [--rate-limit N] [--clock-offset SECS] [--ringing-ms MS] [--talking-ms MS]
                            [--fault JSON]... [--tls [--ca-out FILE]]
 
-A local emulator of Tencent Cloud Contact Center's CreateAICall service (and DescribeTelSession, HangUpCall).
+A local emulator of Tencent Cloud Contact Center's CreateAICall service and the actions after a call
+(DescribeTelSession, DescribeTelCdr, DescribeTelRecordAsr, DescribeAICallExtractResult, HangUpCall,
+ControlAIConversation, TransferToManual); script how calls go with POST /__emulator/scripts.
 Without --secret-id/--secret-key it accepts the test pair
   SecretId  AKIDccclocalemulatortestid00000000
   SecretKey ccc-local-emulator-test-secret-key

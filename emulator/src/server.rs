@@ -28,6 +28,7 @@ use crate::auth::header;
 use crate::config::{Credential, EmulatorConfig};
 use crate::envelope::{self, ApiError};
 use crate::fault::{DelayPhase, Fault, FaultKind};
+use crate::script::CallScript;
 use crate::state::{shift, PlacedCall, Shared};
 use crate::tls;
 
@@ -53,7 +54,9 @@ fn bind(config: &EmulatorConfig) -> io::Result<(StdTcpListener, Arc<Shared>, Opt
     let identity = if config.tls { Some(tls::identity(&config.host)?) } else { None };
     let listener = StdTcpListener::bind((config.host.as_str(), config.port))?;
     listener.set_nonblocking(true)?;
-    Ok((listener, Arc::new(Shared::new(config)), identity))
+    let scheme = if identity.is_some() { "https" } else { "http" };
+    let shared = Shared::serving(config, format!("{scheme}://{}", listener.local_addr()?));
+    Ok((listener, Arc::new(shared), identity))
 }
 
 fn split_identity(identity: Option<tls::Identity>) -> (Option<TlsAcceptor>, Option<String>) {
@@ -162,13 +165,32 @@ impl Emulator {
         self.shared.rate_limit()
     }
 
-    /// `CreateAICall` requests per second; 0 disables. The bucket starts full.
+    /// Requests per second of each action (every action has a bucket of its own, as each has its own
+    /// documented limit); 0 disables. The buckets start full.
     pub fn set_rate_limit(&self, requests_per_second: f64) {
         self.shared.set_rate_limit(requests_per_second);
     }
 
-    /// Forget calls, counters, faults and sessions, and refill the rate-limit bucket. The clock offset
-    /// and the rate limit stay as set.
+    /// How calls to `callee` go from now on (calls already placed keep theirs). `callee` in any form
+    /// (`008613012345678`, `+8613012345678`): numbers compare by their digits after a leading `+` or `00`.
+    /// `"*"` scripts every callee without a script of its own. Unscripted calls are answered, ring for
+    /// `ringing_ms`, talk for `talking_ms` and have a two-sentence transcript.
+    pub fn script(&self, callee: &str, script: CallScript) {
+        self.shared.set_script(callee, script);
+    }
+
+    /// Forget every script (calls already placed keep theirs).
+    pub fn clear_scripts(&self) {
+        self.shared.clear_scripts();
+    }
+
+    /// The scripts, by callee digits (`*` for the default).
+    pub fn scripts(&self) -> BTreeMap<String, CallScript> {
+        self.shared.scripts()
+    }
+
+    /// Forget calls, counters, faults, sessions and scripts, and refill the rate-limit buckets. The clock
+    /// offset and the rate limit stay as set.
     pub fn reset(&self) {
         self.shared.reset();
     }

@@ -1,4 +1,4 @@
-//! The server-side token bucket for CreateAICall.
+//! The server-side token buckets: CreateAICall's, and one for each other action.
 
 mod common;
 
@@ -60,14 +60,15 @@ async fn the_bucket_refills_and_the_rate_is_settable() {
 }
 
 #[tokio::test]
-async fn only_create_ai_call_is_limited() {
+async fn each_action_has_a_bucket_of_its_own() {
     let emu = start_with(EmulatorConfig { rate_limit: 1.0, ..EmulatorConfig::default() }).await;
     let placed = Call::create(&valid_call()).send(&emu).await;
     placed.assert_ok();
     Call::create(&valid_call()).send(&emu).await.assert_error("RequestLimitExceeded");
     let describe = json!({"SdkAppId": SDK_APP_ID, "SessionId": placed.session_id().unwrap()});
-    for _ in 0..5 {
-        Call::new("DescribeTelSession", &describe).send(&emu).await.assert_ok();
-    }
+    Call::new("DescribeTelSession", &describe).send(&emu).await.assert_ok();
+    let limited = Call::new("DescribeTelSession", &describe).send(&emu).await;
+    limited.assert_error("RequestLimitExceeded");
+    assert!(limited.message().contains("DescribeTelSession"), "{}", limited.message());
     assert_eq!(emu.calls().len(), 1);
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use ccc_aicall_emulator::EmulatorConfig;
+use ccc_aicall_emulator::{CallScript, EmulatorConfig};
 use common::*;
 use serde_json::{json, Value};
 
@@ -47,7 +47,31 @@ async fn hang_up_finishes_a_session() {
     answer.assert_ok();
     assert_eq!(answer.body["Response"].as_object().map(|m| m.len()), Some(1), "only the RequestId: {}", answer.text);
     assert_eq!(status(&emu, &session).await, "finished");
-    Call::new("HangUpCall", &params).send(&emu).await.assert_ok();
+    // Not documented by the service: the emulator refuses to hang up a call that is over.
+    Call::new("HangUpCall", &params).send(&emu).await.assert_error("FailedOperation.SessionNotExists");
+}
+
+#[tokio::test]
+async fn scripts_decide_the_timeline() {
+    let emu = start_with(fast()).await;
+    emu.script("+86 130 1234 5678", CallScript { end_status: Some(206), ring_ms: Some(200), ..Default::default() });
+    let busy = Call::create(&valid_call()).send(&emu).await.session_id().unwrap().to_string();
+    assert_eq!(status(&emu, &busy).await, "ringing");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(status(&emu, &busy).await, "finished", "an unanswered call never goes inProgress");
+
+    // The default script, for a callee without one: ring_ms 0 is over at once (an invalid number, say).
+    emu.script("*", CallScript { ring_ms: Some(0), end_status: Some(205), ..Default::default() });
+    let mut other = valid_call();
+    other["Callee"] = json!("008613900000000");
+    let vacant = Call::create(&other).send(&emu).await.session_id().unwrap().to_string();
+    let answer =
+        Call::new("DescribeTelSession", &json!({"SdkAppId": SDK_APP_ID, "SessionId": vacant})).send(&emu).await;
+    assert_eq!(answer.body.pointer("/Response/Session/SessionStatus"), Some(&json!("finished")));
+    assert_eq!(answer.body.pointer("/Response/Session/AcceptTimestamp"), Some(&json!(0)));
+    assert_eq!(emu.scripts().len(), 2);
+    emu.clear_scripts();
+    assert!(emu.scripts().is_empty());
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! `NativeEmulator`: the local CreateAICall service from `ccc-aicall-emulator`, for tests in Node.
 
 use crate::error::from_json;
-use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
+use ccc_aicall::field::to_snake;
+use ccc_aicall_emulator::{CallScript, Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -53,6 +54,17 @@ fn config(options: Option<Value>) -> napi::Result<EmulatorConfig> {
         tls: o.tls.unwrap_or(d.tls),
         ..d
     })
+}
+
+/// `emulator.script(callee, {...})`: the options' camelCase keys (`endStatus`, `cdrDelayMs`) are the script's
+/// snake_case fields, renamed here like the start options; the words inside (`role`, `text`, `name`, `type`,
+/// `value`, `description`) are one word in both cases.
+fn call_script(script_json: &str) -> napi::Result<CallScript> {
+    let invalid = |e: String| napi::Error::new(Status::InvalidArg, format!("call script: {e}"));
+    let value: Value = serde_json::from_str(script_json).map_err(|e| invalid(e.to_string()))?;
+    let Value::Object(fields) = value else { return Err(invalid("must be an object".to_string())) };
+    let renamed = fields.into_iter().map(|(k, v)| (to_snake(&k), v)).collect();
+    serde_json::from_value(Value::Object(renamed)).map_err(|e| invalid(e.to_string()))
 }
 
 #[napi(object)]
@@ -132,6 +144,18 @@ impl NativeEmulator {
             Fault::from_json(&fault_json).map_err(|e| napi::Error::new(Status::InvalidArg, format!("fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
+    }
+
+    /// How calls to `callee` go (`'*'`: every callee without a script), given as JSON with camelCase keys.
+    #[napi(catch_unwind)]
+    pub fn script(&self, callee: String, script_json: String) -> napi::Result<()> {
+        self.inner.script(&callee, call_script(&script_json)?);
+        Ok(())
+    }
+
+    #[napi(catch_unwind)]
+    pub fn clear_scripts(&self) {
+        self.inner.clear_scripts();
     }
 
     #[napi(catch_unwind)]

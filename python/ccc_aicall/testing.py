@@ -7,8 +7,11 @@
 ...     emu.calls[0]["body"]["Callee"]
 ...     emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser")
 
-It checks TC3 signatures and every documented parameter rule as the service does, rate-limits CreateAICall
-(20 per second by default), records every placed call, and plays scripted faults. Nothing leaves 127.0.0.1.
+It checks TC3 signatures and every documented parameter rule as the service does, rate-limits each action
+(20 per second by default), records every placed call, plays each call as scripted (:meth:`Emulator.script`) and
+answers the actions that follow it (DescribeTelSession, DescribeTelCdr, DescribeTelRecordAsr,
+DescribeAICallExtractResult, HangUpCall, ControlAIConversation, TransferToManual), and plays scripted faults.
+Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class Emulator:
     """A running emulator on 127.0.0.1 (a free port unless ``port`` is given); use it as a context manager.
 
     Args:
-        rate_limit: CreateAICall requests per second it accepts, beyond which it answers
+        rate_limit: requests per second it accepts for each action, beyond which it answers
             ``RequestLimitExceeded`` (default 20, the service's limit; 0 disables).
         clock_offset: seconds its clock runs ahead of the real one (negative: behind); requests signed
             more than 5 minutes off it get ``AuthFailure.SignatureExpire``.
@@ -115,6 +118,28 @@ class Emulator:
         """
         self._native.inject({**(fault or {}), **fields})
 
+    def script(self, callee: str, **fields: Any) -> None:
+        """Say how calls to ``callee`` go from now on (calls already placed keep theirs). ``callee`` in any form
+        (``"008613012345678"``, ``"+8613012345678"``); ``"*"`` for every callee without a script. Fields, all
+        optional:
+
+        - ``end_status``: the service's ``EndStatus`` code (default 1, answered); answered calls are 1 and
+          225–233, every other code rings and ends unanswered (e.g. 206 busy, 202 no answer).
+        - ``ring_ms``, ``talk_ms``: how long it rings and (answered) talks; 0 ends an unanswered call at once.
+        - ``transcript``: ``[{"role": "ai" | "user", "text": ...}]`` (default an AI greeting and a reply).
+        - ``extracted``: ``[{"name", "type": "Text" | "Selector" | "Boolean" | "Number", "value",
+          "description"}]``.
+        - ``hangup_side``: ``"user"``, ``"seat"`` or ``"system"``.
+        - ``cdr_delay_ms``, ``asr_delay_ms``, ``extract_delay_ms``: how long after the end the call record,
+          the transcript and the extraction appear (default 0).
+        - ``recording``: whether the record has a ``RecordURL`` (default True for answered calls).
+        """
+        self._native.script(callee, fields)
+
+    def clear_scripts(self) -> None:
+        """Forget every script: calls go by the defaults again."""
+        self._native.clear_scripts()
+
     @property
     def pending_faults(self) -> List[Dict[str, Any]]:
         """Faults not used up yet, in queue order."""
@@ -122,7 +147,7 @@ class Emulator:
 
     @property
     def rate_limit(self) -> float:
-        """CreateAICall requests per second it accepts (0: unlimited); settable."""
+        """Requests per second it accepts for each action (0: unlimited); settable."""
         return self._native.rate_limit
 
     @rate_limit.setter
@@ -139,7 +164,7 @@ class Emulator:
         self._native.clock_offset = secs
 
     def reset(self) -> None:
-        """Forget calls, counters, faults and sessions (the rate limit and clock offset stay)."""
+        """Forget calls, counters, faults, sessions and scripts (the rate limit and clock offset stay)."""
         self._native.reset()
 
     def stop(self) -> None:

@@ -1,7 +1,7 @@
 //! The emulator in-process, for `ccc_aicall.testing.Emulator`.
 
 use crate::convert;
-use ccc_aicall_emulator::{Credential, EmulatorConfig, Fault};
+use ccc_aicall_emulator::{CallScript, Credential, EmulatorConfig, Fault};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -131,7 +131,21 @@ impl Emulator {
         self.inner.set_rate_limit(requests_per_second);
     }
 
-    /// Forget calls, counters, faults and sessions; settings stay.
+    /// How calls to `callee` go (`"*"`: every callee without a script), from the script's fields in the
+    /// emulator's snake_case JSON form (`end_status`, `ring_ms`, `transcript`, ...).
+    fn script(&self, callee: &str, script: &Bound<'_, PyAny>) -> PyResult<()> {
+        let script: CallScript = serde_json::from_value(convert::to_json(script)?)
+            .map_err(|e| PyValueError::new_err(format!("not a call script: {e}")))?;
+        self.inner.script(callee, script);
+        Ok(())
+    }
+
+    /// Forget every call script.
+    fn clear_scripts(&self) {
+        self.inner.clear_scripts();
+    }
+
+    /// Forget calls, counters, faults, sessions and scripts; settings stay.
     fn reset(&self) {
         self.inner.reset();
     }
