@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict
@@ -17,6 +18,8 @@ from ccc_aicall import (
     CallOutcome,
     CallRejectedError,
     CallState,
+    CampaignItem,
+    CampaignReport,
     OutcomeUnknownError,
     Reconciled,
     Turn,
@@ -370,3 +373,37 @@ async def test_async_reconcile(emu: Emulator) -> None:
             break
         await asyncio.sleep(0.1)
     assert verdict.placed and verdict.calls[0].session_id == emu.calls[0]["session_id"]
+
+
+# --- notebooks and pandas -----------------------------------------------------------------------------------------
+
+
+def test_a_campaign_report_shows_as_html_and_as_a_dataframe(emu: Emulator) -> None:
+    emu.inject(kind="error", code="FailedOperation.CalleeIsBlackUser")
+    calls = [{"callee": f"+86 130 0000 {i:04d}"} for i in range(3)]
+    defaults = {k: v for k, v in VALID_REQUEST.items() if k != "callee"}
+    report = emu.client().create_ai_calls(calls, defaults=defaults, concurrency=1)
+    html = report._repr_html_()
+    assert "Campaign" in html and "placed" in html and "FailedOperation.CalleeIsBlackUser" in html
+    assert "<script" not in html
+    pandas = pytest.importorskip("pandas")
+    frame = report.to_pandas()
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 3
+    assert list(frame["status"]) == ["failed", "placed", "placed"]
+    assert frame.loc[0, "error_code"] == "FailedOperation.CalleeIsBlackUser"
+    assert {"index", "callee", "session_id", "sent_at", "error"} <= set(frame.columns)
+
+
+def test_to_pandas_says_how_to_get_pandas_when_it_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    report = CampaignReport([CampaignItem(index=0, callee="0086", status="invalid")], {"invalid": 1}, [])
+    with pytest.raises(ImportError, match=r"ccc-aicall\[pandas\]"):
+        report.to_pandas()
+
+
+def test_html_escapes_what_the_call_said(emu: Emulator) -> None:
+    emu.script("*", **{**TALK, "transcript": [{"role": "user", "text": "<b>bold</b> & <script>x</script>"}]})
+    client = emu.client()
+    outcome = client.wait_for_call(client.create_ai_call(**VALID_REQUEST), timeout=30, **FAST)
+    html = outcome._repr_html_()
+    assert "&lt;script&gt;" in html and "<script>" not in html and "&amp;" in html
