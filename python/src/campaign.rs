@@ -1,5 +1,5 @@
 //! Campaigns: the conversions behind `Client.create_ai_calls` and `read_calls_csv`. The core runs the campaign;
-//! this turns its outcomes into the pure-Python `CallOutcome` / `CampaignReport` of `ccc_aicall._campaign`
+//! this turns its outcomes into the pure-Python `CampaignItem` / `CampaignReport` of `ccc_aicall._campaign`
 //! (errors as the usual exception instances) and calls the progress callable from the core's worker threads.
 
 use crate::{convert, errors, runtime};
@@ -200,7 +200,7 @@ fn log_python(py: Python<'_>, level: &str, message: &str, err: Option<PyErr>) {
     }
 }
 
-/// One finished item as a `ccc_aicall.CallOutcome`.
+/// One finished item as a `ccc_aicall.CampaignItem`.
 fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, PyAny>> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("index", o.index)?;
@@ -215,7 +215,7 @@ fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, Py
     kwargs.set_item("outcome_unknown", o.outcome_unknown())?;
     kwargs.set_item("attempts", o.attempts)?;
     kwargs.set_item("sent_at", o.sent_at.map(|ms| utc_datetime(py, ms)).transpose()?)?;
-    classes(py)?.getattr("CallOutcome")?.call((), Some(&kwargs))
+    classes(py)?.getattr("CampaignItem")?.call((), Some(&kwargs))
 }
 
 /// Unix milliseconds as a timezone-aware (UTC) `datetime`.
