@@ -150,13 +150,23 @@ class CampaignReport:
         counts: items per status (every one of :data:`STATUSES`, zeros included).
         stopped_by: the error that stopped the campaign early (authentication, no call package, expired
             licence, ...; every item after it is ``not_attempted``), or None.
+        requests: requests sent in this run, per action (``CreateAICall``, every attempt; with ``wait`` or
+            ``reconcile``, ``DescribeTelCdr``, ``DescribeTelRecordAsr``, ``DescribeAICallExtractResult``).
+        waited: the campaign ran with ``wait=True``.
+        outcome_counts: with ``wait``, the collected outcomes per call status (``answered``, ``busy``, ...; statuses
+            with none left out).
+        wait_error: with ``wait``, the error that stopped collecting outcomes early, or None.
     """
 
-    __slots__ = ("items", "counts", "stopped_by", "_to_reconcile")
+    __slots__ = ("items", "counts", "stopped_by", "requests", "waited", "outcome_counts", "wait_error", "_to_reconcile")
 
     items: List[CampaignItem]
     counts: Dict[str, int]
     stopped_by: Optional[CccError]
+    requests: Dict[str, int]
+    waited: bool
+    outcome_counts: Dict[str, int]
+    wait_error: Optional[CccError]
 
     def __init__(
         self,
@@ -164,11 +174,20 @@ class CampaignReport:
         counts: Dict[str, int],
         to_reconcile: Sequence[int],
         stopped_by: Optional[CccError] = None,
+        *,
+        requests: Optional[Dict[str, int]] = None,
+        waited: bool = False,
+        outcome_counts: Optional[Dict[str, int]] = None,
+        wait_error: Optional[CccError] = None,
     ) -> None:
         self.items = list(items)
         self.counts = dict(counts)
         self._to_reconcile = list(to_reconcile)
         self.stopped_by = stopped_by
+        self.requests = dict(requests or {})
+        self.waited = waited
+        self.outcome_counts = dict(outcome_counts or {})
+        self.wait_error = wait_error
 
     @property
     def placed(self) -> int:
@@ -203,7 +222,10 @@ class CampaignReport:
     def __repr__(self) -> str:
         counts = ", ".join(f"{status}={n}" for status, n in self.counts.items() if n)
         stopped = f", stopped_by={type(self.stopped_by).__name__}({str(self.stopped_by)!r})" if self.stopped_by else ""
-        return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{stopped})"
+        outcomes = ""
+        if self.waited:
+            outcomes = ", outcomes={" + ", ".join(f"{s}={n}" for s, n in self.outcome_counts.items()) + "}"
+        return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{outcomes}{stopped})"
 
     def _repr_html_(self) -> str:
         return report_html(self)
@@ -224,7 +246,7 @@ class CampaignReport:
             raise ImportError(
                 "CampaignReport.to_pandas() needs pandas, which is optional: pip install 'ccc-aicall[pandas]'"
             ) from None
-        return pandas.DataFrame([_row(item) for item in self.items], columns=_columns(self.items))
+        return pandas.DataFrame([_row(item) for item in self.items], columns=_columns(self.items, self.waited))
 
 
 _ITEM_COLUMNS = ("index", "callee", "status", "session_id", "request_id", "outcome_unknown", "attempts", "sent_at")
@@ -244,9 +266,9 @@ _OUTCOME_COLUMNS = (
 )
 
 
-def _columns(items: Sequence[CampaignItem]) -> List[str]:
+def _columns(items: Sequence[CampaignItem], waited: bool) -> List[str]:
     columns = [*_ITEM_COLUMNS, "error", "error_code"]
-    if any(item.outcome is not None for item in items):
+    if waited:
         columns += [f"outcome_{name}" for name in _OUTCOME_COLUMNS] + ["transcript"]
         names: Dict[str, None] = {}
         for item in items:

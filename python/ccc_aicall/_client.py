@@ -52,6 +52,7 @@ def _tts_plain(value: Any) -> Any:
 _Calls = Sequence[Mapping[str, Any]]
 _Path = Union[str, "os.PathLike[str]"]
 DEFAULT_CONCURRENCY: int = _native.CAMPAIGN_CONCURRENCY
+DEFAULT_WAIT_TIMEOUT: float = _native.CAMPAIGN_WAIT_TIMEOUT
 
 _Call = Union[AiCallResult, str]
 _Seconds = Union[float, "timedelta"]
@@ -515,6 +516,11 @@ class Client(_native.Client):
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
         default_country_code: Optional[str] = None,
+        wait: bool = False,
+        wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+        transcript: bool = True,
+        extraction: bool = True,
+        reconcile: bool = False,
     ) -> CampaignReport:
         """Run a campaign: one AI call per item of ``calls``, built from ``defaults`` plus the item's own keywords.
 
@@ -553,10 +559,22 @@ class Client(_native.Client):
             default_country_code: the country calling code (``"86"`` or ``"+86"``) for this campaign's numbers
                 written without one; default: the client's ``default_country_code``. Without either, such
                 numbers are invalid.
+            wait: follow every placed item (and every item the journal says was placed) to its end: each gets its
+                :class:`CallOutcome` as ``item.outcome``. Outcomes are collected with batched call-record queries
+                (up to 100 calls a request) while and after the calls are placed, then the transcripts and
+                extracted fields of answered calls, one request each when ready; ``report.requests`` counts them.
+            wait_timeout: with ``wait``, how long after the last call was placed outcomes are still collected, in
+                SECONDS (or a ``timedelta``); what has not arrived by then has no outcome (or lists it in
+                ``outcome.missing``).
+            transcript: with ``wait``, fetch the transcript of each answered call.
+            extraction: with ``wait``, fetch the extracted fields of each answered call.
+            reconcile: settle the journal's ``unreconciled`` items first (as :meth:`reconcile` does): a call found
+                is ``already_placed`` with its session, one proven not placed is dialled now, one that cannot be
+                told yet stays ``unreconciled``. Nothing not proven unplaced is dialled.
 
         Returns:
             A :class:`CampaignReport`: one :class:`CampaignItem` per item, in input order, with the counts,
-            ``to_reconcile`` and ``stopped_by``.
+            ``to_reconcile``, ``stopped_by`` and ``requests``.
 
         Raises:
             ValidationError: an item breaks documented rules; ``errors`` lists every problem of every item
@@ -569,6 +587,9 @@ class Client(_native.Client):
         """
         args = _campaign_args(
             calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+        )
+        args.update(
+            wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
         )
         callback, display = progress_callback(progress, len(args["calls"]))
         try:
@@ -889,6 +910,11 @@ class AsyncClient(_native.Client):
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
         default_country_code: Optional[str] = None,
+        wait: bool = False,
+        wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+        transcript: bool = True,
+        extraction: bool = True,
+        reconcile: bool = False,
     ) -> CampaignReport:
         """Run a campaign; see :meth:`Client.create_ai_calls` for the arguments, the journal and the errors.
 
@@ -899,6 +925,9 @@ class AsyncClient(_native.Client):
         """
         args = _campaign_args(
             calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+        )
+        args.update(
+            wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
         )
         callback, display = progress_callback(progress, len(args["calls"]))
         try:
@@ -1189,6 +1218,11 @@ def create_ai_calls(
     skip_invalid: bool = False,
     refused_retries: Optional[int] = None,
     default_country_code: Optional[str] = None,
+    wait: bool = False,
+    wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+    transcript: bool = True,
+    extraction: bool = True,
+    reconcile: bool = False,
 ) -> CampaignReport:
     """Run a campaign with the default :class:`Client` (see :func:`create_ai_call`); see
     :meth:`Client.create_ai_calls` for the arguments, the journal and the errors."""
@@ -1201,6 +1235,11 @@ def create_ai_calls(
         skip_invalid=skip_invalid,
         refused_retries=refused_retries,
         default_country_code=default_country_code,
+        wait=wait,
+        wait_timeout=wait_timeout,
+        transcript=transcript,
+        extraction=extraction,
+        reconcile=reconcile,
     )
 
 

@@ -103,14 +103,13 @@ def counts_line(counts: Dict[str, int]) -> str:
 
 def report_html(report: CampaignReport) -> str:
     items = report.items
-    waited = any(item.outcome is not None for item in items)
+    waited = report.waited
     parts = [f"<div><b>Campaign</b> {len(items)} items: {counts_line(report.counts)}</div>"]
     if waited:
-        by_status: Dict[str, int] = {}
-        for item in items:
-            if item.outcome is not None:
-                by_status[item.outcome.status] = by_status.get(item.outcome.status, 0) + 1
-        parts.append(f"<div><b>Outcomes</b> {counts_line(by_status)}</div>")
+        parts.append(f"<div><b>Outcomes</b> {counts_line(report.outcome_counts) or 'none yet'}</div>")
+    if report.requests:
+        spent = ", ".join(f"{escape(action)} {n}" for action, n in report.requests.items())
+        parts.append(f'<div style="color:#57606a">requests: {spent}</div>')
     head: List[str] = ["#", "callee", "status", "session"]
     if waited:
         head += ["outcome", "talk", "extracted"]
@@ -134,7 +133,7 @@ def report_html(report: CampaignReport) -> str:
     parts.append(table(head, rows))
     if len(items) > _ROWS:
         parts.append(f'<div style="color:#57606a">… {len(items) - _ROWS} more (report.to_pandas() has all)</div>')
-    if report.stopped_by is not None:
-        stopped = f"{type(report.stopped_by).__name__}: {report.stopped_by}"
-        parts.append(f'<div style="color:#cf222e">stopped by {escape(stopped)}</div>')
+    for label, error in (("stopped by", report.stopped_by), ("stopped collecting outcomes:", report.wait_error)):
+        if error is not None:
+            parts.append(f'<div style="color:#cf222e">{label} {escape(f"{type(error).__name__}: {error}")}</div>')
     return f'<div style="{_STYLE}">{"".join(parts)}</div>'

@@ -22,6 +22,7 @@ __all__ = [
     "schema",
     "OPTIONS",
     "CAMPAIGN_CONCURRENCY",
+    "CAMPAIGN_WAIT_TIMEOUT",
     "WAIT_TIMEOUT",
     "WAIT_POLL_INTERVAL",
     "WAIT_TRANSCRIPT",
@@ -38,6 +39,8 @@ OPTIONS: List[str]
 """The Client's options as Python names them, in the core's order (the keywords of ``Client``)."""
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
+CAMPAIGN_WAIT_TIMEOUT: float
+"""The core's default for how long a campaign with wait collects outcomes after its last call, in seconds."""
 WAIT_TIMEOUT: float
 """The core's default for the whole of a wait_for_call, in seconds."""
 WAIT_POLL_INTERVAL: float
@@ -208,6 +211,11 @@ class Client:
         default_country_code: Optional[str],
         sources: Optional[List[Optional[str]]],
         on_progress: Optional[Callable[[CampaignItem], object]],
+        wait: bool,
+        wait_timeout: Union[float, timedelta],
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> CampaignReport: ...
     def _create_ai_calls_async(
         self,
@@ -221,6 +229,11 @@ class Client:
         default_country_code: Optional[str],
         sources: Optional[List[Optional[str]]],
         on_progress: Optional[Callable[[CampaignItem], object]],
+        wait: bool,
+        wait_timeout: Union[float, timedelta],
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> CampaignTask: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
     def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...

@@ -240,7 +240,7 @@ impl Client {
     }
 
     #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress))]
+                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls<'py>(
         &self,
@@ -254,6 +254,11 @@ impl Client {
         default_country_code: Option<&str>,
         sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
+        wait: bool,
+        wait_timeout: &Bound<'_, PyAny>,
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
         let run = campaign::Run::new(
@@ -267,6 +272,7 @@ impl Client {
             sources,
             on_progress,
             cancel.clone(),
+            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
@@ -286,7 +292,7 @@ impl Client {
     /// Start a campaign on the shared runtime; the wrapper awaits its `wait()`, and on cancellation cancels it and
     /// waits for the report of what was placed.
     #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress))]
+                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls_async(
         &self,
@@ -300,6 +306,11 @@ impl Client {
         default_country_code: Option<&str>,
         sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
+        wait: bool,
+        wait_timeout: &Bound<'_, PyAny>,
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> PyResult<campaign::CampaignTask> {
         let run = campaign::Run::new(
             calls,
@@ -312,6 +323,7 @@ impl Client {
             sources,
             on_progress,
             CancellationToken::new(),
+            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
         Ok(campaign::CampaignTask::start(run, self.core(py)?))
     }

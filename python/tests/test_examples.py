@@ -97,6 +97,10 @@ def test_the_outcomes_notebook_shows_the_same_story_every_time_in_a_real_kernel(
         assert "CallOutcome(session_id=" in text and "status='answered'" in text
         assert "user: Yes, Tuesday at 10 works." in text
         assert "answered callTerminatedByAPI system" in text  # the live call, hung up mid-call
-        stories.append(re.findall(r"status='\w+'|answered \S+ \S+|\{'confirmed': True[^}]*\}", text))
+        # The campaign that waited: its report as a table, its counts, what it spent, the DataFrame.
+        assert "Outcomes" in html and "busy" in html
+        assert "{'answered': 1, 'busy': 1}" in text and "'DescribeTelCdr':" in text
+        story = r"status='\w+'|answered \S+ \S+|\{'confirmed': True[^}]*\}|\{'answered'[^}]*\}"
+        stories.append(re.findall(story, text))
     assert stories[0] == stories[1] and stories[0], stories
     assert list(tmp_path.iterdir()) == []

@@ -407,3 +407,66 @@ def test_html_escapes_what_the_call_said(emu: Emulator) -> None:
     outcome = client.wait_for_call(client.create_ai_call(**VALID_REQUEST), timeout=30, **FAST)
     html = outcome._repr_html_()
     assert "&lt;script&gt;" in html and "<script>" not in html and "&amp;" in html
+
+
+# --- campaigns that wait ------------------------------------------------------------------------------------------
+
+DEFAULTS = {k: v for k, v in VALID_REQUEST.items() if k != "callee"}
+
+
+def test_a_campaign_with_wait_gives_every_placed_item_its_outcome(emu: Emulator) -> None:
+    emu.script("*", **TALK)
+    emu.script("+86 130 0000 0001", end_status=206, ring_ms=50)
+    calls = [{"callee": f"+86 130 0000 {i:04d}"} for i in range(4)]
+    report = emu.client().create_ai_calls(calls, defaults=DEFAULTS, wait=True, wait_timeout=30)
+    assert report.waited and report.placed == 4 and report.wait_error is None
+    statuses = [item.outcome.status if item.outcome else None for item in report]
+    assert statuses == ["answered", "busy", "answered", "answered"]
+    assert report.outcome_counts == {"answered": 3, "busy": 1}
+    answered = report[0].outcome
+    assert answered is not None and answered.session_id == report[0].session_id
+    assert answered.transcript is not None and answered.extracted is not None
+    assert answered.extracted["when"] == "Tuesday"
+    # Outcomes come from batched record queries: fewer requests than calls, each counted per action.
+    assert report.requests["CreateAICall"] == 4 and 1 <= report.requests["DescribeTelCdr"] < 4
+    assert report.requests["DescribeTelCdr"] == emu.hits_for("DescribeTelCdr")
+    assert "outcomes={answered=3, busy=1}" in repr(report)
+    html = report._repr_html_()
+    assert "Outcomes" in html and "busy" in html and "when=Tuesday" in html
+    pandas = pytest.importorskip("pandas")
+    frame = report.to_pandas()
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 4
+    assert list(frame["outcome_status"]) == statuses
+    assert frame.loc[0, "extracted_when"] == "Tuesday" and frame.loc[0, "transcript"].startswith("ai: Hello")
+    assert frame.loc[1, "outcome_answered"] == False  # noqa: E712 (a numpy bool)
+
+
+def test_a_campaign_without_wait_has_no_outcomes(emu: Emulator) -> None:
+    report = emu.client().create_ai_calls([{"callee": "+86 130 0000 0001"}], defaults=DEFAULTS)
+    assert not report.waited and report[0].outcome is None and report.outcome_counts == {}
+    assert report.requests == {"CreateAICall": 1}
+    assert "outcomes=" not in repr(report)
+
+
+async def test_an_async_campaign_with_wait(emu: Emulator) -> None:
+    emu.script("*", **TALK)
+    calls = [{"callee": f"+86 130 0000 {i:04d}"} for i in range(3)]
+    report = await emu.async_client().create_ai_calls(
+        calls, defaults=DEFAULTS, wait=True, wait_timeout=timedelta(seconds=30), extraction=False
+    )
+    assert [item.outcome.status for item in report if item.outcome] == ["answered"] * 3
+    assert all(item.outcome.extracted is None for item in report if item.outcome)
+    assert "DescribeAICallExtractResult" not in report.requests
+
+
+def test_a_resumed_campaign_reconciles_its_unknowns(emu: Emulator, tmp_path: Any) -> None:
+    """The first run's call is sent and its answer lost (the emulator drops it unread); run again with reconcile, it is
+    proven not placed (its max_call_duration_ms and short windows have passed) and dialled once."""
+    journal = tmp_path / "journal.jsonl"
+    calls = [{"callee": "+86 130 0000 0001", "max_call_duration_ms": 1000}]
+    emu.inject(kind="delay", phase="before_read", ms=3000)
+    first = emu.client(timeout=0.5, max_retries=0).create_ai_calls(calls, defaults=DEFAULTS, journal=journal)
+    assert first.outcome_unknown == 1 and emu.calls == []
+    again = emu.client().create_ai_calls(calls, defaults=DEFAULTS, journal=journal, reconcile=True)
+    assert again.counts["unreconciled"] == 1 and emu.calls == []  # too early to tell: nobody is dialled
+    assert again.requests.get("DescribeTelCdr", 0) >= 1
