@@ -11,6 +11,7 @@
 //! account-wide refusal, a journal that can no longer be written) stops dispatching and the waiting calls, and
 //! reads the calls in flight to their end.
 
+mod collect;
 pub mod csv;
 pub mod journal;
 mod options;
@@ -21,15 +22,21 @@ pub use report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
 
 use crate::client::CancellationToken;
 use crate::field::{FieldError, KeyCase};
+use crate::follow::ReconcileOptions;
 use crate::phone::CountryCode;
 use crate::request::ValidationContext;
 use crate::request::{CreateAiCallRequest, EXTRA_PARAMS, PARAMETERS};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+/// Calls in flight at once, unless the options say otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// How often a refused item is queued again, unless the options say otherwise.
 pub const DEFAULT_REFUSED_RETRIES: u32 = 5;
+/// How long outcomes are collected after the last call was placed, unless the options say otherwise.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The calls of a campaign, each already built (or the problems that stop it from being built). The rules are
 /// checked by [`Campaign::problems`], and when it runs with the client's [`ValidationContext`] (its default
@@ -168,7 +175,7 @@ fn merge_by_key(base: &[Value], overrides: &[Value], case: KeyCase) -> Vec<Value
     out
 }
 
-/// Called once per finished item, with the counts so far.
+/// Called once per finished item, with the counts so far (and with `wait`, once more when its outcome arrives).
 pub type ProgressFn = Arc<dyn Fn(&ItemOutcome, &Tally) + Send + Sync>;
 
 /// How a campaign runs.
@@ -187,7 +194,9 @@ pub struct CampaignOptions {
     /// again, with growing pauses. Default 5.
     pub refused_retries: u32,
     /// Called once per finished item (also for items decided by the journal), after the outcome is stored, with
-    /// the running counts. Calls come one at a time; a panic in it is caught and logged once.
+    /// the running counts. With `wait`, called once more for each placed item when its call's outcome has been
+    /// collected (its [`ItemOutcome::outcome`] set; [`Tally::done`] does not count it twice, [`Tally::outcomes`]
+    /// counts it). Calls come one at a time; a panic in it is caught and logged once.
     pub on_progress: Option<ProgressFn>,
     /// Cancels the campaign: nothing new is dispatched, calls waiting for their turn are not sent, and calls in
     /// flight stop (their outcome is then unknown). An early stop (an account-wide refusal, a journal write error)
@@ -196,6 +205,33 @@ pub struct CampaignOptions {
     /// The country calling code for the campaign's numbers written without one; `None` uses the client's
     /// ([`crate::ClientConfig::default_country_code`]). Without either such numbers are invalid.
     pub default_country_code: Option<CountryCode>,
+    /// Follow every placed item (and every item the journal says was placed) to its end and give it its
+    /// [`crate::CallOutcome`]. Outcomes are collected with batched DescribeTelCdr queries (up to 100 sessions per
+    /// request, one window per batch), starting while calls are still being placed, each action on its own rate
+    /// budget. Default false.
+    pub wait: bool,
+    /// With `wait`: how long after the last call of this run was placed (or after the run started, when it placed
+    /// none) outcomes are still collected; what has not arrived then is reported missing. Default 10 minutes.
+    pub wait_timeout: Duration,
+    /// With `wait`: fetch each answered call's transcript (one DescribeTelRecordAsr per call when ready; asked
+    /// again, backing off, only while it comes back empty). Default true.
+    pub transcript: bool,
+    /// With `wait`: fetch each answered call's extracted fields (DescribeAICallExtractResult), like the transcript.
+    /// An item whose request has no `ExtractConfig` is asked once (the console's post-call tags may answer); an
+    /// empty answer then means nothing was extracted. Default true.
+    pub extraction: bool,
+    /// With `wait`: the first pause before collecting; each later one is 1.5 times longer. Default 1 s. (Rust
+    /// only: the bindings keep the default.)
+    pub poll_interval: Duration,
+    /// With `wait`: the longest pause between collection rounds. Default 15 s. (Rust only.)
+    pub max_poll_interval: Duration,
+    /// Settle the items the journal lists as `unreconciled` before anything else is dialled
+    /// ([`crate::Client::reconcile_attempt`] with what the journal recorded): a call found is reported
+    /// `already_placed` with its session, a call proven not placed is dialled now, and one that cannot be told yet
+    /// stays `unreconciled` (its error says when to try again). Nothing not proven unplaced is dialled. Default false.
+    pub reconcile: bool,
+    /// How `reconcile` decides "not placed" (see [`ReconcileOptions`]).
+    pub reconcile_options: ReconcileOptions,
 }
 
 impl CampaignOptions {
@@ -216,6 +252,14 @@ impl Default for CampaignOptions {
             on_progress: None,
             cancel: CancellationToken::new(),
             default_country_code: None,
+            wait: false,
+            wait_timeout: DEFAULT_WAIT_TIMEOUT,
+            transcript: true,
+            extraction: true,
+            poll_interval: Duration::from_secs(1),
+            max_poll_interval: Duration::from_secs(15),
+            reconcile: false,
+            reconcile_options: ReconcileOptions::default(),
         }
     }
 }
@@ -228,6 +272,12 @@ impl std::fmt::Debug for CampaignOptions {
             .field("skip_invalid", &self.skip_invalid)
             .field("refused_retries", &self.refused_retries)
             .field("default_country_code", &self.default_country_code)
+            .field("wait", &self.wait)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("transcript", &self.transcript)
+            .field("extraction", &self.extraction)
+            .field("reconcile", &self.reconcile)
+            .field("reconcile_options", &self.reconcile_options)
             .finish_non_exhaustive()
     }
 }

@@ -230,6 +230,18 @@ impl Client {
         params: Value,
         cancel: &CancellationToken,
     ) -> Result<Map<String, Value>> {
+        self.request_observed(action, params, cancel, None).await
+    }
+
+    /// [`Client::request_cancellable`] that calls `on_sent` as each attempt (retries included) leaves: a campaign
+    /// counts the requests it spends per action.
+    pub(crate) async fn request_observed(
+        &self,
+        action: &str,
+        params: Value,
+        cancel: &CancellationToken,
+        on_sent: Option<&(dyn Fn() + Sync)>,
+    ) -> Result<Map<String, Value>> {
         if action.is_empty() || !action.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(Error::Validation(vec![crate::FieldError::invalid(
                 "Action",
@@ -246,7 +258,10 @@ impl Client {
                 )]))
             }
         };
-        let mut answer = self.send(action, body, cancel, None, None, &mut None).await?;
+        let never = CancellationToken::new();
+        let ready = || -> BoxFuture<'_, Result<()>> { Box::pin(async { Ok(()) }) };
+        let hooks = on_sent.map(|on_sent| Hooks { stop_unsent: &never, before_send: &ready, on_sent });
+        let mut answer = self.send(action, body, cancel, hooks.as_ref(), None, &mut None).await?;
         answer.response.insert("RequestId".into(), Value::String(answer.request_id));
         Ok(answer.response)
     }

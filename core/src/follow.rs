@@ -6,16 +6,23 @@
 
 use crate::client::{CancellationToken, Client};
 use crate::error::{Error, Result};
-use crate::field::FieldError;
+use crate::field::{FieldError, KeyCase};
 use crate::outcome::{CallAttempt, CallOutcome, CallRef, CallState, LiveStatus, Reconciled};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
 
 /// DescribeTelCdr's largest page (OUTCOMES.md section 4.2).
 pub const CDR_PAGE_SIZE: u64 = 100;
-/// DescribeTelCdr's window must be shorter than 90 days, and reach back at most 180 days.
+/// DescribeTelCdr's window must be shorter than 90 days.
 pub const CDR_MAX_WINDOW: Duration = Duration::from_secs(90 * 86_400 - 1);
+/// DescribeTelCdr's window may reach back at most 180 days.
 pub const CDR_MAX_AGE: Duration = Duration::from_secs(180 * 86_400);
+/// How far the service's clock may be from ours (not documented; a guess on the safe side): every record window
+/// reaches this much before the earliest send time it covers and after now.
+pub const CLOCK_SKEW: Duration = Duration::from_secs(300);
 
 /// How [`Client::wait_for_call`] waits.
 #[derive(Debug, Clone)]
@@ -28,8 +35,9 @@ pub struct WaitOptions {
     /// Fetch the extracted fields of an answered call (DescribeAICallExtractResult). Default true.
     pub extraction: bool,
     /// The first pause between polls; each later one is 1.5 times longer, up to `max_poll_interval`.
-    /// Defaults 1 s and 15 s.
+    /// Default 1 s.
     pub poll_interval: Duration,
+    /// The longest pause between polls. Default 15 s.
     pub max_poll_interval: Duration,
     /// Ends the wait early with `Error::Cancelled { sent: false }` (reads only: nothing to reconcile).
     pub cancel: CancellationToken,
@@ -93,6 +101,152 @@ impl ReconcileOptions {
     pub fn settled_after(&self, attempt: &CallAttempt) -> Duration {
         self.max_ring + attempt.max_call_duration.unwrap_or(self.max_call_duration) + self.record_delay
     }
+
+    /// The options from a loose object, as a binding receives them, spelled for `case`: `max_ring`,
+    /// `max_call_duration`, `record_delay`, `clock_skew` in seconds (Python), `maxRingMs`, `maxCallDurationMs`,
+    /// `recordDelayMs`, `clockSkewMs` in milliseconds (Node). `null` or a missing name keeps the default; an
+    /// unknown name or a value that is not a number of zero or more is an error naming the option as written.
+    pub fn from_value(value: &Value, case: KeyCase) -> Result<ReconcileOptions> {
+        const NAMES: [&str; 4] = ["MaxRing", "MaxCallDuration", "RecordDelay", "ClockSkew"];
+        let mut out = ReconcileOptions::default();
+        let map = match value {
+            Value::Null => return Ok(out),
+            Value::Object(map) => map,
+            _ => return Err(Error::ClientOption("the reconcile options must be an object".into())),
+        };
+        for (key, value) in map {
+            let Some(wire) = NAMES.iter().find(|n| duration_key(n, case) == *key) else {
+                let names: Vec<String> = NAMES.iter().map(|n| duration_key(n, case)).collect();
+                let hint = crate::field::closest(key, names.iter().map(String::as_str)).map_or_else(
+                    || format!("the options are {}", names.join(", ")),
+                    |h| format!("did you mean `{h}`?"),
+                );
+                return Err(Error::ClientOption(format!("unknown reconcile option `{key}`; {hint}")));
+            };
+            if value.is_null() {
+                continue;
+            }
+            let d = read_duration(key, value, case)?;
+            match *wire {
+                "MaxRing" => out.max_ring = d,
+                "MaxCallDuration" => out.max_call_duration = d,
+                "RecordDelay" => out.record_delay = d,
+                _ => out.clock_skew = d,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The name of a duration option for `case`: `wait_timeout` in Python (seconds), `waitTimeoutMs` in Node
+/// (milliseconds), as the client's own duration options are named.
+pub(crate) fn duration_key(wire: &str, case: KeyCase) -> String {
+    match case {
+        KeyCase::Camel => format!("{}Ms", case.key(wire)),
+        _ => case.key(wire),
+    }
+}
+
+/// A duration option's value: seconds in Python, milliseconds in Node; zero or more, finite.
+pub(crate) fn read_duration(key: &str, value: &Value, case: KeyCase) -> Result<Duration> {
+    let (unit, per_second) = match case {
+        KeyCase::Camel => ("milliseconds", 1000.0),
+        KeyCase::Snake | KeyCase::Wire => ("seconds", 1.0),
+    };
+    match value.as_f64().and_then(|n| Duration::try_from_secs_f64(n / per_second).ok()) {
+        Some(d) => Ok(d),
+        None => {
+            let got = match value {
+                Value::Number(n) => n.to_string(),
+                Value::String(_) => "a string".into(),
+                Value::Bool(_) => "a boolean".into(),
+                _ => "another kind of value".into(),
+            };
+            Err(Error::ClientOption(format!("`{key}` must be a finite number of {unit}, zero or more; got {got}")))
+        }
+    }
+}
+
+/// Requests sent, per action: what a campaign reports it spent.
+#[derive(Debug, Default)]
+pub(crate) struct RequestCount(Mutex<BTreeMap<String, u64>>);
+
+impl RequestCount {
+    pub(crate) fn add(&self, action: &str) {
+        let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *counts.entry(action.to_string()).or_insert(0) += 1;
+    }
+
+    pub(crate) fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// When a wait ends: fixed ([`Client::wait_for_call`]), or not known yet (a campaign still placing calls sets it
+/// once the last call has left).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Deadline(Arc<Mutex<Option<Instant>>>);
+
+impl Deadline {
+    pub(crate) fn at(at: Instant) -> Deadline {
+        Deadline(Arc::new(Mutex::new(Some(at))))
+    }
+
+    pub(crate) fn set(&self, at: Instant) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
+    }
+
+    pub(crate) fn get(&self) -> Option<Instant> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What to fetch after an answered call's record: its transcript, its extraction, and whether an empty extraction
+/// is worth asking again (a campaign whose request configured no `ExtractConfig` asks once: only the console's
+/// post-call tags can then answer).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Extras {
+    pub transcript: bool,
+    pub extraction: bool,
+    pub retry_extraction: bool,
+}
+
+/// How a follow-up loop polls: its pauses, its end, its cancel, and where it counts its requests.
+pub(crate) struct Polling<'a> {
+    pub first: Duration,
+    pub cap: Duration,
+    pub deadline: &'a Deadline,
+    pub cancel: &'a CancellationToken,
+    pub count: Option<&'a RequestCount>,
+}
+
+impl Polling<'_> {
+    /// Sleep the next pause (growing it), or `Ok(false)` when the deadline has come.
+    pub(crate) async fn pause(&self, pause: &mut Duration) -> Result<bool> {
+        match next_pause(pause, self.cap, self.deadline.get()) {
+            Some(d) => tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => Err(Error::Cancelled { sent: false }),
+                _ = tokio::time::sleep(d) => Ok(true),
+            },
+            None => Ok(false),
+        }
+    }
+}
+
+/// Whether an error says the service does not know the session (any more): DescribeTelSession documents no such
+/// code (OUTCOMES.md section 4.1), so both spellings its sibling actions use are taken.
+fn session_unknown(e: &Error) -> bool {
+    e.code().is_some_and(|c| c.starts_with("ResourceNotFound") || c == "FailedOperation.SessionNotExists")
+}
+
+/// A DescribeTelCdr window from `from` (already widened by the skew) to a little after now, kept within what the
+/// service accepts (shorter than 90 days, no older than 180).
+pub(crate) fn record_window(from: SystemTime) -> (SystemTime, SystemTime) {
+    let now = SystemTime::now();
+    let end = now + CLOCK_SKEW;
+    let oldest = (end - CDR_MAX_WINDOW).max(now - CDR_MAX_AGE + CLOCK_SKEW);
+    (from.max(oldest), end)
 }
 
 fn session_params(call: &CallRef) -> Value {
@@ -107,9 +261,9 @@ fn list<'a>(response: &'a Map<String, Value>, key: &str) -> &'a [Value] {
     response.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
-/// The pause before the next poll, growing by half up to the cap, never past the deadline.
-fn next_pause(pause: &mut Duration, cap: Duration, deadline: tokio::time::Instant) -> Option<Duration> {
-    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+/// The pause before the next poll, growing by half up to the cap, never past the deadline (`None`: not known yet).
+fn next_pause(pause: &mut Duration, cap: Duration, deadline: Option<Instant>) -> Option<Duration> {
+    let left = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
     if left.is_zero() {
         return None;
     }
@@ -119,13 +273,34 @@ fn next_pause(pause: &mut Duration, cap: Duration, deadline: tokio::time::Instan
 }
 
 impl Client {
-    /// The call's state now (DescribeTelSession): ringing, in progress, finished.
-    pub async fn get_call(&self, call: &CallRef) -> Result<CallState> {
-        self.get_call_cancellable(call, &CancellationToken::new()).await
+    /// One follow-up request, counted in `count` per attempt that leaves.
+    pub(crate) async fn ask(
+        &self,
+        action: &str,
+        params: Value,
+        cancel: &CancellationToken,
+        count: Option<&RequestCount>,
+    ) -> Result<Map<String, Value>> {
+        let on_sent = || {
+            if let Some(count) = count {
+                count.add(action);
+            }
+        };
+        self.request_observed(action, params, cancel, Some(&on_sent)).await
     }
 
-    async fn get_call_cancellable(&self, call: &CallRef, cancel: &CancellationToken) -> Result<CallState> {
-        let response = self.request_cancellable("DescribeTelSession", session_params(call), cancel).await?;
+    /// The call's state now (DescribeTelSession): ringing, in progress, finished.
+    pub async fn get_call(&self, call: &CallRef) -> Result<CallState> {
+        self.get_call_counted(call, &CancellationToken::new(), None).await
+    }
+
+    async fn get_call_counted(
+        &self,
+        call: &CallRef,
+        cancel: &CancellationToken,
+        count: Option<&RequestCount>,
+    ) -> Result<CallState> {
+        let response = self.ask("DescribeTelSession", session_params(call), cancel, count).await?;
         let session = response.get("Session").and_then(Value::as_object).cloned().unwrap_or_default();
         let mut state = CallState::from_session(&session);
         if state.session_id.is_empty() {
@@ -174,13 +349,26 @@ impl Client {
 
     /// The call records of one number between `since` and `until` (DescribeTelCdr by phone, every page; windows
     /// longer than the service's 90 days are split). `callee` is normalised like a call's (the client's default
-    /// country code applies). Records in the order the service returns them.
+    /// country code applies). Records in the order the service returns them. The service keeps records for 180
+    /// days: an older `since` is a validation error.
     pub async fn find_calls(
         &self,
         sdk_app_id: u64,
         callee: &str,
         since: SystemTime,
         until: SystemTime,
+    ) -> Result<Vec<CallOutcome>> {
+        self.find_calls_counted(sdk_app_id, callee, since, until, &CancellationToken::new(), None).await
+    }
+
+    async fn find_calls_counted(
+        &self,
+        sdk_app_id: u64,
+        callee: &str,
+        since: SystemTime,
+        until: SystemTime,
+        cancel: &CancellationToken,
+        count: Option<&RequestCount>,
     ) -> Result<Vec<CallOutcome>> {
         let phone = crate::phone::normalize(callee, self.config().default_country_code)
             .map_err(|why| Error::Validation(vec![FieldError::invalid("callee", why)]))?;
@@ -198,7 +386,7 @@ impl Client {
         loop {
             let end = (start + CDR_MAX_WINDOW).min(until);
             let filter = json!({"Phones": [phone]});
-            let (records, _) = self.cdr_pages(sdk_app_id, start, end, filter, &CancellationToken::new()).await?;
+            let records = self.cdr_pages(sdk_app_id, start, end, filter, cancel, count).await?;
             out.extend(records.iter().filter_map(Value::as_object).map(CallOutcome::from_record));
             if end >= until {
                 return Ok(out);
@@ -207,8 +395,7 @@ impl Client {
         }
     }
 
-    /// Every page of DescribeTelCdr over one window with one filter (`Phones` and/or `SessionIds`): the records and
-    /// the number of requests spent.
+    /// Every page of DescribeTelCdr over one window with one filter (`Phones` and/or `SessionIds`).
     pub(crate) async fn cdr_pages(
         &self,
         sdk_app_id: u64,
@@ -216,9 +403,9 @@ impl Client {
         end: SystemTime,
         filter: Value,
         cancel: &CancellationToken,
-    ) -> Result<(Vec<Value>, u64)> {
+        count: Option<&RequestCount>,
+    ) -> Result<Vec<Value>> {
         let mut records = Vec::new();
-        let mut requests = 0;
         for page in 0u64.. {
             let mut params = json!({
                 "SdkAppId": sdk_app_id,
@@ -230,16 +417,40 @@ impl Client {
             if let (Some(p), Some(f)) = (params.as_object_mut(), filter.as_object()) {
                 p.extend(f.clone());
             }
-            let response = self.request_cancellable("DescribeTelCdr", params, cancel).await?;
-            requests += 1;
+            let response = self.ask("DescribeTelCdr", params, cancel, count).await?;
             let got = list(&response, "TelCdrList");
             let total = response.get("TotalCount").and_then(Value::as_u64).unwrap_or(0);
             records.extend(got.iter().cloned());
             if got.len() < CDR_PAGE_SIZE as usize || records.len() as u64 >= total {
-                return Ok((records, requests));
+                break;
             }
         }
-        Ok((records, requests))
+        Ok(records)
+    }
+
+    /// The records of many sessions of one app at once (DescribeTelCdr by `SessionIds`, one window from `from`,
+    /// every page): the outcomes found, by session id. Sessions with no record yet are simply absent.
+    pub(crate) async fn find_sessions(
+        &self,
+        sdk_app_id: u64,
+        session_ids: &[String],
+        from: SystemTime,
+        cancel: &CancellationToken,
+        count: Option<&RequestCount>,
+    ) -> Result<BTreeMap<String, CallOutcome>> {
+        let (start, end) = record_window(from);
+        let filter = json!({"SessionIds": session_ids});
+        let records = self.cdr_pages(sdk_app_id, start, end, filter, cancel, count).await?;
+        let mut found = BTreeMap::new();
+        for record in records.iter().filter_map(Value::as_object) {
+            let mut outcome = CallOutcome::from_record(record);
+            // Only the sessions asked about: a service that ignored the filter must not attach a stranger's record.
+            if session_ids.contains(&outcome.session_id) {
+                outcome.sdk_app_id.get_or_insert(sdk_app_id);
+                found.insert(outcome.session_id.clone(), outcome);
+            }
+        }
+        Ok(found)
     }
 
     /// Follow a placed call to its end and return how it ended, with its transcript and extracted fields.
@@ -249,82 +460,86 @@ impl Client {
     /// they are ready. What is not ready when the time is up is listed in [`CallOutcome::missing`], not an error.
     /// A call still running (or whose record has not appeared) when the time is up gives
     /// [`Error::WaitTimedOut`]; `options.cancel` stops the wait.
+    ///
+    /// How long the service answers DescribeTelSession for a finished session is not documented: when it answers
+    /// that it does not know the session (`ResourceNotFound*`, `FailedOperation.SessionNotExists`), the wait goes
+    /// on with the record query. The record window starts [`CLOCK_SKEW`] before the call was placed (its
+    /// `placed_at`, else the session's start, else as far back as the service allows) and ends that much after now.
     pub async fn wait_for_call(&self, call: &CallRef, options: &WaitOptions) -> Result<CallOutcome> {
-        let deadline = tokio::time::Instant::now() + options.timeout;
-        let cancel = &options.cancel;
-        let mut pause = options.poll_interval;
-        let sleep = |d: Duration| async move {
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => Err(Error::Cancelled { sent: false }),
-                _ = tokio::time::sleep(d) => Ok(()),
-            }
+        let deadline = Deadline::at(Instant::now() + options.timeout);
+        let polling = Polling {
+            first: options.poll_interval,
+            cap: options.max_poll_interval,
+            deadline: &deadline,
+            cancel: &options.cancel,
+            count: None,
         };
         let timed_out = |status: Option<&LiveStatus>| Error::WaitTimedOut {
             session_id: call.session_id.clone(),
             last_status: status.map(|s| s.as_str().to_string()),
         };
-        // 1. Until the session is finished.
+        // 1. Until the session is finished, or the service no longer knows it.
         let mut started_at = call.placed_at;
+        let mut pause = polling.first;
+        let mut last = None;
         loop {
-            let state = self.get_call_cancellable(call, cancel).await?;
-            started_at = started_at.or(state.started_at);
-            if state.status.is_finished() {
-                break;
+            match self.get_call_counted(call, polling.cancel, None).await {
+                Ok(state) => {
+                    started_at = started_at.or(state.started_at);
+                    if state.status.is_finished() {
+                        last = Some(LiveStatus::Finished);
+                        break;
+                    }
+                    last = Some(state.status);
+                }
+                Err(e) if session_unknown(&e) => break,
+                Err(e) => return Err(e),
             }
-            match next_pause(&mut pause, options.max_poll_interval, deadline) {
-                Some(d) => sleep(d).await?,
-                None => return Err(timed_out(Some(&state.status))),
+            if !polling.pause(&mut pause).await? {
+                return Err(timed_out(last.as_ref()));
             }
         }
-        // 2. Until its record appears. The window: from a little before it started (the service's clock may differ
-        // from ours) to a little after now.
-        let skew = Duration::from_secs(300);
-        let from = started_at.unwrap_or_else(SystemTime::now) - skew;
-        let mut pause = options.poll_interval;
+        // 2. Until its record appears.
+        let from = started_at.map_or(UNIX_EPOCH, |t| t - CLOCK_SKEW);
+        let mut pause = polling.first;
         let mut outcome = loop {
-            let filter = json!({"SessionIds": [call.session_id]});
-            let (records, _) = self.cdr_pages(call.sdk_app_id, from, SystemTime::now() + skew, filter, cancel).await?;
-            let found = records
-                .iter()
-                .filter_map(Value::as_object)
-                .find(|r| r.get("SessionId").and_then(Value::as_str) == Some(call.session_id.as_str()));
-            if let Some(record) = found {
-                break CallOutcome::from_record(record);
+            let ids = [call.session_id.clone()];
+            let found = self.find_sessions(call.sdk_app_id, &ids, from, polling.cancel, None).await?;
+            if let Some(outcome) = found.into_values().next() {
+                break outcome;
             }
-            match next_pause(&mut pause, options.max_poll_interval, deadline) {
-                Some(d) => sleep(d).await?,
-                None => return Err(timed_out(Some(&LiveStatus::Finished))),
+            if !polling.pause(&mut pause).await? {
+                return Err(timed_out(last.as_ref()));
             }
         };
-        if outcome.sdk_app_id.is_none() {
-            outcome.sdk_app_id = Some(call.sdk_app_id);
-        }
         // 3. Transcript and extraction: only an answered call has them.
         if outcome.answered {
-            self.add_extras(call, &mut outcome, options, deadline, from).await?;
+            let extras =
+                Extras { transcript: options.transcript, extraction: options.extraction, retry_extraction: true };
+            self.add_extras(call, &mut outcome, extras, &polling, from).await?;
         }
         Ok(outcome)
     }
 
     /// Fetch the transcript and extraction of an answered call, each until it is non-empty or the deadline passes
     /// (then it is listed as missing). Empty answers are taken as "not ready yet": the service does not document
-    /// what it answers before they exist (OUTCOMES.md section 12).
+    /// what it answers before they exist (OUTCOMES.md section 12). An extraction not worth asking again
+    /// (`retry_extraction` false) that comes back empty is recorded as "nothing extracted", not as missing.
     pub(crate) async fn add_extras(
         &self,
         call: &CallRef,
         outcome: &mut CallOutcome,
-        options: &WaitOptions,
-        deadline: tokio::time::Instant,
+        extras: Extras,
+        polling: &Polling<'_>,
         window_start: SystemTime,
     ) -> Result<()> {
-        let cancel = &options.cancel;
-        let mut want_transcript = options.transcript;
-        let mut want_extraction = options.extraction;
-        let mut pause = options.poll_interval;
+        let mut want_transcript = extras.transcript;
+        let mut want_extraction = extras.extraction;
+        let mut pause = polling.first;
         while want_transcript || want_extraction {
             if want_transcript {
-                let response = self.request_cancellable("DescribeTelRecordAsr", session_params(call), cancel).await?;
+                let response =
+                    self.ask("DescribeTelRecordAsr", session_params(call), polling.cancel, polling.count).await?;
                 let turns = list(&response, "AsrDataList");
                 if !turns.is_empty() {
                     outcome.set_transcript(turns);
@@ -332,29 +547,22 @@ impl Client {
                 }
             }
             if want_extraction {
+                let (start, end) = record_window(window_start);
                 let params = json!({
                     "SdkAppId": call.sdk_app_id,
                     "SessionId": call.session_id,
-                    "StartTime": unix(window_start),
-                    "EndTime": unix(SystemTime::now() + Duration::from_secs(300)),
+                    "StartTime": unix(start),
+                    "EndTime": unix(end),
                 });
-                let response = self.request_cancellable("DescribeAICallExtractResult", params, cancel).await?;
+                let response = self.ask("DescribeAICallExtractResult", params, polling.cancel, polling.count).await?;
                 let fields = list(&response, "ResultList");
-                if !fields.is_empty() {
+                if !fields.is_empty() || !extras.retry_extraction {
                     outcome.set_extracted(fields);
                     want_extraction = false;
                 }
             }
-            if !(want_transcript || want_extraction) {
+            if !(want_transcript || want_extraction) || !polling.pause(&mut pause).await? {
                 break;
-            }
-            match next_pause(&mut pause, options.max_poll_interval, deadline) {
-                Some(d) => tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
-                    _ = tokio::time::sleep(d) => {}
-                },
-                None => break,
             }
         }
         if want_transcript {
@@ -386,13 +594,23 @@ impl Client {
         }
     }
 
-    /// [`Client::reconcile`] for a call described by hand (a campaign's journal keeps the same three facts).
+    /// [`Client::reconcile`] for a call described by hand (a campaign's journal keeps the same facts).
     pub async fn reconcile_attempt(&self, attempt: &CallAttempt, options: &ReconcileOptions) -> Result<Reconciled> {
+        self.reconcile_counted(attempt, options, &CancellationToken::new(), None).await
+    }
+
+    pub(crate) async fn reconcile_counted(
+        &self,
+        attempt: &CallAttempt,
+        options: &ReconcileOptions,
+        cancel: &CancellationToken,
+        count: Option<&RequestCount>,
+    ) -> Result<Reconciled> {
         let now = SystemTime::now();
         let from = attempt.sent_at - options.clock_skew;
         let until = now.max(attempt.sent_at) + options.clock_skew;
         let mut calls: Vec<CallOutcome> = self
-            .find_calls(attempt.sdk_app_id, &attempt.callee, from, until)
+            .find_calls_counted(attempt.sdk_app_id, &attempt.callee, from, until, cancel, count)
             .await?
             .into_iter()
             .filter(|c| c.started_at.map_or(true, |t| t >= from))
@@ -419,14 +637,15 @@ mod tests {
 
     #[test]
     fn pauses_back_off_to_the_cap_and_stop_at_the_deadline() {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3600);
+        let deadline = Some(Instant::now() + Duration::from_secs(3600));
         let mut pause = Duration::from_secs(1);
         let seen: Vec<u64> = (0..8)
             .map(|_| next_pause(&mut pause, Duration::from_secs(5), deadline).unwrap().as_millis() as u64)
             .collect();
         assert_eq!(seen, [1000, 1500, 2250, 3375, 5000, 5000, 5000, 5000]);
-        let past = tokio::time::Instant::now() - Duration::from_millis(1);
-        assert_eq!(next_pause(&mut pause, Duration::from_secs(5), past), None);
+        let past = Instant::now() - Duration::from_millis(1);
+        assert_eq!(next_pause(&mut pause, Duration::from_secs(5), Some(past)), None);
+        assert_eq!(next_pause(&mut pause, Duration::from_secs(5), None), Some(Duration::from_secs(5)), "no end yet");
     }
 
     #[test]

@@ -8,6 +8,9 @@
 >>> result.session_id
 
 ``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client.
+``client.wait_for_call(result)`` follows a placed call to its end and returns its ``CallOutcome`` (status,
+durations, transcript, extracted fields); ``get_call``, ``hang_up``, ``say`` and ``transfer`` act on a live call;
+``reconcile(exc)`` settles an outcome-unknown error.
 ``client.create_ai_calls(calls, defaults=..., journal=..., progress=True)`` runs a campaign (many calls from one
 template, never dialling anyone twice); ``read_calls_csv(path)`` reads its calls from a CSV file. Errors are
 ``CccError`` subclasses (``outcome_unknown(exc)`` finds the one saying a call may have been placed among an
@@ -18,13 +21,14 @@ the work: validation, TC3 signing, the rate limiter, safe retries and error clas
 from typing import TYPE_CHECKING, Any
 
 from . import _native
-from ._campaign import STATUSES, CallOutcome, CampaignReport
+from ._campaign import STATUSES, CampaignItem, CampaignReport
 from ._client import AsyncClient, Client, create_ai_call, create_ai_calls, read_calls_csv
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
+    CallNotLiveError,
     CallRejectedError,
     CccError,
     ConfigurationError,
@@ -37,9 +41,11 @@ from ._exceptions import (
     OutcomeUnknownError,
     RateLimitError,
     ValidationError,
+    WaitTimeoutError,
     outcome_unknown,
 )
 from ._native import AiCallResult
+from ._outcome import CALL_STATUSES, CallOutcome, CallState, Reconciled, Turn
 
 __version__: str = _native.__version__
 
@@ -65,6 +71,11 @@ __all__ = [
     "read_calls_csv",
     "AiCallResult",
     "CallOutcome",
+    "CallState",
+    "Turn",
+    "Reconciled",
+    "CALL_STATUSES",
+    "CampaignItem",
     "CampaignReport",
     "STATUSES",
     "PARAMETERS",
@@ -80,6 +91,8 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "CallNotLiveError",
+    "WaitTimeoutError",
     "FileError",
     "MissingFileError",
     "FilePermissionError",

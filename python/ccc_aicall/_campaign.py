@@ -1,4 +1,4 @@
-"""Campaign results (``CallOutcome``, ``CampaignReport``, built by the native core) and the progress display.
+"""Campaign results (``CampaignItem``, ``CampaignReport``, built by the native core) and the progress display.
 
 The core runs the campaign and decides every status; these classes only hold what it reported.
 """
@@ -10,12 +10,15 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple, Union
 
+from ._display import report_html
 from ._exceptions import CccError
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["CallOutcome", "CampaignReport", "STATUSES"]
+    from ._outcome import CallOutcome
+
+__all__ = ["CampaignItem", "CampaignReport", "STATUSES"]
 
 STATUSES = ("placed", "failed", "outcome_unknown", "already_placed", "unreconciled", "invalid", "not_attempted")
 """Every status an item can end in:
@@ -33,7 +36,7 @@ STATUSES = ("placed", "failed", "outcome_unknown", "already_placed", "unreconcil
 """
 
 
-class CallOutcome:
+class CampaignItem:
     """What became of one item of a campaign.
 
     Attributes:
@@ -50,6 +53,8 @@ class CallOutcome:
         sent_at: when its last request was sent (a timezone-aware UTC ``datetime``), in this run or, for an item the
             journal decided on, in the earlier one; None if none was. With ``callee``, what a reconcile needs
             (``DescribeTelCdr`` over a window around it).
+        outcome: with ``wait=True``, how the placed call ended (a :class:`~ccc_aicall.CallOutcome`); None when
+            the campaign did not wait, the item was not placed, or its outcome was not known in time.
         progress: on the items the progress callable receives, the campaign's counts when this item finished
             (``done``, ``total`` and one entry per status, from the core); None in the report. Not compared.
     """
@@ -64,6 +69,7 @@ class CallOutcome:
         "outcome_unknown",
         "attempts",
         "sent_at",
+        "outcome",
         "progress",
     )
 
@@ -76,6 +82,7 @@ class CallOutcome:
     outcome_unknown: bool
     attempts: int
     sent_at: Optional[datetime]
+    outcome: Optional[CallOutcome]
     progress: Optional[Dict[str, int]]
 
     def __init__(
@@ -90,6 +97,7 @@ class CallOutcome:
         outcome_unknown: bool = False,
         attempts: int = 0,
         sent_at: Optional[datetime] = None,
+        outcome: Optional[CallOutcome] = None,
     ) -> None:
         self.index = index
         self.callee = callee
@@ -100,13 +108,14 @@ class CallOutcome:
         self.outcome_unknown = outcome_unknown
         self.attempts = attempts
         self.sent_at = sent_at
+        self.outcome = outcome
         self.progress = None
 
     def _fields(self) -> Dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name != "progress"}
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CallOutcome):
+        if not isinstance(other, CampaignItem):
             return NotImplemented
         mine, theirs = self._fields(), other._fields()
         # Exceptions compare by identity; two reports of the same item compare by what the error says.
@@ -124,7 +133,9 @@ class CallOutcome:
         if self.outcome_unknown:
             parts.append("outcome_unknown=True")
         parts.append(f"attempts={self.attempts}")
-        return f"CallOutcome({', '.join(parts)})"
+        if self.outcome is not None:
+            parts.append(f"outcome={self.outcome.status!r}")
+        return f"CampaignItem({', '.join(parts)})"
 
 
 def _error_key(error: Optional[CccError]) -> Any:
@@ -132,32 +143,51 @@ def _error_key(error: Optional[CccError]) -> Any:
 
 
 class CampaignReport:
-    """The outcome of every item of a campaign, in input order. Iterate over it for the ``CallOutcome`` items.
+    """The outcome of every item of a campaign, in input order. Iterate over it for the ``CampaignItem`` items.
 
     Attributes:
-        items: one :class:`CallOutcome` per item of ``calls``, in the same order.
+        items: one :class:`CampaignItem` per item of ``calls``, in the same order.
         counts: items per status (every one of :data:`STATUSES`, zeros included).
         stopped_by: the error that stopped the campaign early (authentication, no call package, expired
             licence, ...; every item after it is ``not_attempted``), or None.
+        requests: requests sent in this run, per action (``CreateAICall``, every attempt; with ``wait`` or
+            ``reconcile``, ``DescribeTelCdr``, ``DescribeTelRecordAsr``, ``DescribeAICallExtractResult``).
+        waited: the campaign ran with ``wait=True``.
+        outcome_counts: with ``wait``, the collected outcomes per call status (``answered``, ``busy``, ...; statuses
+            with none left out).
+        wait_error: with ``wait``, the error that stopped collecting outcomes early, or None.
     """
 
-    __slots__ = ("items", "counts", "stopped_by", "_to_reconcile")
+    __slots__ = ("items", "counts", "stopped_by", "requests", "waited", "outcome_counts", "wait_error", "_to_reconcile")
 
-    items: List[CallOutcome]
+    items: List[CampaignItem]
     counts: Dict[str, int]
     stopped_by: Optional[CccError]
+    requests: Dict[str, int]
+    waited: bool
+    outcome_counts: Dict[str, int]
+    wait_error: Optional[CccError]
 
     def __init__(
         self,
-        items: Sequence[CallOutcome],
+        items: Sequence[CampaignItem],
         counts: Dict[str, int],
         to_reconcile: Sequence[int],
         stopped_by: Optional[CccError] = None,
+        *,
+        requests: Optional[Dict[str, int]] = None,
+        waited: bool = False,
+        outcome_counts: Optional[Dict[str, int]] = None,
+        wait_error: Optional[CccError] = None,
     ) -> None:
         self.items = list(items)
         self.counts = dict(counts)
         self._to_reconcile = list(to_reconcile)
         self.stopped_by = stopped_by
+        self.requests = dict(requests or {})
+        self.waited = waited
+        self.outcome_counts = dict(outcome_counts or {})
+        self.wait_error = wait_error
 
     @property
     def placed(self) -> int:
@@ -175,24 +205,90 @@ class CampaignReport:
         return self.counts.get("outcome_unknown", 0)
 
     @property
-    def to_reconcile(self) -> List[CallOutcome]:
+    def to_reconcile(self) -> List[CampaignItem]:
         """Items that may have dialled without a definitive answer, in this run (``outcome_unknown``) or an
         earlier one (``unreconciled``): check them (e.g. with ``DescribeTelCdr``) before calling them again."""
         return [self.items[i] for i in self._to_reconcile]
 
-    def __iter__(self) -> Iterator[CallOutcome]:
+    def __iter__(self) -> Iterator[CampaignItem]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def __getitem__(self, index: int) -> CallOutcome:
+    def __getitem__(self, index: int) -> CampaignItem:
         return self.items[index]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{status}={n}" for status, n in self.counts.items() if n)
         stopped = f", stopped_by={type(self.stopped_by).__name__}({str(self.stopped_by)!r})" if self.stopped_by else ""
-        return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{stopped})"
+        outcomes = ""
+        if self.waited:
+            outcomes = ", outcomes={" + ", ".join(f"{s}={n}" for s, n in self.outcome_counts.items()) + "}"
+        return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{outcomes}{stopped})"
+
+    def _repr_html_(self) -> str:
+        return report_html(self)
+
+    def to_pandas(self) -> Any:
+        """The items as a ``pandas.DataFrame``, one row per item in input order.
+
+        Columns: the item's ``index``, ``callee``, ``status``, ``session_id``, ``request_id``, ``outcome_unknown``,
+        ``attempts``, ``sent_at``, ``error`` (its text) and ``error_code``; with ``wait=True``, the outcome's too,
+        prefixed ``outcome_`` (``outcome_status``, ``outcome_end_status``, ``outcome_answered``,
+        ``outcome_ring_duration``, ``outcome_talk_duration``, ``outcome_started_at``, ``outcome_ended_at``,
+        ``outcome_hangup_side``, ``outcome_recording_url``, ``outcome_missing``), ``transcript`` (its text) and one
+        ``extracted_<name>`` column per extracted field. Needs pandas (``pip install 'ccc-aicall[pandas]'``).
+        """
+        try:
+            pandas = importlib.import_module("pandas")
+        except ImportError:
+            raise ImportError(
+                "CampaignReport.to_pandas() needs pandas, which is optional: pip install 'ccc-aicall[pandas]'"
+            ) from None
+        return pandas.DataFrame([_row(item) for item in self.items], columns=_columns(self.items, self.waited))
+
+
+_ITEM_COLUMNS = ("index", "callee", "status", "session_id", "request_id", "outcome_unknown", "attempts", "sent_at")
+_OUTCOME_COLUMNS = (
+    "status",
+    "end_status",
+    "end_status_string",
+    "answered",
+    "ring_duration",
+    "talk_duration",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "hangup_side",
+    "recording_url",
+    "missing",
+)
+
+
+def _columns(items: Sequence[CampaignItem], waited: bool) -> List[str]:
+    columns = [*_ITEM_COLUMNS, "error", "error_code"]
+    if waited:
+        columns += [f"outcome_{name}" for name in _OUTCOME_COLUMNS] + ["transcript"]
+        names: Dict[str, None] = {}
+        for item in items:
+            for name in (item.outcome.extracted or {}) if item.outcome is not None else ():
+                names[name] = None
+        columns += [f"extracted_{name}" for name in names]
+    return columns
+
+
+def _row(item: CampaignItem) -> Dict[str, Any]:
+    row: Dict[str, Any] = {name: getattr(item, name) for name in _ITEM_COLUMNS}
+    row["error"] = None if item.error is None else str(item.error)
+    row["error_code"] = None if item.error is None else item.error.code
+    o = item.outcome
+    if o is not None:
+        row.update({f"outcome_{name}": getattr(o, name) for name in _OUTCOME_COLUMNS})
+        row["outcome_missing"] = ",".join(o.missing) or None
+        row["transcript"] = o.transcript_text
+        row.update({f"extracted_{name}": v for name, v in (o.extracted or {}).items()})
+    return row
 
 
 class _CsvRow(Dict[str, Any]):
@@ -212,7 +308,7 @@ def source_of(call: object) -> Optional[str]:
     return call.source if isinstance(call, _CsvRow) else None
 
 
-ProgressCallback = Callable[[CallOutcome], object]
+ProgressCallback = Callable[[CampaignItem], object]
 Progress = Union[bool, ProgressCallback, None]
 
 
@@ -245,7 +341,7 @@ class _Display:
             else:
                 self.bar = tqdm(total=total, unit="call", desc="calls")
 
-    def __call__(self, item: CallOutcome) -> None:
+    def __call__(self, item: CampaignItem) -> None:
         if item.progress is None:
             return
         self.counts = item.progress
@@ -309,11 +405,11 @@ def progress_callback(progress: Progress, total: int) -> Tuple[Optional[Progress
         return None, None
     if not callable(progress):
         raise TypeError(
-            f"progress must be True, False, None or a callable taking a CallOutcome, not {type(progress).__name__}"
+            f"progress must be True, False, None or a callable taking a CampaignItem, not {type(progress).__name__}"
         )
     return progress, None
 
 
-for _cls in (CallOutcome, CampaignReport):
+for _cls in (CampaignItem, CampaignReport):
     _cls.__module__ = "ccc_aicall"
 del _cls

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional, 
 from . import _native
 from ._campaign import CampaignReport, Progress, _CsvRow, progress_callback, source_of
 from ._native import AiCallResult
+from ._outcome import CallOutcome, CallState, Reconciled
 
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
     # Imported when first used rather than here: dataclasses (and inspect with it) are a third of the import
     # time. `ccc_aicall.tts` puts TtsConfig in this module when it is imported, for typing.get_type_hints().
     from .tts import TtsConfig
@@ -49,6 +52,16 @@ def _tts_plain(value: Any) -> Any:
 _Calls = Sequence[Mapping[str, Any]]
 _Path = Union[str, "os.PathLike[str]"]
 DEFAULT_CONCURRENCY: int = _native.CAMPAIGN_CONCURRENCY
+DEFAULT_WAIT_TIMEOUT: float = _native.CAMPAIGN_WAIT_TIMEOUT
+
+_Call = Union[AiCallResult, str]
+_Seconds = Union[float, "timedelta"]
+_When = Union["datetime", float]
+# The core's defaults of a wait, shown in the signatures.
+_WAIT_TIMEOUT: float = _native.WAIT_TIMEOUT
+_WAIT_POLL_INTERVAL: float = _native.WAIT_POLL_INTERVAL
+_WAIT_TRANSCRIPT: bool = _native.WAIT_TRANSCRIPT
+_WAIT_EXTRACTION: bool = _native.WAIT_EXTRACTION
 
 
 def _plain(call: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -503,6 +516,11 @@ class Client(_native.Client):
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
         default_country_code: Optional[str] = None,
+        wait: bool = False,
+        wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+        transcript: bool = True,
+        extraction: bool = True,
+        reconcile: bool = False,
     ) -> CampaignReport:
         """Run a campaign: one AI call per item of ``calls``, built from ``defaults`` plus the item's own keywords.
 
@@ -533,7 +551,7 @@ class Client(_native.Client):
             progress: ``True`` shows the progress: a tqdm bar when tqdm is installed and stderr is a terminal (a
                 widget in Jupyter), a line rewritten in place on a terminal without tqdm, and plain lines (one a
                 second at most, then a summary) when stderr is a file or a pipe. A callable is called with each
-                finished :class:`CallOutcome`, whose ``progress`` holds the campaign's counts so far, from a
+                finished :class:`CampaignItem`, whose ``progress`` holds the campaign's counts so far, from a
                 background thread (what it raises is logged on the ``ccc_aicall`` logger, and the campaign goes on).
             skip_invalid: report invalid items as ``invalid`` and run the others, instead of raising.
             refused_retries: how often an item the service refused without acting is tried again, after
@@ -541,10 +559,22 @@ class Client(_native.Client):
             default_country_code: the country calling code (``"86"`` or ``"+86"``) for this campaign's numbers
                 written without one; default: the client's ``default_country_code``. Without either, such
                 numbers are invalid.
+            wait: follow every placed item (and every item the journal says was placed) to its end: each gets its
+                :class:`CallOutcome` as ``item.outcome``. Outcomes are collected with batched call-record queries
+                (up to 100 calls a request) while and after the calls are placed, then the transcripts and
+                extracted fields of answered calls, one request each when ready; ``report.requests`` counts them.
+            wait_timeout: with ``wait``, how long after the last call was placed outcomes are still collected, in
+                SECONDS (or a ``timedelta``); what has not arrived by then has no outcome (or lists it in
+                ``outcome.missing``).
+            transcript: with ``wait``, fetch the transcript of each answered call.
+            extraction: with ``wait``, fetch the extracted fields of each answered call.
+            reconcile: settle the journal's ``unreconciled`` items first (as :meth:`reconcile` does): a call found
+                is ``already_placed`` with its session, one proven not placed is dialled now, one that cannot be
+                told yet stays ``unreconciled``. Nothing not proven unplaced is dialled.
 
         Returns:
-            A :class:`CampaignReport`: one :class:`CallOutcome` per item, in input order, with the counts,
-            ``to_reconcile`` and ``stopped_by``.
+            A :class:`CampaignReport`: one :class:`CampaignItem` per item, in input order, with the counts,
+            ``to_reconcile``, ``stopped_by`` and ``requests``.
 
         Raises:
             ValidationError: an item breaks documented rules; ``errors`` lists every problem of every item
@@ -558,12 +588,177 @@ class Client(_native.Client):
         args = _campaign_args(
             calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
         )
+        args.update(
+            wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
+        )
         callback, display = progress_callback(progress, len(args["calls"]))
         try:
             return self._create_ai_calls(**args, on_progress=callback)
         finally:
             if display is not None:
                 display.close()
+
+    # --- after the call is placed ---------------------------------------------------------------------------
+
+    def wait_for_call(
+        self,
+        call: _Call,
+        *,
+        sdk_app_id: Optional[int] = None,
+        timeout: _Seconds = _WAIT_TIMEOUT,
+        transcript: bool = _WAIT_TRANSCRIPT,
+        extraction: bool = _WAIT_EXTRACTION,
+        poll_interval: _Seconds = _WAIT_POLL_INTERVAL,
+    ) -> CallOutcome:
+        """Follow a placed call to its end and return how it ended: status, durations, transcript, extracted fields.
+
+        Polls the call's live status (backing off from ``poll_interval`` seconds by half each time, up to 15 s)
+        until it is over, then its call record (which can lag the hang-up), then, for an answered call, its
+        transcript and extracted fields until they are ready. What is not ready when the time is up is listed in
+        ``outcome.missing``: not an error. Polling spends each action's own rate budget, never CreateAICall's.
+
+        Args:
+            call: a :meth:`create_ai_call` result, or a session id (then ``sdk_app_id`` is required).
+            sdk_app_id: the call's CCC application, for a session id.
+            timeout: the whole wait, in SECONDS (or a ``timedelta``).
+            transcript: fetch the transcript of an answered call (``outcome.transcript``).
+            extraction: fetch the extracted fields of an answered call (``outcome.extracted``).
+            poll_interval: the first pause between polls, in SECONDS (or a ``timedelta``).
+
+        Returns:
+            A :class:`CallOutcome`.
+
+        Raises:
+            WaitTimeoutError: the call had not ended (or its record had not appeared) within ``timeout``; wait again.
+            ValidationError: a session id without ``sdk_app_id``, or a negative time.
+            KeyboardInterrupt: Ctrl-C stops the wait (it only reads: nothing to reconcile).
+            The API and connection errors of :meth:`request`.
+        """
+        return self._follow(
+            _native.FollowUp.wait(
+                call,
+                sdk_app_id=sdk_app_id,
+                timeout=timeout,
+                transcript=transcript,
+                extraction=extraction,
+                poll_interval=poll_interval,
+            )
+        )
+
+    def get_call(self, call: _Call, *, sdk_app_id: Optional[int] = None) -> CallState:
+        """The call's state now (DescribeTelSession): ``ringing``, ``in_progress``, ``finished``, ...
+
+        ``call`` and ``sdk_app_id`` as for :meth:`wait_for_call`. Returns a :class:`CallState`.
+        """
+        return self._follow(_native.FollowUp.get(call, sdk_app_id=sdk_app_id))
+
+    def hang_up(self, call: _Call, *, sdk_app_id: Optional[int] = None) -> None:
+        """Hang the call up (HangUpCall). ``call`` and ``sdk_app_id`` as for :meth:`wait_for_call`.
+
+        Raises:
+            CallNotLiveError: the call is already over (or unknown).
+        """
+        return self._follow(_native.FollowUp.hang_up(call, sdk_app_id=sdk_app_id))
+
+    def say(
+        self,
+        call: _Call,
+        text: str,
+        *,
+        interrupt: bool = True,
+        stop_after_play: Optional[bool] = None,
+        add_history: Optional[bool] = None,
+        sdk_app_id: Optional[int] = None,
+    ) -> None:
+        """Make the agent say ``text`` now (ControlAIConversation ``ServerPushText``). The service does not confirm
+        that it was played.
+
+        Args:
+            call, sdk_app_id: as for :meth:`wait_for_call`.
+            text: what to say (not empty).
+            interrupt: cut in on what the agent is saying.
+            stop_after_play: end the conversation once the text has been played (None: the service's default).
+            add_history: add the text to the model's conversation history (None: the service's default).
+
+        Raises:
+            CallNotLiveError: the call is not in progress (over, unknown, or not controllable).
+            ValidationError: ``text`` is empty.
+        """
+        return self._follow(
+            _native.FollowUp.say(
+                call,
+                text,
+                interrupt=interrupt,
+                stop_after_play=stop_after_play,
+                add_history=add_history,
+                sdk_app_id=sdk_app_id,
+            )
+        )
+
+    def transfer(self, call: _Call, skill_group_id: int, *, sdk_app_id: Optional[int] = None) -> None:
+        """Hand the call to the human agents of a skill group (TransferToManual). ``call`` and ``sdk_app_id`` as
+        for :meth:`wait_for_call`.
+
+        Raises:
+            CallNotLiveError: the call is over (or unknown).
+        """
+        return self._follow(_native.FollowUp.transfer(call, skill_group_id, sdk_app_id=sdk_app_id))
+
+    def find_calls(
+        self, callee: str, *, sdk_app_id: int, since: _When, until: Optional[_When] = None
+    ) -> List[CallOutcome]:
+        """The call records of one number between ``since`` and ``until`` (DescribeTelCdr, every page).
+
+        Args:
+            callee: the number, in any form ``create_ai_call`` takes (the client's ``default_country_code`` applies).
+            sdk_app_id: the CCC application.
+            since, until: timezone-aware ``datetime`` or Unix seconds; ``until`` defaults to now. A naive
+                ``datetime`` is refused (ValidationError naming it): which zone it meant cannot be known.
+
+        Returns:
+            A :class:`CallOutcome` per record (no transcript or extraction), in the service's order.
+        """
+        return self._follow(_native.FollowUp.find(callee, sdk_app_id=sdk_app_id, since=since, until=until))
+
+    def reconcile(
+        self,
+        error: BaseException,
+        *,
+        max_ring: Optional[_Seconds] = None,
+        max_call_duration: Optional[_Seconds] = None,
+        record_delay: Optional[_Seconds] = None,
+        clock_skew: Optional[_Seconds] = None,
+    ) -> Reconciled:
+        """Settle an outcome-unknown ``create_ai_call`` error: was the call placed?
+
+        Looks for call records of the error's callee from shortly before its request left until now. A record that
+        started after the request left: ``placed`` (``calls[0]`` is the likeliest). No record, and none can still
+        appear (the time since the request left is longer than ``max_ring`` + the longest the call could last (its
+        ``max_call_duration_ms``, else ``max_call_duration``) + ``record_delay``): ``not_placed``, and dialling
+        again cannot ring the person twice. Otherwise ``cannot_tell_yet``: ask again after ``retry_after``.
+
+        Args:
+            error: the exception ``create_ai_call`` raised (an :class:`OutcomeUnknownError` or
+                :class:`InternalServerError`; also found as the cause of a cancellation, see
+                :func:`ccc_aicall.outcome_unknown`).
+            max_ring, max_call_duration, record_delay, clock_skew: the rule's times, in SECONDS (or ``timedelta``);
+                None: the core's defaults (3 minutes, 4 hours, 10 minutes, 5 minutes).
+
+        Returns:
+            A :class:`Reconciled`.
+
+        Raises:
+            ValidationError: ``error`` carries no call (it is not an outcome-unknown error of create_ai_call).
+        """
+        return self._follow(
+            _native.FollowUp.reconcile(
+                _attempt_of(error),
+                max_ring=max_ring,
+                max_call_duration=max_call_duration,
+                record_delay=record_delay,
+                clock_skew=clock_skew,
+            )
+        )
 
 
 class AsyncClient(_native.Client):
@@ -715,6 +910,11 @@ class AsyncClient(_native.Client):
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
         default_country_code: Optional[str] = None,
+        wait: bool = False,
+        wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+        transcript: bool = True,
+        extraction: bool = True,
+        reconcile: bool = False,
     ) -> CampaignReport:
         """Run a campaign; see :meth:`Client.create_ai_calls` for the arguments, the journal and the errors.
 
@@ -725,6 +925,9 @@ class AsyncClient(_native.Client):
         """
         args = _campaign_args(
             calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+        )
+        args.update(
+            wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
         )
         callback, display = progress_callback(progress, len(args["calls"]))
         try:
@@ -740,6 +943,100 @@ class AsyncClient(_native.Client):
         finally:
             if display is not None:
                 display.close()
+
+    # --- after the call is placed: see Client for the arguments, returns and errors ---------------------------
+
+    async def wait_for_call(
+        self,
+        call: _Call,
+        *,
+        sdk_app_id: Optional[int] = None,
+        timeout: _Seconds = _WAIT_TIMEOUT,
+        transcript: bool = _WAIT_TRANSCRIPT,
+        extraction: bool = _WAIT_EXTRACTION,
+        poll_interval: _Seconds = _WAIT_POLL_INTERVAL,
+    ) -> CallOutcome:
+        """Follow a placed call to its end; see :meth:`Client.wait_for_call`. Cancelling the awaiting task stops
+        the wait (``asyncio.CancelledError`` as usual: it only reads, nothing to reconcile)."""
+        return await self._follow_async(
+            _native.FollowUp.wait(
+                call,
+                sdk_app_id=sdk_app_id,
+                timeout=timeout,
+                transcript=transcript,
+                extraction=extraction,
+                poll_interval=poll_interval,
+            )
+        )
+
+    async def get_call(self, call: _Call, *, sdk_app_id: Optional[int] = None) -> CallState:
+        """The call's state now; see :meth:`Client.get_call`."""
+        return await self._follow_async(_native.FollowUp.get(call, sdk_app_id=sdk_app_id))
+
+    async def hang_up(self, call: _Call, *, sdk_app_id: Optional[int] = None) -> None:
+        """Hang the call up; see :meth:`Client.hang_up`."""
+        return await self._follow_async(_native.FollowUp.hang_up(call, sdk_app_id=sdk_app_id))
+
+    async def say(
+        self,
+        call: _Call,
+        text: str,
+        *,
+        interrupt: bool = True,
+        stop_after_play: Optional[bool] = None,
+        add_history: Optional[bool] = None,
+        sdk_app_id: Optional[int] = None,
+    ) -> None:
+        """Make the agent say ``text`` now; see :meth:`Client.say`."""
+        return await self._follow_async(
+            _native.FollowUp.say(
+                call,
+                text,
+                interrupt=interrupt,
+                stop_after_play=stop_after_play,
+                add_history=add_history,
+                sdk_app_id=sdk_app_id,
+            )
+        )
+
+    async def transfer(self, call: _Call, skill_group_id: int, *, sdk_app_id: Optional[int] = None) -> None:
+        """Hand the call to a skill group's human agents; see :meth:`Client.transfer`."""
+        return await self._follow_async(_native.FollowUp.transfer(call, skill_group_id, sdk_app_id=sdk_app_id))
+
+    async def find_calls(
+        self, callee: str, *, sdk_app_id: int, since: _When, until: Optional[_When] = None
+    ) -> List[CallOutcome]:
+        """The call records of one number in a time window; see :meth:`Client.find_calls`."""
+        return await self._follow_async(_native.FollowUp.find(callee, sdk_app_id=sdk_app_id, since=since, until=until))
+
+    async def reconcile(
+        self,
+        error: BaseException,
+        *,
+        max_ring: Optional[_Seconds] = None,
+        max_call_duration: Optional[_Seconds] = None,
+        record_delay: Optional[_Seconds] = None,
+        clock_skew: Optional[_Seconds] = None,
+    ) -> Reconciled:
+        """Settle an outcome-unknown create_ai_call error; see :meth:`Client.reconcile`."""
+        return await self._follow_async(
+            _native.FollowUp.reconcile(
+                _attempt_of(error),
+                max_ring=max_ring,
+                max_call_duration=max_call_duration,
+                record_delay=record_delay,
+                clock_skew=clock_skew,
+            )
+        )
+
+
+def _attempt_of(error: BaseException) -> Optional[_native.CallAttempt]:
+    """The core's record of the call an outcome-unknown error may have placed, as the core gave it; None for any
+    other exception (the core then says that it carries no call)."""
+    if not isinstance(error, BaseException):
+        raise TypeError(f"error must be the exception create_ai_call raised, not {type(error).__name__}")
+    attempt = getattr(error, "_attempt", None)
+    return attempt if isinstance(attempt, _native.CallAttempt) else None
 
 
 def _is_cancellation(exc: BaseException) -> bool:
@@ -921,6 +1218,11 @@ def create_ai_calls(
     skip_invalid: bool = False,
     refused_retries: Optional[int] = None,
     default_country_code: Optional[str] = None,
+    wait: bool = False,
+    wait_timeout: _Seconds = DEFAULT_WAIT_TIMEOUT,
+    transcript: bool = True,
+    extraction: bool = True,
+    reconcile: bool = False,
 ) -> CampaignReport:
     """Run a campaign with the default :class:`Client` (see :func:`create_ai_call`); see
     :meth:`Client.create_ai_calls` for the arguments, the journal and the errors."""
@@ -933,6 +1235,11 @@ def create_ai_calls(
         skip_invalid=skip_invalid,
         refused_retries=refused_retries,
         default_country_code=default_country_code,
+        wait=wait,
+        wait_timeout=wait_timeout,
+        transcript=transcript,
+        extraction=extraction,
+        reconcile=reconcile,
     )
 
 

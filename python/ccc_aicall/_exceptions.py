@@ -10,23 +10,28 @@
     │   ├── RateLimitError                     RequestLimitExceeded*: refused without acting
     │   ├── InvalidRequestError                InvalidParameter*, MissingParameter, ...
     │   ├── CallRejectedError                  FailedOperation*, LimitExceeded*, ...: the call was declined
+    │   │   └── CallNotLiveError               hang_up / say / transfer: the call is over or not controllable
     │   └── InternalServerError                InternalError*: the service failed; it may have dialled
     ├── ApiConnectionError                     nothing reached the service (DNS, connect, TLS)
     │   └── ApiTimeoutError                    timed out before the request was sent
     ├── OutcomeUnknownError                    the request was sent and no definitive answer came back
+    ├── WaitTimeoutError (also TimeoutError)   wait_for_call ran out of time before the call ended
     └── FileError (also OSError)               a file could not be read or written (a calls CSV, the journal)
         ├── MissingFileError (also FileNotFoundError)
         └── FilePermissionError (also PermissionError)
 
 ``outcome_unknown`` is True exactly when the call may have been placed (a phone may have rung): do not
-blindly retry those; look the call up (``DescribeTelCdr``) first. :func:`outcome_unknown` finds such an error in
+blindly retry those; settle them first with ``client.reconcile(exc)``. :func:`outcome_unknown` finds such an error in
 an exception's causes (an ``asyncio`` cancellation, a ``KeyboardInterrupt``).
 """
 
 from __future__ import annotations
 
 import errno as _errno
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "CccError",
@@ -41,6 +46,8 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "CallNotLiveError",
+    "WaitTimeoutError",
     "FileError",
     "MissingFileError",
     "FilePermissionError",
@@ -75,6 +82,9 @@ class CccError(Exception):
         outcome_unknown: True when the request may have reached the service with no definitive rejection,
             i.e. the call may have been placed.
         timed_out: True when the failure was a timeout (connecting, or waiting for the answer after sending).
+        sdk_app_id, callee, sent_at: on an outcome-unknown error of ``create_ai_call``, the call it may have placed:
+            its app, its number as sent and when its request left (UTC ``datetime``); pass the error to
+            ``client.reconcile`` to learn whether it was placed. None on every other error.
     """
 
     message: str
@@ -84,6 +94,10 @@ class CccError(Exception):
     http_status: Optional[int]
     outcome_unknown: bool
     timed_out: bool
+    sdk_app_id: Optional[int] = None
+    callee: Optional[str] = None
+    sent_at: Optional[datetime] = None
+    _attempt: Any = None  # the core's record of that call (a _native.CallAttempt), handed back by reconcile
 
     def __init__(
         self,
@@ -144,6 +158,11 @@ class CallRejectedError(ApiError):
     """``FailedOperation*``, ``LimitExceeded*``, ``OperationDenied*``, ...: the service declined to place the call."""
 
 
+class CallNotLiveError(CallRejectedError):
+    """``hang_up``, ``say`` or ``transfer`` found the call over, unknown, or not in a state that takes the action
+    (``FailedOperation.SessionNotExists``, ``FailedOperation.SessionNotInControlState``)."""
+
+
 class InternalServerError(ApiError):
     """``InternalError*``: the service failed. It may have dialled: ``outcome_unknown`` is True."""
 
@@ -158,7 +177,34 @@ class ApiTimeoutError(ApiConnectionError):
 
 class OutcomeUnknownError(CccError):
     """The request was sent and no definitive answer came back (timeout, dropped connection, 5xx, unreadable
-    answer, cancellation in flight): the call may have been placed. Look it up before placing it again."""
+    answer, cancellation in flight): the call may have been placed. ``sdk_app_id``, ``callee`` and ``sent_at``
+    say which call; ``client.reconcile(exc)`` says whether it was placed, before anyone places it again."""
+
+
+class WaitTimeoutError(CccError, TimeoutError):
+    """``wait_for_call`` ran out of time before the call ended (or before its record appeared). Nothing is wrong
+    with the call: wait again, or look it up later. Also a ``TimeoutError``.
+
+    Attributes:
+        session_id: the call waited for.
+        last_status: its live status when the time ran out (``ringing``, ``in_progress``, ``finished``), or None.
+    """
+
+    session_id: Optional[str]
+    last_status: Optional[str]
+
+    def __init__(
+        self, text: str = "", *, session_id: Optional[str] = None, last_status: Optional[str] = None, **kw: Any
+    ) -> None:
+        super().__init__(text, **kw)
+        self.session_id = session_id
+        self.last_status = last_status
+
+    def __str__(self) -> str:
+        return CccError.__str__(self)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (type(self), self.args, vars(self))
 
 
 class FileError(CccError, OSError):

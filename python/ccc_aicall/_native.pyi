@@ -1,12 +1,14 @@
 """The native core binding. Use the documented wrappers in ``ccc_aicall`` and ``ccc_aicall.testing``."""
 
+from datetime import datetime, timedelta
 from os import PathLike
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
+from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union, final
 
 from typing_extensions import disjoint_base
 
-from ._campaign import CallOutcome, CampaignReport
+from ._campaign import CampaignItem, CampaignReport
 from ._exceptions import CccError
+from ._outcome import CallOutcome, CallState, Reconciled
 
 __all__ = [
     "Client",
@@ -14,10 +16,17 @@ __all__ = [
     "Emulator",
     "SendLatch",
     "CampaignTask",
+    "FollowUp",
+    "CallAttempt",
     "PARAMETERS",
     "schema",
     "OPTIONS",
     "CAMPAIGN_CONCURRENCY",
+    "CAMPAIGN_WAIT_TIMEOUT",
+    "WAIT_TIMEOUT",
+    "WAIT_POLL_INTERVAL",
+    "WAIT_TRANSCRIPT",
+    "WAIT_EXTRACTION",
     "read_calls_csv",
     "__version__",
     "_panic_for_test",
@@ -30,6 +39,16 @@ OPTIONS: List[str]
 """The Client's options as Python names them, in the core's order (the keywords of ``Client``)."""
 CAMPAIGN_CONCURRENCY: int
 """The core's default number of campaign calls in flight at once."""
+CAMPAIGN_WAIT_TIMEOUT: float
+"""The core's default for how long a campaign with wait collects outcomes after its last call, in seconds."""
+WAIT_TIMEOUT: float
+"""The core's default for the whole of a wait_for_call, in seconds."""
+WAIT_POLL_INTERVAL: float
+"""The core's default first pause between a wait's polls, in seconds."""
+WAIT_TRANSCRIPT: bool
+"""Whether a wait fetches the transcript by default."""
+WAIT_EXTRACTION: bool
+"""Whether a wait fetches the extracted fields by default."""
 
 def schema() -> str:
     """The core's description of the request model as JSON text (every record, field, rule, unit and doc)."""
@@ -46,7 +65,7 @@ def _panic_for_test_async() -> Awaitable[None]:
 
 @final
 class AiCallResult:
-    """The answer to a placed call."""
+    """The answer to a placed call, with what the actions that follow it need."""
 
     @property
     def session_id(self) -> str:
@@ -54,8 +73,19 @@ class AiCallResult:
     @property
     def request_id(self) -> str:
         """The service's RequestId, for support tickets."""
-    def __new__(cls, session_id: str, request_id: str) -> AiCallResult: ...
-    def __getnewargs__(self) -> tuple[str, str]: ...
+    @property
+    def sdk_app_id(self) -> int:
+        """The CCC application the call was placed in."""
+    @property
+    def callee(self) -> str:
+        """The callee as sent, in the service's form (00 and the country code)."""
+    @property
+    def placed_at(self) -> datetime:
+        """When the request that placed the call left (a timezone-aware UTC datetime)."""
+    def __new__(
+        cls, session_id: str, request_id: str, sdk_app_id: int, callee: str, placed_at: Union[datetime, float]
+    ) -> AiCallResult: ...
+    def __getnewargs__(self) -> tuple[str, str, int, str, datetime]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -76,6 +106,73 @@ class CampaignTask:
         """Cancel the campaign: nothing new is sent, calls in flight stop."""
     def wait(self) -> Awaitable[CampaignReport]:
         """The campaign's report once it has ended; cancelling this awaitable leaves the campaign running."""
+
+@final
+class CallAttempt:
+    """The call an outcome-unknown create_ai_call may have placed (the core's record, kept on the exception)."""
+
+    def __new__(
+        cls,
+        sdk_app_id: int,
+        callee: str,
+        sent_at: Tuple[int, int],
+        max_call_duration: Optional[Tuple[int, int]] = None,
+    ) -> CallAttempt: ...
+    @property
+    def sdk_app_id(self) -> int: ...
+    @property
+    def callee(self) -> str: ...
+    @property
+    def sent_at(self) -> datetime: ...
+    def __getnewargs__(self) -> Tuple[int, str, Tuple[int, int], Optional[Tuple[int, int]]]: ...
+
+_Seconds = Union[float, timedelta]
+_When = Union[datetime, float]
+_Call = Union[AiCallResult, str]
+_T = TypeVar("_T")
+
+@final
+class FollowUp(Generic[_T]):
+    """One action that follows a placed call, its arguments converted; run by Client._follow(_async), which
+    answer its result type."""
+
+    @staticmethod
+    def wait(
+        call: _Call,
+        *,
+        sdk_app_id: Optional[int],
+        timeout: _Seconds,
+        transcript: bool,
+        extraction: bool,
+        poll_interval: _Seconds,
+    ) -> FollowUp[CallOutcome]: ...
+    @staticmethod
+    def get(call: _Call, *, sdk_app_id: Optional[int]) -> FollowUp[CallState]: ...
+    @staticmethod
+    def hang_up(call: _Call, *, sdk_app_id: Optional[int]) -> FollowUp[None]: ...
+    @staticmethod
+    def say(
+        call: _Call,
+        text: str,
+        *,
+        interrupt: Optional[bool],
+        stop_after_play: Optional[bool],
+        add_history: Optional[bool],
+        sdk_app_id: Optional[int],
+    ) -> FollowUp[None]: ...
+    @staticmethod
+    def transfer(call: _Call, skill_group_id: int, *, sdk_app_id: Optional[int]) -> FollowUp[None]: ...
+    @staticmethod
+    def find(callee: str, *, sdk_app_id: int, since: _When, until: Optional[_When]) -> FollowUp[List[CallOutcome]]: ...
+    @staticmethod
+    def reconcile(
+        attempt: Optional[CallAttempt],
+        *,
+        max_ring: Optional[_Seconds],
+        max_call_duration: Optional[_Seconds],
+        record_delay: Optional[_Seconds],
+        clock_skew: Optional[_Seconds],
+    ) -> FollowUp[Reconciled]: ...
 
 @disjoint_base
 class Client:
@@ -113,7 +210,12 @@ class Client:
         refused_retries: Optional[int],
         default_country_code: Optional[str],
         sources: Optional[List[Optional[str]]],
-        on_progress: Optional[Callable[[CallOutcome], object]],
+        on_progress: Optional[Callable[[CampaignItem], object]],
+        wait: bool,
+        wait_timeout: Union[float, timedelta],
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> CampaignReport: ...
     def _create_ai_calls_async(
         self,
@@ -126,10 +228,19 @@ class Client:
         refused_retries: Optional[int],
         default_country_code: Optional[str],
         sources: Optional[List[Optional[str]]],
-        on_progress: Optional[Callable[[CallOutcome], object]],
+        on_progress: Optional[Callable[[CampaignItem], object]],
+        wait: bool,
+        wait_timeout: Union[float, timedelta],
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> CampaignTask: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
     def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
+    def _follow(self, action: FollowUp[_T]) -> _T:
+        """Run the action, blocking: a CallOutcome, CallState, list of CallOutcome, Reconciled, or None."""
+    def _follow_async(self, action: FollowUp[_T]) -> Awaitable[_T]:
+        """The awaitable of the action; cancelling it cancels the action."""
     @property
     def endpoint(self) -> str:
         """The endpoint URL in use."""

@@ -1,10 +1,10 @@
 //! Campaigns: the conversions behind `Client.create_ai_calls` and `read_calls_csv`. The core runs the campaign;
-//! this turns its outcomes into the pure-Python `CallOutcome` / `CampaignReport` of `ccc_aicall._campaign`
+//! this turns its outcomes into the pure-Python `CampaignItem` / `CampaignReport` of `ccc_aicall._campaign`
 //! (errors as the usual exception instances) and calls the progress callable from the core's worker threads.
 
-use crate::{convert, errors, runtime};
+use crate::{convert, errors, outcome, runtime};
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
-use ccc_aicall::campaign::{DEFAULT_CONCURRENCY, DEFAULT_REFUSED_RETRIES};
+use ccc_aicall::campaign::{DEFAULT_CONCURRENCY, DEFAULT_REFUSED_RETRIES, DEFAULT_WAIT_TIMEOUT};
 use ccc_aicall::{
     CampaignOptions, CampaignReport, CancellationToken, CountryCode, Error, ItemOutcome, ItemStatus, KeyCase, Tally,
 };
@@ -22,6 +22,16 @@ static CLASSES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn classes(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     CLASSES.get_or_try_init(py, || py.import("ccc_aicall._campaign").map(Bound::unbind)).map(|m| m.bind(py))
+}
+
+/// What a campaign does besides placing its calls: `wait` for their outcomes, and `reconcile` the journal's
+/// unknowns first.
+pub struct Follow<'py> {
+    pub wait: bool,
+    pub wait_timeout: &'py Bound<'py, PyAny>,
+    pub transcript: bool,
+    pub extraction: bool,
+    pub reconcile: bool,
 }
 
 /// The arguments of `create_ai_calls` as the core takes them; `calls` must already be a list (the wrapper makes one).
@@ -48,6 +58,7 @@ impl Run {
         sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
         cancel: CancellationToken,
+        follow: Follow<'_>,
     ) -> PyResult<Self> {
         let py = calls.py();
         let default_country_code = default_country_code
@@ -72,6 +83,12 @@ impl Run {
             on_progress,
             cancel,
             default_country_code,
+            wait: follow.wait,
+            wait_timeout: convert::duration(follow.wait_timeout, "wait_timeout")?,
+            transcript: follow.transcript,
+            extraction: follow.extraction,
+            reconcile: follow.reconcile,
+            ..CampaignOptions::default()
         };
         Ok(Run { defaults, calls, sources, options, callback_failures })
     }
@@ -199,7 +216,7 @@ fn log_python(py: Python<'_>, level: &str, message: &str, err: Option<PyErr>) {
     }
 }
 
-/// One finished item as a `ccc_aicall.CallOutcome`.
+/// One finished item as a `ccc_aicall.CampaignItem`.
 fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, PyAny>> {
     let kwargs = PyDict::new(py);
     kwargs.set_item("index", o.index)?;
@@ -214,7 +231,8 @@ fn call_outcome<'py>(py: Python<'py>, o: &ItemOutcome) -> PyResult<Bound<'py, Py
     kwargs.set_item("outcome_unknown", o.outcome_unknown())?;
     kwargs.set_item("attempts", o.attempts)?;
     kwargs.set_item("sent_at", o.sent_at.map(|ms| utc_datetime(py, ms)).transpose()?)?;
-    classes(py)?.getattr("CallOutcome")?.call((), Some(&kwargs))
+    kwargs.set_item("outcome", o.outcome.as_ref().map(|c| outcome::call_outcome(py, c)).transpose()?)?;
+    classes(py)?.getattr("CampaignItem")?.call((), Some(&kwargs))
 }
 
 /// Unix milliseconds as a timezone-aware (UTC) `datetime`.
@@ -231,6 +249,7 @@ fn counts<'py>(py: Python<'py>, tally: &Tally) -> PyResult<Bound<'py, PyDict>> {
     let counts = PyDict::new(py);
     counts.set_item("done", tally.done)?;
     counts.set_item("total", tally.total)?;
+    counts.set_item("outcomes", tally.outcomes)?;
     for (status, n) in tally.counts() {
         counts.set_item(status.as_str(), n)?;
     }
@@ -246,7 +265,16 @@ pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'
     }
     let to_reconcile: Vec<usize> = report.to_reconcile().iter().map(|o| o.index).collect();
     let stopped_by = report.stopped_by.as_ref().map(|e| exception(py, e));
-    classes(py)?.getattr("CampaignReport")?.call1((items, counts, to_reconcile, stopped_by))
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("requests", &report.requests)?;
+    kwargs.set_item("waited", report.waited)?;
+    let outcome_counts = PyDict::new(py);
+    for (status, n) in report.call_statuses() {
+        outcome_counts.set_item(status.as_str(), n)?;
+    }
+    kwargs.set_item("outcome_counts", outcome_counts)?;
+    kwargs.set_item("wait_error", report.wait_error.as_ref().map(|e| exception(py, e)))?;
+    classes(py)?.getattr("CampaignReport")?.call((items, counts, to_reconcile, stopped_by), Some(&kwargs))
 }
 
 /// Read a CSV file of calls (one row per call) into dicts with snake_case keys, each with its file line and the
@@ -263,5 +291,6 @@ fn read_calls_csv(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyList>> 
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_calls_csv, m)?)?;
-    m.add("CAMPAIGN_CONCURRENCY", DEFAULT_CONCURRENCY)
+    m.add("CAMPAIGN_CONCURRENCY", DEFAULT_CONCURRENCY)?;
+    m.add("CAMPAIGN_WAIT_TIMEOUT", DEFAULT_WAIT_TIMEOUT.as_secs_f64())
 }

@@ -1,5 +1,6 @@
 //! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
 
+use crate::follow::{FollowUp, Followed};
 use crate::latch::SendLatch;
 use crate::runtime::{self, Blocked};
 use crate::{campaign, convert, errors, logging};
@@ -11,6 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 use thread_local::ThreadLocal;
 
 /// The 44 parameters of `CreateAICall` as Python keywords, in the API's order.
@@ -19,21 +21,59 @@ pub fn parameter_names() -> &'static [String] {
     NAMES.get_or_init(|| request::PARAMETERS.iter().map(|wire| KeyCase::Snake.key(wire)).collect())
 }
 
-/// The answer to a placed call.
-#[pyclass(module = "ccc_aicall", frozen, eq, hash, get_all)]
+/// The answer to a placed call, with what the actions that follow it need.
+#[pyclass(module = "ccc_aicall", frozen, eq, hash)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AiCallResult {
-    /// The session of the call: pass it to `DescribeTelSession`, `HangUpCall`, ...
     session_id: String,
-    /// The service's RequestId, for support tickets.
     request_id: String,
+    sdk_app_id: u64,
+    callee: String,
+    placed_at: SystemTime,
 }
 
 #[pymethods]
 impl AiCallResult {
     #[new]
-    fn new(session_id: String, request_id: String) -> Self {
-        AiCallResult { session_id, request_id }
+    fn new(
+        session_id: String,
+        request_id: String,
+        sdk_app_id: u64,
+        callee: String,
+        placed_at: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let placed_at = convert::system_time(placed_at, "placed_at")?;
+        Ok(AiCallResult { session_id, request_id, sdk_app_id, callee, placed_at })
+    }
+
+    /// The session of the call: pass it to `DescribeTelSession`, `HangUpCall`, ...
+    #[getter]
+    fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// The service's RequestId, for support tickets.
+    #[getter]
+    fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The CCC application the call was placed in.
+    #[getter]
+    fn sdk_app_id(&self) -> u64 {
+        self.sdk_app_id
+    }
+
+    /// The callee as sent, in the service's form (`00` and the country code).
+    #[getter]
+    fn callee(&self) -> &str {
+        &self.callee
+    }
+
+    /// When the request that placed the call left (a timezone-aware UTC `datetime`).
+    #[getter]
+    fn placed_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::utc_datetime(py, self.placed_at)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -44,14 +84,40 @@ impl AiCallResult {
         ))
     }
 
-    fn __getnewargs__(&self) -> (String, String) {
-        (self.session_id.clone(), self.request_id.clone())
+    fn __getnewargs__<'py>(&self, py: Python<'py>) -> PyResult<(String, String, u64, String, Bound<'py, PyAny>)> {
+        Ok((
+            self.session_id.clone(),
+            self.request_id.clone(),
+            self.sdk_app_id,
+            self.callee.clone(),
+            self.placed_at(py)?,
+        ))
     }
 }
 
+impl AiCallResult {
+    /// What identifies the call for the actions that follow it.
+    pub fn call_ref(&self) -> ccc_aicall::CallRef {
+        ccc_aicall::CallRef {
+            session_id: self.session_id.clone(),
+            sdk_app_id: self.sdk_app_id,
+            callee: Some(self.callee.clone()),
+            placed_at: Some(self.placed_at),
+        }
+    }
+}
+
+/// `placed_at` to the microsecond, as the `datetime` shows it, so that a result survives a pickle unchanged (it only
+/// bounds the time windows of record queries, which are in seconds).
 impl From<ccc_aicall::AiCallResult> for AiCallResult {
     fn from(r: ccc_aicall::AiCallResult) -> Self {
-        AiCallResult { session_id: r.session_id, request_id: r.request_id }
+        AiCallResult {
+            session_id: r.session_id,
+            request_id: r.request_id,
+            sdk_app_id: r.sdk_app_id,
+            callee: r.callee,
+            placed_at: convert::to_micros(r.placed_at),
+        }
     }
 }
 
@@ -174,7 +240,7 @@ impl Client {
     }
 
     #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress))]
+                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls<'py>(
         &self,
@@ -188,6 +254,11 @@ impl Client {
         default_country_code: Option<&str>,
         sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
+        wait: bool,
+        wait_timeout: &Bound<'_, PyAny>,
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
         let run = campaign::Run::new(
@@ -201,6 +272,7 @@ impl Client {
             sources,
             on_progress,
             cancel.clone(),
+            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
@@ -220,7 +292,7 @@ impl Client {
     /// Start a campaign on the shared runtime; the wrapper awaits its `wait()`, and on cancellation cancels it and
     /// waits for the report of what was placed.
     #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress))]
+                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls_async(
         &self,
@@ -234,6 +306,11 @@ impl Client {
         default_country_code: Option<&str>,
         sources: Option<Vec<Option<String>>>,
         on_progress: Option<Py<PyAny>>,
+        wait: bool,
+        wait_timeout: &Bound<'_, PyAny>,
+        transcript: bool,
+        extraction: bool,
+        reconcile: bool,
     ) -> PyResult<campaign::CampaignTask> {
         let run = campaign::Run::new(
             calls,
@@ -246,6 +323,7 @@ impl Client {
             sources,
             on_progress,
             CancellationToken::new(),
+            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
         Ok(campaign::CampaignTask::start(run, self.core(py)?))
     }
@@ -275,6 +353,26 @@ impl Client {
         let params = params.map(convert::to_json).transpose()?.unwrap_or_default();
         let client = self.core(py)?;
         runtime::future_into_py(py, async move { Ok(Answer::Response(client.request(&action, params).await)) })
+    }
+
+    /// Run an action that follows a placed call (wait, get, hang up, say, transfer, find, reconcile), blocking;
+    /// Ctrl-C stops a wait.
+    fn _follow<'py>(&self, py: Python<'py>, action: &Bound<'_, FollowUp>) -> PyResult<Bound<'py, PyAny>> {
+        let outcome = self.blocking(py, |rt, client| {
+            let (cancel, run) = action.get().start(client.clone());
+            runtime::block_on_in(py, rt, &cancel, run)
+        })?;
+        finish(py, outcome)?.into_py(py)
+    }
+
+    /// The awaitable of an action; cancelling it cancels the action (a wait stops at once, through its token).
+    fn _follow_async<'py>(&self, py: Python<'py>, action: &Bound<'_, FollowUp>) -> PyResult<Bound<'py, PyAny>> {
+        let (cancel, run) = action.get().start(self.core(py)?);
+        runtime::future_into_py(py, async move {
+            // Dropped with the future when the awaiting task is cancelled: the wait sees its token fire.
+            let _cancel_on_drop = cancel.drop_guard();
+            Ok(Followed(run.await))
+        })
     }
 
     /// The endpoint URL in use.

@@ -3,11 +3,14 @@
 use crate::errors;
 use ccc_aicall::check::MAX_INPUT_DEPTH;
 use ccc_aicall::request::{unconvertible, Step, Unconvertible};
-use ccc_aicall::{Error, KeyCase};
+use ccc_aicall::{Error, FieldError, KeyCase};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyTzInfo,
+};
 use serde_json::{Map, Number, Value};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A JSON value from a Python value: None, bool, int, float, str, a mapping with str keys, a list or tuple.
 /// A value JSON cannot carry (NaN, an infinity, an integer beyond 64 bits, nesting deeper than the core reads) is a
@@ -207,4 +210,83 @@ pub fn dict_from_json<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResul
         dict.set_item(k, from_json(py, v)?)?;
     }
     Ok(dict)
+}
+
+/// A time to the microsecond (what a `datetime` holds).
+pub fn to_micros(t: SystemTime) -> SystemTime {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => UNIX_EPOCH + Duration::new(d.as_secs(), d.subsec_micros() * 1000),
+        Err(_) => t,
+    }
+}
+
+/// A time as a timezone-aware UTC `datetime`, to the microsecond.
+pub fn utc_datetime(py: Python<'_>, t: SystemTime) -> PyResult<Bound<'_, PyAny>> {
+    let utc = PyTzInfo::utc(py)?;
+    let epoch = PyDateTime::new(py, 1970, 1, 1, 0, 0, 0, 0, Some(&utc))?;
+    let (since, sign) = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => (d, "__add__"),
+        Err(before) => (before.duration(), "__sub__"),
+    };
+    // Whole microseconds: a datetime holds no finer.
+    let since = Duration::new(since.as_secs(), since.subsec_micros() * 1000);
+    epoch.call_method1(sign, (since,))
+}
+
+pub fn opt_utc_datetime(py: Python<'_>, t: Option<SystemTime>) -> PyResult<Option<Bound<'_, PyAny>>> {
+    t.map(|t| utc_datetime(py, t)).transpose()
+}
+
+/// A point in time given as a timezone-aware `datetime` or as Unix seconds (int or float). A naive `datetime` is
+/// refused (a `ValidationError` naming `name`): which zone it meant cannot be known.
+pub fn system_time(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<SystemTime> {
+    let py = obj.py();
+    let invalid = |why: &str| errors::to_py(py, &Error::Validation(vec![FieldError::invalid(name, why)]));
+    if obj.is_instance_of::<PyDateTime>() {
+        if obj.call_method0("utcoffset")?.is_none() {
+            return Err(invalid(
+                "a naive datetime: give it a timezone (datetime.timezone.utc, ...) or pass Unix seconds",
+            ));
+        }
+        let utc = PyTzInfo::utc(py)?;
+        let epoch = PyDateTime::new(py, 1970, 1, 1, 0, 0, 0, 0, Some(&utc))?;
+        let since = obj.call_method1("__sub__", (epoch,))?;
+        let negative = since.call_method0("total_seconds")?.extract::<f64>()? < 0.0;
+        if negative {
+            return Err(invalid("must not be before 1970"));
+        }
+        return Ok(UNIX_EPOCH + since.extract::<Duration>()?);
+    }
+    if obj.is_instance_of::<PyBool>() || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>()) {
+        let type_name = obj.get_type().name()?;
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a datetime or Unix seconds (int or float), not {type_name}"
+        )));
+    }
+    // To the nearest microsecond, as `datetime.fromtimestamp` reads it (a float holds no exact decimal fraction).
+    let micros = obj.extract::<f64>()? * 1e6;
+    if !micros.is_finite() || micros < 0.0 || micros >= u64::MAX as f64 {
+        return Err(invalid("must be Unix seconds: a finite number, not negative"));
+    }
+    Ok(UNIX_EPOCH + Duration::from_micros(micros.round() as u64))
+}
+
+/// A length of time given as seconds (int or float) or a `timedelta`. A negative or not finite one is a
+/// `ValidationError` naming `name`.
+pub fn duration(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Duration> {
+    let py = obj.py();
+    let invalid = || {
+        errors::to_py(py, &Error::Validation(vec![FieldError::invalid(name, "must be a finite, non-negative time")]))
+    };
+    let secs = if obj.is_instance_of::<PyDelta>() {
+        obj.call_method0("total_seconds")?.extract::<f64>()?
+    } else if !obj.is_instance_of::<PyBool>() && (obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>()) {
+        obj.extract::<f64>()?
+    } else {
+        let type_name = obj.get_type().name()?;
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be seconds (int or float) or a timedelta, not {type_name}"
+        )));
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| invalid())
 }

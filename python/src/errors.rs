@@ -1,5 +1,7 @@
 //! Core errors -> instances of the pure-Python exception classes in `ccc_aicall._exceptions`.
 
+use crate::convert;
+use crate::follow::CallAttempt;
 use ccc_aicall::{Error, ErrorKind, FieldErrorKind, KeyCase};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -24,6 +26,8 @@ fn class_name(error: &Error) -> &'static str {
         ErrorKind::Connection => "ApiConnectionError",
         ErrorKind::Timeout => "ApiTimeoutError",
         ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
+        ErrorKind::CallNotLive => "CallNotLiveError",
+        ErrorKind::WaitTimedOut => "WaitTimeoutError",
         // Picks the platform's error for the reason (FileNotFoundError, PermissionError, OSError).
         ErrorKind::Io => "_file_error",
         _ => "CccError",
@@ -71,7 +75,18 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
     kwargs.set_item("http_status", error.http_status())?;
     kwargs.set_item("outcome_unknown", error.outcome_unknown())?;
     kwargs.set_item("timed_out", error.timed_out())?;
+    if let Error::WaitTimedOut { session_id, last_status } = error.inner() {
+        kwargs.set_item("session_id", session_id)?;
+        kwargs.set_item("last_status", last_status)?;
+    }
     let instance = module.getattr(class_name(error))?.call((error.message_in(KeyCase::Snake),), Some(&kwargs))?;
+    if let Some(attempt) = error.attempt() {
+        // The call it may have placed, for reading and, kept whole, for `reconcile`.
+        instance.setattr("sdk_app_id", attempt.sdk_app_id)?;
+        instance.setattr("callee", &attempt.callee)?;
+        instance.setattr("sent_at", convert::utc_datetime(py, attempt.sent_at)?)?;
+        instance.setattr("_attempt", Bound::new(py, CallAttempt(attempt.clone()))?)?;
+    }
     Ok(PyErr::from_value(instance))
 }
 

@@ -7,8 +7,10 @@ mod client;
 mod convert;
 mod emulator;
 mod errors;
+mod follow;
 mod latch;
 mod logging;
+mod outcome;
 mod runtime;
 mod testing_hooks;
 
@@ -34,6 +36,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::Emulator>()?;
     m.add_class::<latch::SendLatch>()?;
     m.add_class::<campaign::CampaignTask>()?;
+    m.add_class::<follow::FollowUp>()?;
+    m.add_class::<follow::CallAttempt>()?;
+    let wait = ccc_aicall::WaitOptions::default();
+    m.add("WAIT_TIMEOUT", wait.timeout.as_secs_f64())?;
+    m.add("WAIT_POLL_INTERVAL", wait.poll_interval.as_secs_f64())?;
+    m.add("WAIT_TRANSCRIPT", wait.transcript)?;
+    m.add("WAIT_EXTRACTION", wait.extraction)?;
     campaign::register(m)?;
     testing_hooks::register(m)?;
     let before_exit = wrap_pyfunction!(runtime::_before_exit, m)?;

@@ -10,11 +10,12 @@ import pickle
 import pydoc
 import subprocess
 import sys
+from datetime import datetime, timezone
 from typing import Any
 
 import ccc_aicall
 import pytest
-from ccc_aicall import AiCallResult, AsyncClient, Client, tts
+from ccc_aicall import AiCallResult, AsyncClient, Client, ValidationError, tts
 from ccc_aicall.testing import Emulator
 from conftest import VALID_REQUEST
 
@@ -215,14 +216,28 @@ def test_module_level_create_ai_call_uses_the_environment(emu: Emulator, monkeyp
 
 
 def test_results_compare_hash_pickle_and_repr() -> None:
-    result = AiCallResult("session-1", "request-1")
-    assert result == AiCallResult("session-1", "request-1") and hash(result) == hash(
-        AiCallResult("session-1", "request-1")
-    )
+    placed_at = datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+    result = AiCallResult("session-1", "request-1", 1400000000, "008613012345678", placed_at)
+    same = AiCallResult("session-1", "request-1", 1400000000, "008613012345678", placed_at.timestamp())
+    assert result == same and hash(result) == hash(same)
+    assert result.placed_at == placed_at and result.placed_at.tzinfo is not None
+    assert (result.sdk_app_id, result.callee) == (1400000000, "008613012345678")
     assert pickle.loads(pickle.dumps(result)) == result
     assert repr(result) == "AiCallResult(session_id='session-1', request_id='request-1')"
     with pytest.raises(AttributeError):
         result.session_id = "x"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="placed_at"):
+        AiCallResult("s", "r", 1, "0086", datetime(2025, 1, 2))  # naive: which zone?
+
+
+def test_a_placed_call_knows_its_app_callee_and_send_time(emu: Emulator) -> None:
+    before = datetime.now(timezone.utc)
+    result = emu.client().create_ai_call(**{**VALID_REQUEST, "callee": "+86 130 1234 5678"})
+    after = datetime.now(timezone.utc)
+    assert result.sdk_app_id == VALID_REQUEST["sdk_app_id"]
+    assert result.callee == "008613012345678"  # normalised, as sent
+    assert before <= result.placed_at <= after
+    assert pickle.loads(pickle.dumps(result)) == result
 
 
 def test_core_logs_reach_python_logging(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:

@@ -25,8 +25,8 @@ import pytest
 from ccc_aicall import (
     AsyncClient,
     AuthenticationError,
-    CallOutcome,
     CallRejectedError,
+    CampaignItem,
     CampaignReport,
     Client,
     InternalServerError,
@@ -101,7 +101,7 @@ def check_basic_report(emu: Emulator, report: CampaignReport) -> None:
     assert report.stopped_by is None
     sessions = {c["session_id"]: c for c in emu.calls}
     for item in report:
-        assert isinstance(item, CallOutcome)
+        assert isinstance(item, CampaignItem)
         assert item.session_id in sessions and item.request_id and item.error is None
         assert not item.outcome_unknown and item.attempts == 1
         assert sessions[item.session_id]["body"]["Callee"] == item.callee
@@ -112,7 +112,7 @@ def check_basic_report(emu: Emulator, report: CampaignReport) -> None:
     assert report.items[1].callee == "008613000000001"
     assert repr(report) == "CampaignReport(items=3, placed=3)"
     assert repr(report.items[0]).startswith(
-        "CallOutcome(index=0, callee='008613000000000', status='placed', session_id="
+        "CampaignItem(index=0, callee='008613000000000', status='placed', session_id="
     )
     assert "sk-" not in repr(report) + repr(report.items)
     again = pickle.loads(pickle.dumps(report))
@@ -152,10 +152,10 @@ FAULT_PLAN: List[Any] = [
 ]
 
 
-def fault_injector(emu: Emulator) -> Callable[[CallOutcome], None]:
+def fault_injector(emu: Emulator) -> Callable[[CampaignItem], None]:
     emu.inject(FAULT_PLAN[0][0], action="CreateAICall")
 
-    def next_fault(item: CallOutcome) -> None:
+    def next_fault(item: CampaignItem) -> None:
         if item.index + 1 < len(FAULT_PLAN) and FAULT_PLAN[item.index + 1][0] is not None:
             emu.inject(FAULT_PLAN[item.index + 1][0], action="CreateAICall")
 
@@ -450,7 +450,7 @@ def test_the_signatures_show_the_cores_defaults() -> None:
         params = inspect.signature(fn).parameters
         assert params["concurrency"].default == 4 and params["progress"].default is None
         assert all(p.kind is p.KEYWORD_ONLY for name, p in params.items() if name not in ("self", "calls"))
-    assert ccc_aicall.create_ai_calls.__module__ == CallOutcome.__module__ == "ccc_aicall"
+    assert ccc_aicall.create_ai_calls.__module__ == CampaignItem.__module__ == "ccc_aicall"
     assert "journal" in (Client.create_ai_calls.__doc__ or "")
 
 
@@ -472,7 +472,7 @@ def test_arguments_are_checked(emu: Emulator) -> None:
 
 
 def test_the_progress_callable_gets_every_item_once_also_on_resume(emu: Emulator, tmp_path: Path) -> None:
-    seen: List[CallOutcome] = []
+    seen: List[CampaignItem] = []
     journal = tmp_path / "j.jsonl"
     client = fast(emu)
     report = client.create_ai_calls(calls_of(12), defaults=DEFAULTS, journal=journal, progress=seen.append)
@@ -496,7 +496,7 @@ async def test_the_progress_callable_gets_every_item_once_async(emu: Emulator) -
 def test_a_raising_progress_callable_is_logged_and_the_campaign_goes_on(
     emu: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(item: CallOutcome) -> None:
+    def broken(item: CampaignItem) -> None:
         raise RuntimeError(f"bug in the callback at {item.index}")
 
     with caplog.at_level(logging.ERROR, logger="ccc_aicall"):
@@ -765,10 +765,10 @@ USAGE = '''
 import asyncio
 from datetime import datetime
 from typing import List, Optional
-from ccc_aicall import AsyncClient, CallOutcome, CampaignReport, CccError, Client, outcome_unknown, read_calls_csv
+from ccc_aicall import AsyncClient, CampaignItem, CampaignReport, CccError, Client, outcome_unknown, read_calls_csv
 
 client = Client(secret_id="AKIDx", secret_key="k")
-def show(item: CallOutcome) -> None:
+def show(item: CampaignItem) -> None:
     error: Optional[CccError] = item.error
     sent: Optional[datetime] = item.sent_at
     print(item.index, item.callee, item.status, item.session_id, item.request_id, item.outcome_unknown, error, sent)
@@ -778,7 +778,7 @@ report: CampaignReport = client.create_ai_calls(read_calls_csv("people.csv"), de
                                                 concurrency=2, journal="j.jsonl", progress=show, skip_invalid=True,
                                                 default_country_code="86")
 counts: int = report.placed + report.failed + report.outcome_unknown + len(report)
-again: List[CallOutcome] = report.to_reconcile + [i for i in report]
+again: List[CampaignItem] = report.to_reconcile + [i for i in report]
 stopped: Optional[CccError] = report.stopped_by
 
 async def main() -> CampaignReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,36 @@ def test_quickstart_notebook_runs_in_a_real_kernel(
     assert "'vad_silence_time'" in output_of("try:")
     assert len(emu.calls) == 5  # 1 blocking + 1 awaited + 3 gathered
     assert emu.hits_for("DescribeTelSession") == 1
+
+
+def test_the_outcomes_notebook_shows_the_same_story_every_time_in_a_real_kernel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """examples/outcomes.ipynb on its own emulator: a call placed, waited for and shown as a card (HTML), a live
+    call controlled; "Run All" twice tells the same story and leaves no file beside the notebook."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    for var in CREDENTIAL_VARS:
+        monkeypatch.delenv(var, raising=False)
+    stories = []
+    for _ in range(2):
+        notebook = nbformat.read(EXAMPLES / "outcomes.ipynb", as_version=4)
+        nbclient.NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        ).execute()
+        outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"], outputs
+        html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
+        text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+        # The outcome shows as a card: its status, its transcript and its extracted fields.
+        assert "answered" in html and "Yes, Tuesday at 10 works." in html and "confirmed" in html
+        assert "CallOutcome(session_id=" in text and "status='answered'" in text
+        assert "user: Yes, Tuesday at 10 works." in text
+        assert "answered callTerminatedByAPI system" in text  # the live call, hung up mid-call
+        # The campaign that waited: its report as a table, its counts, what it spent, the DataFrame.
+        assert "Outcomes" in html and "busy" in html
+        assert "{'answered': 1, 'busy': 1}" in text and "'DescribeTelCdr':" in text
+        story = r"status='\w+'|answered \S+ \S+|\{'confirmed': True[^}]*\}|\{'answered'[^}]*\}"
+        stories.append(re.findall(story, text))
+    assert stories[0] == stories[1] and stories[0], stories
+    assert list(tmp_path.iterdir()) == []

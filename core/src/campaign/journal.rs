@@ -47,13 +47,23 @@ pub enum Event {
         /// Unix milliseconds; absent from lines written before it was added.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<u64>,
+        /// The app the request was sent to: where a reconcile looks for the call. Absent from older lines.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sdk_app_id: Option<u64>,
+        /// The request's `MaxCallDurationMs`, which bounds how long a reconcile must wait before "not placed".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_call_duration_ms: Option<u64>,
     },
     Placed {
         key: String,
         index: usize,
         session_id: String,
+        /// The CreateAICall RequestId; empty when the call was found by a reconcile (no answer had come back).
         request_id: String,
         at: u64,
+        /// The call was found by a reconcile of an outcome-unknown send, not from the service's answer.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reconciled: bool,
     },
     Failed {
         key: String,
@@ -173,10 +183,19 @@ impl Event {
         }
     }
 
-    /// A `sending` event for now.
-    pub fn sending(key: String, index: usize, callee: String, attempt: u32) -> Event {
+    /// A `sending` event for now, of `request` (its callee already normalised).
+    pub fn sending(key: String, index: usize, request: &crate::CreateAiCallRequest, attempt: u32) -> Event {
         let ms = now_ms();
-        Event::Sending { key, index, callee, attempt, at: ms / 1000, at_ms: Some(ms) }
+        Event::Sending {
+            key,
+            index,
+            callee: request.callee.clone(),
+            attempt,
+            at: ms / 1000,
+            at_ms: Some(ms),
+            sdk_app_id: Some(request.sdk_app_id),
+            max_call_duration_ms: request.max_call_duration_ms,
+        }
     }
 }
 
@@ -192,10 +211,12 @@ pub enum Prior {
         request_id: String,
         sent_at: Option<u64>,
     },
-    /// Sent (or maybe sent) with no definitive answer recorded; the answer's error when one was recorded.
+    /// Sent (or maybe sent) with no definitive answer recorded; the answer's error when one was recorded, and what
+    /// the last `sending` line says was sent.
     Unknown {
         sent_at: Option<u64>,
         failure: Option<Failure>,
+        sent: Option<Sent>,
     },
     /// Refused with an error that does not prove the service did not act: not sent again.
     Refused {
@@ -204,28 +225,51 @@ pub enum Prior {
     },
 }
 
+/// What a `sending` line says its request carried: what a reconcile needs to look for the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The callee in the service's form.
+    pub callee: String,
+    /// The app; `None` on lines written before it was recorded.
+    pub sdk_app_id: Option<u64>,
+    /// The request's `MaxCallDurationMs`; `None` when it set none or the line predates it.
+    pub max_call_duration_ms: Option<u64>,
+    /// Whether the line records `max_call_duration_ms` at all (lines written before it was added do not).
+    pub knows_duration: bool,
+}
+
 /// Read a journal's bytes: the prior state of each key that must not be sent again. `sent_at` is the Unix
 /// millisecond time of the key's last `sending` line.
 pub fn replay(bytes: &[u8]) -> HashMap<String, Prior> {
     let mut last: HashMap<String, Event> = HashMap::new();
     let mut sent_at: HashMap<String, u64> = HashMap::new();
+    let mut sent: HashMap<String, Sent> = HashMap::new();
     for line in bytes.split(|b| *b == b'\n') {
         let Ok(event) = serde_json::from_slice::<Event>(line) else { continue };
-        if let Event::Sending { key, at, at_ms, .. } = &event {
+        if let Event::Sending { key, at, at_ms, callee, sdk_app_id, max_call_duration_ms, .. } = &event {
             sent_at.insert(key.clone(), at_ms.unwrap_or(at.saturating_mul(1000)));
+            // Lines that record the app record the duration too (both were added together).
+            let s = Sent {
+                callee: callee.clone(),
+                sdk_app_id: *sdk_app_id,
+                max_call_duration_ms: *max_call_duration_ms,
+                knows_duration: sdk_app_id.is_some(),
+            };
+            sent.insert(key.clone(), s);
         }
         last.insert(event.key().to_string(), event);
     }
     last.into_iter()
         .filter_map(|(key, event)| {
             let sent_at = sent_at.get(&key).copied();
+            let sent = sent.remove(&key);
             let prior = match event {
                 Event::Placed { session_id, request_id, .. } => Prior::Placed { session_id, request_id, sent_at },
-                Event::Sending { .. } => Prior::Unknown { sent_at, failure: None },
+                Event::Sending { .. } => Prior::Unknown { sent_at, failure: None, sent },
                 Event::Failed { failure, .. } => {
                     let error = failure.to_error();
                     if failure.outcome_unknown || error.outcome_unknown() {
-                        Prior::Unknown { sent_at, failure: Some(failure) }
+                        Prior::Unknown { sent_at, failure: Some(failure), sent }
                     } else if error.certainly_not_acted() {
                         return None;
                     } else {
@@ -397,8 +441,14 @@ mod tests {
             attempt: 1,
             at: 1,
             at_ms: None,
+            sdk_app_id: None,
+            max_call_duration_ms: None,
         })
         .unwrap()
+    }
+
+    fn call(callee: &str) -> crate::CreateAiCallRequest {
+        crate::CreateAiCallRequest { callee: callee.into(), sdk_app_id: 7, ..Default::default() }
     }
 
     fn failed(key: &str, err: &Error) -> String {
@@ -432,7 +482,7 @@ mod tests {
                 .map(|i| {
                     let journal = journal.clone();
                     tokio::spawn(async move {
-                        let event = Event::sending(format!("k{i}"), i, "001".into(), 1);
+                        let event = Event::sending(format!("k{i}"), i, &call("001"), 1);
                         journal.record(&event).await.unwrap();
                     })
                 })
@@ -461,6 +511,7 @@ mod tests {
             session_id: "s".into(),
             request_id: "r".into(),
             at: 2,
+            reconciled: false,
         })
         .unwrap();
         let unknown =
@@ -488,7 +539,9 @@ mod tests {
             prior.get("a"),
             Some(&Prior::Placed { session_id: "s".into(), request_id: "r".into(), sent_at: Some(1000) })
         );
-        assert_eq!(prior.get("b"), Some(&Prior::Unknown { sent_at: Some(1000), failure: None }));
+        let old_line =
+            Sent { callee: "001".into(), sdk_app_id: None, max_call_duration_ms: None, knows_duration: false };
+        assert_eq!(prior.get("b"), Some(&Prior::Unknown { sent_at: Some(1000), failure: None, sent: Some(old_line) }));
         assert!(matches!(prior.get("c"), Some(Prior::Unknown { failure: Some(_), .. })));
         assert!(matches!(prior.get("e"), Some(Prior::Refused { .. })), "an unknown code proves nothing");
         assert!(matches!(prior.get("h"), Some(Prior::Unknown { .. })), "cancelled after sending");
@@ -556,6 +609,28 @@ mod tests {
         assert!(matches!(prior.get("b"), Some(Prior::Unknown { sent_at: None, .. })));
     }
 
+    /// A reconcile needs the app and the longest the call could last as they were sent, not as the campaign now
+    /// says: the `sending` line records both.
+    #[test]
+    fn sending_lines_record_what_a_reconcile_needs() {
+        let request = crate::CreateAiCallRequest { max_call_duration_ms: Some(60_000), ..call("0086130") };
+        let line = serde_json::to_string(&Event::sending("a".into(), 0, &request, 1)).unwrap();
+        let prior = replay(line.as_bytes());
+        let Some(Prior::Unknown { sent: Some(sent), sent_at: Some(_), failure: None }) = prior.get("a") else {
+            panic!("{prior:?}")
+        };
+        let expected = Sent {
+            callee: "0086130".into(),
+            sdk_app_id: Some(7),
+            max_call_duration_ms: Some(60_000),
+            knows_duration: true,
+        };
+        assert_eq!(*sent, expected);
+        let placed =
+            r#"{"event":"placed","key":"a","index":0,"session_id":"s","request_id":"","at":2,"reconciled":true}"#;
+        assert!(matches!(replay(format!("{line}\n{placed}").as_bytes()).get("a"), Some(Prior::Placed { .. })));
+    }
+
     #[test]
     fn a_torn_line_with_half_a_character_is_skipped() {
         let path = temp("torn");
@@ -581,7 +656,7 @@ mod tests {
         std::fs::write(&path, format!("{}\n{{\"event\":\"placed\",\"ke", sending("x"))).unwrap();
         let (j, prior) = Journal::open(&path).unwrap();
         assert!(matches!(prior.get("x"), Some(Prior::Unknown { .. })));
-        j.record(&Event::sending("y".into(), 1, "002".into(), 1)).await.unwrap();
+        j.record(&Event::sending("y".into(), 1, &call("002"), 1)).await.unwrap();
         j.close().await;
         let (j, prior) = Journal::open(&path).unwrap();
         assert!(matches!(prior.get("y"), Some(Prior::Unknown { sent_at: Some(_), .. })));
@@ -610,12 +685,12 @@ mod tests {
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..50 {
             let j = j.clone();
-            tasks.spawn(async move { j.record(&Event::sending(format!("k{i}"), i, "001".into(), 1)).await });
+            tasks.spawn(async move { j.record(&Event::sending(format!("k{i}"), i, &call("001"), 1)).await });
         }
         assert!(tasks.join_all().await.iter().all(|r| r.is_ok()));
         assert_eq!(replay(&std::fs::read(&path).unwrap()).len(), 50);
         j.close().await;
-        assert!(j.record(&Event::sending("k".into(), 0, "001".into(), 1)).await.is_err(), "closed: no more records");
+        assert!(j.record(&Event::sending("k".into(), 0, &call("001"), 1)).await.is_err(), "closed: no more records");
         std::fs::remove_file(path).ok();
     }
 }

@@ -5,13 +5,40 @@
 use super::CampaignOptions;
 use crate::error::{Error, Result};
 use crate::field::{closest, KeyCase};
+use crate::follow::{duration_key, read_duration, ReconcileOptions};
 use crate::phone::CountryCode;
 use serde_json::Value;
 use std::path::PathBuf;
 
 /// The options a loose object may hold besides `defaults`, by their wire-style names (spelled per caller with
 /// [`KeyCase::key`]: `skip_invalid` in Python, `skipInvalid` in Node).
-const NAMES: [&str; 6] = ["Defaults", "Concurrency", "Journal", "SkipInvalid", "RefusedRetries", "DefaultCountryCode"];
+const NAMES: [&str; 12] = [
+    "Defaults",
+    "Concurrency",
+    "Journal",
+    "SkipInvalid",
+    "RefusedRetries",
+    "DefaultCountryCode",
+    "Wait",
+    "WaitTimeout",
+    "Transcript",
+    "Extraction",
+    "Reconcile",
+    "ReconcileOptions",
+];
+
+/// The names of [`NAMES`] that are durations: seconds in Python (`wait_timeout`), milliseconds in Node
+/// (`waitTimeoutMs`), as the client's own duration options.
+const DURATIONS: [&str; 1] = ["WaitTimeout"];
+
+/// A name of [`NAMES`] as the caller spells it.
+fn spelled(wire: &str, case: KeyCase) -> String {
+    if DURATIONS.contains(&wire) {
+        duration_key(wire, case)
+    } else {
+        case.key(wire)
+    }
+}
 
 impl CampaignOptions {
     /// `defaults` (the template, `null` when absent) and the options in `options`, spelled for `case`. `null` means
@@ -29,7 +56,7 @@ impl CampaignOptions {
         let mut defaults = Value::Null;
         let mut out = CampaignOptions::default();
         for (key, value) in map {
-            let Some(wire) = NAMES.iter().find(|name| case.key(name) == key) else {
+            let Some(wire) = NAMES.iter().find(|name| spelled(name, case) == key) else {
                 return Err(unknown(&key, case, also));
             };
             if value.is_null() {
@@ -39,8 +66,17 @@ impl CampaignOptions {
                 "Defaults" => defaults = value,
                 "Concurrency" => out.concurrency = whole(&key, &value)? as usize,
                 "RefusedRetries" => out.refused_retries = u32::try_from(whole(&key, &value)?).unwrap_or(u32::MAX),
-                "SkipInvalid" => {
-                    out.skip_invalid = value.as_bool().ok_or_else(|| wrong(&key, "a boolean", &value))?;
+                "SkipInvalid" => out.skip_invalid = boolean(&key, &value)?,
+                "Wait" => out.wait = boolean(&key, &value)?,
+                "Transcript" => out.transcript = boolean(&key, &value)?,
+                "Extraction" => out.extraction = boolean(&key, &value)?,
+                "Reconcile" => out.reconcile = boolean(&key, &value)?,
+                "WaitTimeout" => out.wait_timeout = read_duration(&key, &value, case)?,
+                "ReconcileOptions" => {
+                    out.reconcile_options = match value {
+                        Value::Object(_) => ReconcileOptions::from_value(&value, case)?,
+                        other => return Err(wrong(&key, "an object", &other)),
+                    }
                 }
                 "Journal" => match value {
                     Value::String(path) => out.journal = Some(PathBuf::from(path)),
@@ -65,6 +101,10 @@ fn option_error(message: String) -> Error {
     Error::ClientOption(message)
 }
 
+fn boolean(key: &str, value: &Value) -> Result<bool> {
+    value.as_bool().ok_or_else(|| wrong(key, "a boolean", value))
+}
+
 fn whole(key: &str, value: &Value) -> Result<u64> {
     value.as_u64().ok_or_else(|| wrong(key, "a whole number", value))
 }
@@ -78,7 +118,7 @@ fn wrong(key: &str, expected: &str, got: &Value) -> Error {
 }
 
 fn unknown(key: &str, case: KeyCase, also: &[&str]) -> Error {
-    let names: Vec<String> = NAMES.iter().map(|n| case.key(n)).chain(also.iter().map(|n| n.to_string())).collect();
+    let names: Vec<String> = NAMES.iter().map(|n| spelled(n, case)).chain(also.iter().map(|n| n.to_string())).collect();
     option_error(match closest(key, names.iter().map(String::as_str)) {
         Some(hint) => format!("unknown campaign option `{key}`; did you mean `{hint}`?"),
         None => format!("unknown campaign option `{key}`; the options are {}", names.join(", ")),
@@ -120,6 +160,56 @@ mod tests {
         assert_eq!(o.default_country_code.map(CountryCode::get), Some(86));
         let (_, o) = CampaignOptions::from_value(json!({"skip_invalid": true}), KeyCase::Snake, &[]).unwrap();
         assert!(o.skip_invalid);
+    }
+
+    #[test]
+    fn wait_and_reconcile_options_carry_their_unit_in_node() {
+        use std::time::Duration;
+        let (_, o) = CampaignOptions::from_value(
+            json!({"wait": true, "waitTimeoutMs": 1500, "transcript": false, "extraction": false, "reconcile": true,
+                   "reconcileOptions": {"maxRingMs": 0, "recordDelayMs": 2000}}),
+            KeyCase::Camel,
+            &[],
+        )
+        .unwrap();
+        assert!(o.wait && o.reconcile && !o.transcript && !o.extraction);
+        assert_eq!(o.wait_timeout, Duration::from_millis(1500));
+        assert_eq!(
+            (o.reconcile_options.max_ring, o.reconcile_options.record_delay),
+            (Duration::ZERO, Duration::from_secs(2))
+        );
+        assert_eq!(o.reconcile_options.max_call_duration, ReconcileOptions::default().max_call_duration);
+        let (_, o) = CampaignOptions::from_value(
+            json!({"wait": true, "wait_timeout": 2.5, "reconcile_options": {"max_call_duration": 60}}),
+            KeyCase::Snake,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(o.wait_timeout, Duration::from_millis(2500));
+        assert_eq!(o.reconcile_options.max_call_duration, Duration::from_secs(60));
+        let d = CampaignOptions::default();
+        assert!(!d.wait && !d.reconcile && d.transcript && d.extraction);
+        assert_eq!(d.wait_timeout, Duration::from_secs(600));
+        for (options, case, expected) in [
+            (
+                json!({"waitTimeout": 5}),
+                KeyCase::Camel,
+                "unknown campaign option `waitTimeout`; did you mean `waitTimeoutMs`?",
+            ),
+            (
+                json!({"wait_timeout": -1}),
+                KeyCase::Snake,
+                "`wait_timeout` must be a finite number of seconds, zero or more; got -1",
+            ),
+            (json!({"wait": 1}), KeyCase::Snake, "`wait` must be a boolean; got 1"),
+            (
+                json!({"reconcileOptions": {"maxRing": 1}}),
+                KeyCase::Camel,
+                "unknown reconcile option `maxRing`; did you mean `maxRingMs`?",
+            ),
+        ] {
+            assert_eq!(problem(options, case), format!("configuration error: {expected}"));
+        }
     }
 
     #[test]

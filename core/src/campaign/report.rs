@@ -2,6 +2,8 @@
 
 use crate::client::AiCallResult;
 use crate::error::Error;
+use crate::outcome::{CallOutcome, CallStatus};
+use std::collections::BTreeMap;
 
 /// What became of one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -54,12 +56,17 @@ impl ItemStatus {
     }
 }
 
+/// What became of one item of a campaign.
 #[derive(Debug, Clone)]
 pub struct ItemOutcome {
+    /// Its position in the campaign's list.
     pub index: usize,
     /// The normalised callee ("" if the item was invalid before one could be read).
     pub callee: String,
+    /// What became of it.
     pub status: ItemStatus,
+    /// The placed call: this run's answer, or the session the journal (or a reconcile) found. A call found by a
+    /// reconcile has an empty `request_id` when no answer had come back.
     pub result: Option<AiCallResult>,
     /// This run's error; for `unreconciled` and journal-refused `failed` items, the earlier run's error rebuilt
     /// from the journal (code, message, RequestId) when it recorded one.
@@ -70,6 +77,9 @@ pub struct ItemOutcome {
     /// earlier run. With the callee, what a reconcile needs to find the call (`DescribeTelCdr` over a window around
     /// this time).
     pub sent_at: Option<u64>,
+    /// With the campaign's `wait`: how the call ended, once collected; `None` while (or if) it was not found in
+    /// time, and for items that placed no call.
+    pub outcome: Option<CallOutcome>,
 }
 
 impl ItemOutcome {
@@ -87,7 +97,10 @@ pub struct Tally {
     pub done: usize,
     /// Items in the campaign.
     pub total: usize,
+    /// With `wait`: call outcomes collected so far.
+    pub outcomes: usize,
     counts: [usize; ItemStatus::ALL.len()],
+    calls: [usize; CallStatus::ALL.len()],
 }
 
 impl Tally {
@@ -105,12 +118,27 @@ impl Tally {
         ItemStatus::ALL.iter().map(move |s| (*s, self.count(*s)))
     }
 
+    /// With `wait`: outcomes collected so far that ended with this status.
+    pub fn call_status(&self, status: CallStatus) -> usize {
+        self.calls[call_position(status)]
+    }
+
     pub(crate) fn add(&mut self, status: ItemStatus) {
         self.done += 1;
         self.counts[status.position()] += 1;
     }
+
+    pub(crate) fn add_outcome(&mut self, status: CallStatus) {
+        self.outcomes += 1;
+        self.calls[call_position(status)] += 1;
+    }
 }
 
+fn call_position(status: CallStatus) -> usize {
+    CallStatus::ALL.iter().position(|s| *s == status).unwrap_or(0)
+}
+
+/// What a campaign did: one outcome per item, and what it spent.
 #[derive(Debug, Clone)]
 pub struct CampaignReport {
     /// One outcome per item, in input order.
@@ -118,9 +146,18 @@ pub struct CampaignReport {
     /// The error that stopped dispatching early (authentication, no call package, expired licence, a journal that
     /// could no longer be written...).
     pub stopped_by: Option<Error>,
+    /// Requests sent in this run, per action: `CreateAICall` (every attempt, retries included), and with `wait` or
+    /// `reconcile` the `DescribeTelCdr`, `DescribeTelRecordAsr` and `DescribeAICallExtractResult` they spent.
+    pub requests: BTreeMap<String, u64>,
+    /// Whether the campaign ran with `wait` (outcomes were collected).
+    pub waited: bool,
+    /// With `wait`: the error that stopped collecting outcomes before the time was up (credentials refused, a
+    /// request the service rejects); the items not collected by then have no outcome.
+    pub wait_error: Option<Error>,
 }
 
 impl CampaignReport {
+    /// Items with this status.
     pub fn count(&self, status: ItemStatus) -> usize {
         self.items.iter().filter(|i| i.status == status).count()
     }
@@ -130,8 +167,41 @@ impl CampaignReport {
         let mut tally = Tally::new(self.items.len());
         for item in &self.items {
             tally.add(item.status);
+            if let Some(outcome) = &item.outcome {
+                tally.add_outcome(outcome.status);
+            }
         }
         tally
+    }
+
+    /// With `wait`: how the collected calls ended, by status (statuses with no call left out).
+    pub fn call_statuses(&self) -> BTreeMap<CallStatus, usize> {
+        let mut counts = BTreeMap::new();
+        for outcome in self.items.iter().filter_map(|i| i.outcome.as_ref()) {
+            *counts.entry(outcome.status).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// With `wait`: the placed items (this run's and the journal's) whose outcome was not found in time. 0
+    /// without `wait`.
+    pub fn outcomes_missing(&self) -> usize {
+        if !self.waited {
+            return 0;
+        }
+        let placed = |i: &&ItemOutcome| matches!(i.status, ItemStatus::Placed | ItemStatus::AlreadyPlaced);
+        self.items.iter().filter(placed).filter(|i| i.outcome.is_none()).count()
+    }
+
+    /// With `wait`: the collected outcomes that lack `what` (`"transcript"` or `"extraction"`): asked for, and not
+    /// ready in time.
+    pub fn missing(&self, what: &str) -> usize {
+        self.items.iter().filter_map(|i| i.outcome.as_ref()).filter(|o| o.missing.iter().any(|m| m == what)).count()
+    }
+
+    /// Every request sent in this run.
+    pub fn requests_total(&self) -> u64 {
+        self.requests.values().sum()
     }
 
     /// Items to check (e.g. with DescribeTelCdr) before anyone calls them again.

@@ -1,17 +1,21 @@
 //! Running a campaign: workers that take items from a queue, each call under the client's rate limiter, the journal
 //! on disk before each request leaves, and every outcome stored before anyone is told about it.
 
-use super::journal::{now_ms, Event, Failure, Journal, Prior};
+use super::collect::{self, Collector, Pending};
+use super::journal::{now_ms, Event, Failure, Journal, Prior, Sent};
 use super::report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
 use super::{Campaign, CampaignOptions};
 use crate::client::{AiCallResult, BoxFuture, CancellationToken, Client, Hooks};
 use crate::error::{Error, ErrorKind, Resend, Result};
+use crate::follow::RequestCount;
+use crate::outcome::{CallAttempt, CallOutcome, Reconciled};
 use crate::request::CreateAiCallRequest;
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
+use tokio::time::Instant;
 
 /// Codes that will hit every remaining item: the campaign stops dispatching when it sees one.
 const ACCOUNT_WIDE_CODES: [&str; 7] = [
@@ -45,14 +49,29 @@ struct Outcomes {
     tally: Tally,
 }
 
-struct Shared {
-    client: Client,
+/// What the journal says about an item sent without a definitive answer, for a reconcile.
+struct Unsettled {
+    sent_at: Option<u64>,
+    failure: Option<Failure>,
+    sent: Option<Sent>,
+}
+
+pub(super) struct Shared {
+    pub client: Client,
     requests: Vec<Option<CreateAiCallRequest>>,
     keys: Vec<String>,
     queue: Mutex<VecDeque<usize>>,
     outcomes: Mutex<Outcomes>,
     journal: Option<Journal>,
-    options: CampaignOptions,
+    pub options: CampaignOptions,
+    /// Requests sent in this run, per action.
+    pub count: RequestCount,
+    /// With `wait`: the outcomes still to collect.
+    pub collector: Option<Collector>,
+    /// When this run's last CreateAICall left.
+    last_sent: Mutex<Option<Instant>>,
+    /// With `reconcile`: the items the journal left unreconciled, to settle before dialling them.
+    unsettled: Vec<Option<Unsettled>>,
     /// Stops dispatching: nothing new is started, and calls waiting for their turn are not sent. A child of the
     /// caller's cancel, which alone also stops calls in flight.
     dispatch: CancellationToken,
@@ -62,26 +81,57 @@ struct Shared {
     callback_panicked: AtomicBool,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {
     /// Store the outcome, then tell the progress callback (whose panic is caught: the outcome is already safe).
     fn finish(&self, outcome: ItemOutcome) {
-        let Some(callback) = &self.options.on_progress else {
+        if self.options.on_progress.is_none() {
             self.store(outcome);
             return;
-        };
+        }
         let _turn = lock(&self.progress_turn);
         let tally = self.store(outcome.clone());
-        if std::panic::catch_unwind(AssertUnwindSafe(|| callback(&outcome, &tally))).is_err()
+        self.tell(&outcome, &tally);
+    }
+
+    /// Add a collected call outcome to its item, then tell the progress callback.
+    pub(super) fn deliver(&self, index: usize, outcome: CallOutcome) {
+        let _turn = self.options.on_progress.as_ref().map(|_| lock(&self.progress_turn));
+        let told = {
+            let mut outcomes = lock(&self.outcomes);
+            let status = outcome.status;
+            let Some(item) = outcomes.slots.get_mut(index).and_then(Option::as_mut) else { return };
+            item.outcome = Some(outcome);
+            let item = self.options.on_progress.as_ref().map(|_| item.clone());
+            outcomes.tally.add_outcome(status);
+            item.map(|item| (item, outcomes.tally.clone()))
+        };
+        if let Some((item, tally)) = told {
+            self.tell(&item, &tally);
+        }
+    }
+
+    fn tell(&self, item: &ItemOutcome, tally: &Tally) {
+        let Some(callback) = &self.options.on_progress else { return };
+        if std::panic::catch_unwind(AssertUnwindSafe(|| callback(item, tally))).is_err()
             && !self.callback_panicked.swap(true, Ordering::SeqCst)
         {
             log::error!(
                 target: "ccc_aicall",
                 "the campaign's progress callback panicked; the campaign goes on (logged once)"
             );
+        }
+    }
+
+    /// With `wait`: collect the outcome of this placed call.
+    fn follow(&self, index: usize, result: &AiCallResult) {
+        if let Some(collector) = &self.collector {
+            let extraction_configured =
+                self.requests[index].as_ref().is_some_and(|r| r.extract_config.as_ref().is_some_and(|e| !e.is_empty()));
+            collector.add(Pending { index, call: result.into(), extraction_configured, record: None });
         }
     }
 
@@ -102,9 +152,14 @@ impl Shared {
         }
     }
 
-    async fn run_item(&self, index: usize) {
+    async fn run_item(self: &Arc<Self>, index: usize) {
         let Some(request) = self.requests[index].as_ref() else { return };
         let key = &self.keys[index];
+        if let Some(unsettled) = &self.unsettled[index] {
+            if !self.settle(index, request, unsettled).await {
+                return;
+            }
+        }
         let attempts = AtomicU32::new(0);
         let sent_at = AtomicU64::new(0);
         let mut rounds = 0u32;
@@ -112,7 +167,7 @@ impl Shared {
         // kill during the wait leaves nothing to reconcile): that is what makes a crash safe.
         let before_send = || -> BoxFuture<'_, Result<()>> {
             let attempt = attempts.load(Ordering::SeqCst) + 1;
-            let event = Event::sending(key.clone(), index, request.callee.clone(), attempt);
+            let event = Event::sending(key.clone(), index, request, attempt);
             Box::pin(async move {
                 match &self.journal {
                     Some(j) => {
@@ -125,6 +180,8 @@ impl Shared {
         let on_sent = || {
             attempts.fetch_add(1, Ordering::SeqCst);
             sent_at.store(now_ms(), Ordering::SeqCst);
+            self.count.add(crate::ratelimit::CREATE_AI_CALL);
+            *lock(&self.last_sent) = Some(Instant::now());
         };
         let hooks = Hooks { stop_unsent: &self.dispatch, before_send: &before_send, on_sent: &on_sent };
         let outcome = |status, result, error| ItemOutcome {
@@ -135,6 +192,7 @@ impl Shared {
             error,
             attempts: attempts.load(Ordering::SeqCst),
             sent_at: Some(sent_at.load(Ordering::SeqCst)).filter(|t| *t > 0),
+            outcome: None,
         };
         loop {
             if self.dispatch.is_cancelled() {
@@ -149,13 +207,15 @@ impl Shared {
                         session_id: result.session_id.clone(),
                         request_id: result.request_id.clone(),
                         at: now_ms() / 1000,
+                        reconciled: false,
                     };
                     // The call was placed whatever the disk says: it is reported as placed, and no more calls are
                     // made on a journal that can no longer be trusted.
                     if let Err(e) = self.record(placed).await {
                         self.stop(e);
                     }
-                    return self.finish(outcome(ItemStatus::Placed, Some(result), None));
+                    self.finish(outcome(ItemStatus::Placed, Some(result.clone()), None));
+                    return self.follow(index, &result);
                 }
                 Err(err) => {
                     let failed =
@@ -191,6 +251,120 @@ impl Shared {
                     };
                     return self.finish(outcome(status, None, Some(err)));
                 }
+            }
+        }
+    }
+
+    /// Settle an item the journal left unreconciled: `true` when it is proven not placed (dial it now); otherwise
+    /// its outcome is stored (`already_placed` with the call found, or still `unreconciled`).
+    async fn settle(self: &Arc<Self>, index: usize, request: &CreateAiCallRequest, u: &Unsettled) -> bool {
+        let earlier = u.failure.as_ref();
+        let unreconciled = |reason: String| {
+            let reason = match earlier {
+                Some(f) => format!("{reason} (the earlier send: {})", f.message),
+                None => reason,
+            };
+            ItemOutcome {
+                index,
+                callee: request.callee.clone(),
+                status: ItemStatus::Unreconciled,
+                result: None,
+                error: Some(Error::OutcomeUnknown {
+                    reason,
+                    request_id: earlier.and_then(|f| f.request_id.clone()),
+                    http_status: earlier.and_then(|f| f.http_status),
+                    timed_out: earlier.is_some_and(|f| f.timed_out),
+                }),
+                attempts: 0,
+                sent_at: u.sent_at,
+                outcome: None,
+            }
+        };
+        let Some(sent_at) = u.sent_at else {
+            self.finish(unreconciled(
+                "not reconciled: the journal has no send time for it; look for it with find_calls".into(),
+            ));
+            return false;
+        };
+        let app = u.sent.as_ref().and_then(|s| s.sdk_app_id);
+        let attempt = CallAttempt {
+            sdk_app_id: app.unwrap_or(request.sdk_app_id),
+            callee: u.sent.as_ref().map_or_else(|| request.callee.clone(), |s| s.callee.clone()),
+            sent_at: UNIX_EPOCH + Duration::from_millis(sent_at),
+            // A line that predates recording it leaves the longest call unknown: the default bound applies.
+            max_call_duration: u
+                .sent
+                .as_ref()
+                .filter(|s| s.knows_duration)
+                .and_then(|s| s.max_call_duration_ms)
+                .map(Duration::from_millis),
+        };
+        let o = &self.options;
+        match self.client.reconcile_counted(&attempt, &o.reconcile_options, &o.cancel, Some(&self.count)).await {
+            Ok(Reconciled::Placed { calls }) => {
+                let Some(found) = calls.into_iter().next() else { return false };
+                let request_id = earlier.and_then(|f| f.request_id.clone()).unwrap_or_default();
+                let placed = Event::Placed {
+                    key: self.keys[index].clone(),
+                    index,
+                    session_id: found.session_id.clone(),
+                    request_id: request_id.clone(),
+                    at: now_ms() / 1000,
+                    reconciled: true,
+                };
+                if let Err(e) = self.record(placed).await {
+                    self.stop(e);
+                }
+                let result = AiCallResult {
+                    session_id: found.session_id.clone(),
+                    request_id,
+                    sdk_app_id: attempt.sdk_app_id,
+                    callee: attempt.callee.clone(),
+                    placed_at: attempt.sent_at,
+                };
+                self.finish(ItemOutcome {
+                    index,
+                    callee: request.callee.clone(),
+                    status: ItemStatus::AlreadyPlaced,
+                    result: Some(result.clone()),
+                    error: None,
+                    attempts: 0,
+                    sent_at: u.sent_at,
+                    outcome: None,
+                });
+                // Its record is the one the reconcile found: no need to look for it again.
+                if self.collector.is_some() {
+                    let extraction_configured = request.extract_config.as_ref().is_some_and(|e| !e.is_empty());
+                    let pending = Pending { index, call: (&result).into(), extraction_configured, record: None };
+                    collect::found(self, pending, found);
+                }
+                false
+            }
+            // Only a line that records the app proves where the call would be: an older one may have gone to an
+            // app the campaign no longer names.
+            Ok(Reconciled::NotPlaced) if app.is_some() => true,
+            Ok(Reconciled::NotPlaced) => {
+                self.finish(unreconciled(format!(
+                    "not reconciled: no record of the call in app {}, but the journal line (written by an older \
+                     version) does not say which app the request went to; look for it with find_calls",
+                    attempt.sdk_app_id
+                )));
+                false
+            }
+            Ok(Reconciled::CannotTellYet { retry_after }) => {
+                let at = (attempt.sent_at + o.reconcile_options.settled_after(&attempt))
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                self.finish(unreconciled(format!(
+                    "not reconciled yet: no record of the call so far, but one could still appear; resume with \
+                     reconcile again in {} s (after Unix time {at})",
+                    retry_after.as_secs() + 1
+                )));
+                false
+            }
+            Err(e) => {
+                self.finish(unreconciled(format!("not reconciled: {e}")));
+                false
             }
         }
     }
@@ -235,6 +409,7 @@ fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prio
         error,
         attempts: 0,
         sent_at,
+        outcome: None,
     };
     Some(match prior? {
         Prior::Placed { session_id, request_id, sent_at } => outcome(
@@ -244,13 +419,12 @@ fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prio
                 request_id: request_id.clone(),
                 sdk_app_id: request.sdk_app_id,
                 callee: callee.to_string(),
-                placed_at: sent_at
-                    .map_or(std::time::UNIX_EPOCH, |ms| std::time::UNIX_EPOCH + Duration::from_millis(ms)),
+                placed_at: sent_at.map_or(UNIX_EPOCH, |ms| UNIX_EPOCH + Duration::from_millis(ms)),
             }),
             None,
             *sent_at,
         ),
-        Prior::Unknown { sent_at, failure } => {
+        Prior::Unknown { sent_at, failure, .. } => {
             outcome(ItemStatus::Unreconciled, None, failure.as_ref().map(Failure::to_error), *sent_at)
         }
         Prior::Refused { sent_at, failure } => outcome(ItemStatus::Failed, None, Some(failure.to_error()), *sent_at),
@@ -283,6 +457,7 @@ impl Client {
         options: CampaignOptions,
         journal: Option<(Journal, HashMap<String, Prior>)>,
     ) -> Result<CampaignReport> {
+        let started = Instant::now();
         let context = options.validation_context(self);
         let (journal, prior) = match journal {
             Some((j, p)) => (Some(j), p),
@@ -294,6 +469,7 @@ impl Client {
         let mut requests = Vec::with_capacity(n);
         let mut early: Vec<ItemOutcome> = Vec::new();
         let mut queue = VecDeque::new();
+        let mut unsettled: Vec<Option<Unsettled>> = (0..n).map(|_| None).collect();
         for (index, item) in std::mem::take(&mut campaign.items).into_iter().enumerate() {
             match item {
                 Err(errors) => {
@@ -307,6 +483,7 @@ impl Client {
                         error: Some(Error::Validation(campaign.sourced(index, &errors))),
                         attempts: 0,
                         sent_at: None,
+                        outcome: None,
                     });
                 }
                 Ok(request) => {
@@ -320,9 +497,16 @@ impl Client {
                     let callee = request.callee.clone();
                     let occurrence = seen.entry(callee.clone()).and_modify(|c| *c += 1).or_insert(1);
                     let key = format!("{callee}#{occurrence}");
-                    match from_journal(index, &request, prior.get(&key)) {
-                        Some(outcome) => early.push(outcome),
-                        None => queue.push_back(index),
+                    match (prior.get(&key), options.reconcile) {
+                        (Some(Prior::Unknown { sent_at, failure, sent }), true) => {
+                            let (sent_at, failure, sent) = (*sent_at, failure.clone(), sent.clone());
+                            unsettled[index] = Some(Unsettled { sent_at, failure, sent });
+                            queue.push_back(index);
+                        }
+                        (prior, _) => match from_journal(index, &request, prior) {
+                            Some(outcome) => early.push(outcome),
+                            None => queue.push_back(index),
+                        },
                     }
                     keys.push(key);
                     requests.push(Some(request));
@@ -331,6 +515,7 @@ impl Client {
         }
         let dispatch = options.cancel.child_token();
         let workers = options.concurrency.clamp(1, 1000).min(queue.len().max(1));
+        let collector = options.wait.then(Collector::new);
         let shared = Arc::new(Shared {
             client: self.clone(),
             requests,
@@ -343,9 +528,19 @@ impl Client {
             stopped_by: Mutex::new(None),
             progress_turn: Mutex::new(()),
             callback_panicked: AtomicBool::new(false),
+            count: RequestCount::default(),
+            collector,
+            last_sent: Mutex::new(None),
+            unsettled,
         });
+        let collecting = shared.collector.is_some().then(|| tokio::spawn(collect::collect(shared.clone())));
         for outcome in early {
+            let placed = (outcome.status == ItemStatus::AlreadyPlaced).then(|| outcome.result.clone()).flatten();
+            let index = outcome.index;
             shared.finish(outcome);
+            if let Some(result) = placed {
+                shared.follow(index, &result);
+            }
         }
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..workers {
@@ -370,14 +565,29 @@ impl Client {
                 error: None,
                 attempts: 0,
                 sent_at: None,
+                outcome: None,
             });
         }
         if let Some(journal) = &shared.journal {
             journal.close().await;
         }
+        if let (Some(collector), Some(collecting)) = (&shared.collector, collecting) {
+            let last = lock(&shared.last_sent).map_or(started, |t| t.max(started));
+            collector.deadline.set(last + shared.options.wait_timeout);
+            collector.placed_all.cancel();
+            if let Err(e) = collecting.await {
+                log::error!(target: "ccc_aicall", "collecting the campaign's outcomes failed: {e}");
+            }
+        }
         let stopped_by = lock(&shared.stopped_by).clone();
         let items = std::mem::take(&mut lock(&shared.outcomes).slots).into_iter().flatten().collect();
-        Ok(CampaignReport { items, stopped_by })
+        Ok(CampaignReport {
+            items,
+            stopped_by,
+            requests: shared.count.snapshot(),
+            waited: shared.options.wait,
+            wait_error: shared.collector.as_ref().and_then(Collector::error),
+        })
     }
 }
 

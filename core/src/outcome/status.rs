@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How a call ended, in the terms a user acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CallStatus {
     /// The person answered and the call ran (ended normally, by the agent, by the user, by a time limit...).
