@@ -416,6 +416,34 @@ export interface CampaignOptions extends CallOptions {
    */
   defaultCountryCode?: string;
   /**
+   * Follow every placed item (and every item the journal says was placed) to its end: each gets its `outcome`
+   * (a `CallOutcome`, as `waitForCall` gives it). Outcomes are collected with batched record queries (up to 100
+   * calls per request) while calls are still being placed, on rate budgets of their own; `report.requests` says
+   * what was spent. The promise resolves once every outcome is in or `waitTimeoutMs` has passed. Default false.
+   */
+  wait?: boolean;
+  /**
+   * With `wait`: how long after the last call of this run was placed outcomes are still collected; what has not
+   * arrived then has no `outcome` (and a transcript or extraction not ready is listed in its `missing`). Default
+   * 600000.
+   */
+  waitTimeoutMs?: number;
+  /** With `wait`: fetch each answered call's transcript. Default true. */
+  transcript?: boolean;
+  /**
+   * With `wait`: fetch each answered call's extracted fields. A call whose request has no `extractConfig` is asked
+   * once. Default true.
+   */
+  extraction?: boolean;
+  /**
+   * With a `journal`: settle the items an earlier run left `unreconciled` (as `client.reconcile` does) before
+   * anyone is dialled: a call found is `already_placed` with its session; one proven not placed is dialled now; one
+   * that cannot be told yet stays `unreconciled`. Nobody not proven unplaced is dialled. Default false.
+   */
+  reconcile?: boolean;
+  /** How `reconcile` decides "not placed" (see `Client.reconcile`). */
+  reconcileOptions?: ReconcileOptions;
+  /**
    * Called on the JavaScript thread once per finished item (items skipped because of the journal included), in
    * the order they finish; `item.progress` has the campaign's counts at that moment. Something it throws (or a
    * promise it returns that rejects) becomes one process warning (`CCC_AICALL_ON_PROGRESS`); the campaign goes on.
@@ -478,6 +506,11 @@ export interface CampaignItem {
    * entry per status). Absent from the report's items.
    */
   progress?: CampaignProgress;
+  /**
+   * With `wait`: how its call ended, once collected (`onProgress` receives the item again when it is). Absent for
+   * items that placed no call, and for calls not found within `waitTimeoutMs`.
+   */
+  outcome?: CallOutcome;
 }
 
 /** The running counts of a campaign, from the core: the same numbers the report ends with. */
@@ -506,6 +539,13 @@ export interface CampaignReport {
    * before stays in the report); the items not yet sent are `not_attempted`.
    */
   stoppedBy?: CccError | FileError;
+  /**
+   * Requests sent in this run, per action: `CreateAICall` (every attempt), and with `wait` or `reconcile` the
+   * record, transcript and extraction queries they spent.
+   */
+  requests: Record<string, number>;
+  /** With `wait`: the error that stopped collecting outcomes early; the items not collected by then have none. */
+  waitError?: CccError;
 }
 /**
  * The class of campaign reports (for `instanceof`); plain data otherwise: `console.log` shows the counts by status,

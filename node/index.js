@@ -524,10 +524,13 @@ class CampaignReport {
       if (item.outcome) ended[item.outcome.status] = (ended[item.outcome.status] ?? 0) + 1;
     }
     if (Object.keys(ended).length) lines.push(`  calls ended: ${nonzero(ended).join(', ')}`);
+    const spent = Object.entries(r.requests ?? {}).map(([action, n]) => `${action} ${n}`);
+    if (spent.length) lines.push(`  requests: ${spent.join(', ')}`);
     if (r.toReconcile.length) {
       lines.push(`  to reconcile: ${r.toReconcile.map((i) => `#${i.index} ${i.callee}`).join(', ')}`);
     }
     if (r.stoppedBy) lines.push(`  stopped by ${r.stoppedBy.name}: ${r.stoppedBy.message}`);
+    if (r.waitError) lines.push(`  outcomes not collected: ${r.waitError.name}: ${r.waitError.message}`);
     return lines.join('\n');
   }
 }
@@ -542,8 +545,10 @@ function toReport(raw, site, signal) {
     outcomeUnknown: counts.outcome_unknown,
     counts,
     toReconcile: raw.toReconcile.map((index) => items[index]),
+    requests: raw.requests,
   });
   if (raw.stoppedBy != null) /** @type {any} */ (report).stoppedBy = fromPayload(raw.stoppedBy, site, signal);
+  if (raw.waitError != null) /** @type {any} */ (report).waitError = fromPayload(raw.waitError, site, signal);
   return report;
 }
 

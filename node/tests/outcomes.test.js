@@ -305,7 +305,8 @@ test('a campaign report printed shows its counts by status; JSON gives the data'
   assert.ok(report instanceof pkg.CampaignReport);
   assert.equal(inspect(report).split('\n')[0], 'CampaignReport 3 items: invalid 1, placed 2');
   const data = JSON.parse(JSON.stringify(report));
-  assert.deepEqual(Object.keys(data).sort(), ['counts', 'failed', 'items', 'outcomeUnknown', 'placed', 'toReconcile']);
+  const keys = ['counts', 'failed', 'items', 'outcomeUnknown', 'placed', 'requests', 'toReconcile'];
+  assert.deepEqual(Object.keys(data).sort(), keys);
   assert.equal(data.items.length, 3);
   assert.equal(data.counts.placed, 2);
 });

@@ -230,8 +230,20 @@ async function afterThePlacing(client: Client, placed: AiCallResult): Promise<vo
       void [sent, retry];
     }
   }
-  const report: CampaignReport = await client.createAiCalls([{ callee }]);
+  const report: CampaignReport = await client.createAiCalls([{ callee }], {
+    wait: true,
+    waitTimeoutMs: 60_000,
+    transcript: true,
+    extraction: false,
+    reconcile: true,
+    reconcileOptions: { maxRingMs: 60_000 },
+    journal: 'calls.jsonl',
+  });
   const isReport: boolean = report instanceof CampaignReport;
+  const endings: CallStatus[] = report.items.flatMap((item) => (item.outcome ? [item.outcome.status] : []));
+  const spent: number = report.requests['DescribeTelCdr'] ?? 0;
+  const collectionStopped: CccError | undefined = report.waitError;
+  void [endings, spent, collectionStopped];
   void [status, durations, lines, extracted, missing, ended, isOutcome, live, found, isReport];
 }
 
