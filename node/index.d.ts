@@ -232,7 +232,7 @@ export interface FindCallsOptions {
 
 /**
  * The rule `reconcile` decides `not_placed` by: none of these is documented by the service, so the defaults are
- * deliberately long. Each in milliseconds.
+ * deliberately long. Each in milliseconds; an unknown option or a bad value is a `ConfigurationError`.
  */
 export interface ReconcileOptions {
   /** The longest a call rings. Default 180000 (3 minutes). */

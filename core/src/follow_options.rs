@@ -1,14 +1,15 @@
 //! The follow-up actions' inputs from loose values, as a binding receives them (Node passes its arguments as JSON),
-//! named the way the caller spells them: which call, and the options of waiting, saying, finding and reconciling.
+//! named the way the caller spells them: which call, and the options of waiting, saying and finding (reconcile's
+//! are read by `ReconcileOptions::from_value`).
 //!
-//! Only what the caller gave replaces a default; the defaults stay where they are declared ([`WaitOptions`],
-//! [`ReconcileOptions`]), except `interrupt`, which the service leaves undocumented and the bindings turn on
+//! Only what the caller gave replaces a default; the defaults stay where they are declared ([`WaitOptions`]),
+//! except `interrupt`, which the service leaves undocumented and the bindings turn on
 //! ([`SayOptions::interrupt`]). Every problem is a validation error naming the argument as written; all of them
 //! are reported at once.
 
 use crate::error::{Error, Result};
 use crate::field::{closest, FieldError, KeyCase};
-use crate::follow::{ReconcileOptions, SayOptions, WaitOptions};
+use crate::follow::{SayOptions, WaitOptions};
 use crate::outcome::CallRef;
 use serde_json::{Map, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,7 +22,6 @@ const WAIT_OPTIONS: &[&str] =
     &["SdkAppId", "TimeoutMs", "Transcript", "Extraction", "PollIntervalMs", "MaxPollIntervalMs"];
 const SAY_OPTIONS: &[&str] = &["SdkAppId", "Interrupt", "StopAfterPlay", "AddHistory"];
 const FIND_OPTIONS: &[&str] = &["SdkAppId", "Since", "Until"];
-const RECONCILE_OPTIONS: &[&str] = &["MaxRingMs", "MaxCallDurationMs", "RecordDelayMs", "ClockSkewMs"];
 
 /// The call of `get_call`, `hang_up` and `transfer`. `call` is a placed call (an object with `SessionId`,
 /// `SdkAppId`, `Callee` and `PlacedAt` in Unix milliseconds, spelled for `case`; other keys, such as a result's
@@ -133,26 +133,6 @@ pub fn find_from_value(callee: &Value, options: Value, case: KeyCase) -> Result<
         let now = SystemTime::now();
         (app.unwrap_or_default(), callee, since.unwrap_or(now), until.unwrap_or(now))
     })
-}
-
-/// `reconcile`'s options: `MaxRingMs`, `MaxCallDurationMs`, `RecordDelayMs` and `ClockSkewMs`, spelled for
-/// `case`; each replaces its default.
-pub fn reconcile_from_value(options: Value, case: KeyCase) -> Result<ReconcileOptions> {
-    let mut problems = Vec::new();
-    let given = read(options, RECONCILE_OPTIONS, case, &[], &mut problems);
-    let mut out = ReconcileOptions::default();
-    for (wire, value) in &given.values {
-        let key = case.key(wire);
-        let slot = match *wire {
-            "MaxRingMs" => &mut out.max_ring,
-            "MaxCallDurationMs" => &mut out.max_call_duration,
-            "RecordDelayMs" => &mut out.record_delay,
-            "ClockSkewMs" => &mut out.clock_skew,
-            _ => continue,
-        };
-        set(slot, millis(&key, value, 0), &mut problems);
-    }
-    done(problems).map(|()| out)
 }
 
 /// The options given (not `null`), by their wire names.
@@ -406,14 +386,5 @@ mod tests {
         let (app, _, since, _) =
             find_from_value(&json!("1"), json!({"sdkAppId": 2, "since": 3000}), KeyCase::Camel).unwrap();
         assert_eq!((app, since), (2, UNIX_EPOCH + Duration::from_secs(3)));
-    }
-
-    #[test]
-    fn reconcile_windows_in_milliseconds() {
-        let o = reconcile_from_value(json!({"maxRingMs": 1000, "recordDelayMs": 0}), KeyCase::Camel).unwrap();
-        assert_eq!((o.max_ring, o.record_delay), (Duration::from_secs(1), Duration::ZERO));
-        assert_eq!(o.clock_skew, ReconcileOptions::default().clock_skew);
-        let e = reconcile_from_value(json!({"max_ring_ms": 1}), KeyCase::Snake).unwrap();
-        assert_eq!(e.max_ring, Duration::from_millis(1));
     }
 }

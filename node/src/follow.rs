@@ -10,9 +10,9 @@ use crate::cancel::{token_of, CancelHandle};
 use crate::client::NativeClient;
 use crate::error::{attempt_from_payload, from_json, to_napi};
 use ccc_aicall::follow_options::{
-    call_from_value, find_from_value, reconcile_from_value, say_from_value, transfer_from_value, wait_from_value,
+    call_from_value, find_from_value, say_from_value, transfer_from_value, wait_from_value,
 };
-use ccc_aicall::{CallOutcome, CallState, Error, KeyCase, Reconciled, Turn};
+use ccc_aicall::{CallOutcome, CallState, Error, KeyCase, ReconcileOptions, Reconciled, Turn};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
 use napi_derive::napi;
@@ -142,7 +142,7 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let client = self.inner.clone();
         env.spawn_future(async move {
-            let options = reconcile_from_value(arg(options_json)?, KeyCase::Camel).map_err(to_napi)?;
+            let options = ReconcileOptions::from_value(&arg(options_json)?, KeyCase::Camel).map_err(to_napi)?;
             let reconciled = client.reconcile(&core_error(&arg(Some(error_json))?), &options).await.map_err(to_napi)?;
             Ok(reconciled_js(&reconciled))
         })
