@@ -34,6 +34,8 @@ pub struct AiCallResult {
     /// When the request that placed the call left.
     #[serde(with = "crate::outcome::unix_ms")]
     pub placed_at: SystemTime,
+    /// The request configured `ExtractConfig` (extracted fields are then worth waiting for).
+    pub extraction_configured: bool,
 }
 
 /// An async client for CreateAICall and the other CCC actions. `Send + Sync`; clones share the connection pool,
@@ -207,6 +209,7 @@ impl Client {
                 sdk_app_id: request.sdk_app_id,
                 callee,
                 placed_at: sent_at,
+                extraction_configured: request.extraction_configured(),
             }),
             _ => Err(Error::OutcomeUnknown {
                 reason: "the service answered without a SessionId".into(),

@@ -514,8 +514,11 @@ impl Client {
         };
         // 3. Transcript and extraction: only an answered call has them.
         if outcome.answered {
-            let extras =
-                Extras { transcript: options.transcript, extraction: options.extraction, retry_extraction: true };
+            let extras = Extras {
+                transcript: options.transcript,
+                extraction: options.extraction,
+                retry_extraction: call.extraction_configured.unwrap_or(true),
+            };
             self.add_extras(call, &mut outcome, extras, &polling, from).await?;
         }
         Ok(outcome)

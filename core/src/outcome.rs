@@ -27,11 +27,20 @@ pub struct CallRef {
     /// When the request that placed it left, when known; bounds the time windows of the record queries.
     #[serde(with = "opt_unix_ms")]
     pub placed_at: Option<SystemTime>,
+    /// Whether the request configured `ExtractConfig`, when known. A wait asks again for an extraction that is not
+    /// ready only when it was configured or this is unknown; otherwise one empty answer means nothing was extracted.
+    pub extraction_configured: Option<bool>,
 }
 
 impl CallRef {
     pub fn new(sdk_app_id: u64, session_id: impl Into<String>) -> Self {
-        CallRef { session_id: session_id.into(), sdk_app_id, callee: None, placed_at: None }
+        CallRef {
+            session_id: session_id.into(),
+            sdk_app_id,
+            callee: None,
+            placed_at: None,
+            extraction_configured: None,
+        }
     }
 }
 
@@ -42,6 +51,7 @@ impl From<&AiCallResult> for CallRef {
             sdk_app_id: r.sdk_app_id,
             callee: Some(r.callee.clone()),
             placed_at: Some(r.placed_at),
+            extraction_configured: Some(r.extraction_configured),
         }
     }
 }

@@ -537,6 +537,12 @@ impl CreateAiCallRequest {
         self.to_wire_body_with(&ValidationContext::default())
     }
 
+    /// The request asks the service to extract fields (`ExtractConfig` with at least one item): a wait for the
+    /// call's outcome then waits for them.
+    pub fn extraction_configured(&self) -> bool {
+        self.extract_config.as_ref().is_some_and(|items| !items.is_empty())
+    }
+
     /// [`CreateAiCallRequest::to_wire_body`] in a context (e.g. the client's default country code).
     pub fn to_wire_body_with(&self, context: &ValidationContext) -> Result<String, Vec<FieldError>> {
         let normalised = self.normalised(context)?;

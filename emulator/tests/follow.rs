@@ -60,6 +60,20 @@ async fn place(client: &Client, callee: &str) -> AiCallResult {
     client.create_ai_call(&request(callee)).await.expect("placed")
 }
 
+/// A call whose request asks for one extracted field.
+async fn place_extracting(client: &Client, callee: &str) -> AiCallResult {
+    let item = ccc_aicall::ExtractConfigElement {
+        info_type: "Boolean".into(),
+        info_name: "interested".into(),
+        info_content: Some("Is the patient interested?".into()),
+        ..Default::default()
+    };
+    let call = CreateAiCallRequest { extract_config: Some(vec![item]), ..request(callee) };
+    let placed = client.create_ai_call(&call).await.expect("placed");
+    assert!(placed.extraction_configured);
+    placed
+}
+
 /// Short calls, polled often.
 fn quick(timeout: Duration) -> WaitOptions {
     WaitOptions {
@@ -141,9 +155,9 @@ async fn transcript_and_extraction_present_late_and_missing() {
     emu.script(&callee(2), with(700, 900));
     emu.script(&callee(3), with(60_000, 60_000));
     let calls = [
-        CallRef::from(&place(&client, &callee(1)).await),
-        CallRef::from(&place(&client, &callee(2)).await),
-        CallRef::from(&place(&client, &callee(3)).await),
+        CallRef::from(&place_extracting(&client, &callee(1)).await),
+        CallRef::from(&place_extracting(&client, &callee(2)).await),
+        CallRef::from(&place_extracting(&client, &callee(3)).await),
     ];
     let options = quick(Duration::from_secs(3));
     let (present, late, missing) = tokio::join!(
@@ -169,6 +183,25 @@ async fn transcript_and_extraction_present_late_and_missing() {
     assert_eq!(missing.status, CallStatus::Answered);
     assert_eq!(missing.missing, ["transcript", "extraction"]);
     assert!(missing.transcript.is_none() && missing.extracted.is_none());
+}
+
+/// A call whose request configured no extraction: one empty answer means nothing was extracted, so the wait does
+/// not spend its time asking again (before, it asked until the timeout and reported the extraction missing).
+#[tokio::test]
+async fn without_extract_config_one_empty_extraction_is_nothing_extracted() {
+    let emu = emulator().await;
+    let client = client(&emu);
+    emu.script(&callee(1), script(1, 30, 100));
+    let placed = place(&client, &callee(1)).await;
+    assert!(!placed.extraction_configured);
+    let outcome = client.wait_for_call(&CallRef::from(&placed), &quick(Duration::from_secs(5))).await.unwrap();
+    assert!(outcome.missing.is_empty(), "{:?}", outcome.missing);
+    assert_eq!(outcome.extracted, Some(Default::default()));
+    assert_eq!(emu.hits_for("DescribeAICallExtractResult"), 1);
+    // A bare session id does not say: the wait asks until the extraction comes or the time is up.
+    let bare = CallRef::new(SDK_APP_ID, placed.session_id.clone());
+    let outcome = client.wait_for_call(&bare, &quick(Duration::from_millis(600))).await.unwrap();
+    assert_eq!(outcome.missing, ["extraction"]);
 }
 
 #[tokio::test]

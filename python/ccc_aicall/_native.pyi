@@ -82,10 +82,19 @@ class AiCallResult:
     @property
     def placed_at(self) -> datetime:
         """When the request that placed the call left (a timezone-aware UTC datetime)."""
+    @property
+    def extraction_configured(self) -> bool:
+        """The request configured extract_config: a wait for the outcome waits for the extracted fields."""
     def __new__(
-        cls, session_id: str, request_id: str, sdk_app_id: int, callee: str, placed_at: Union[datetime, float]
+        cls,
+        session_id: str,
+        request_id: str,
+        sdk_app_id: int,
+        callee: str,
+        placed_at: Union[datetime, float],
+        extraction_configured: bool = False,
     ) -> AiCallResult: ...
-    def __getnewargs__(self) -> tuple[str, str, int, str, datetime]: ...
+    def __getnewargs__(self) -> tuple[str, str, int, str, datetime, bool]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 

@@ -30,20 +30,23 @@ pub struct AiCallResult {
     sdk_app_id: u64,
     callee: String,
     placed_at: SystemTime,
+    extraction_configured: bool,
 }
 
 #[pymethods]
 impl AiCallResult {
     #[new]
+    #[pyo3(signature = (session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured=false))]
     fn new(
         session_id: String,
         request_id: String,
         sdk_app_id: u64,
         callee: String,
         placed_at: &Bound<'_, PyAny>,
+        extraction_configured: bool,
     ) -> PyResult<Self> {
         let placed_at = convert::system_time(placed_at, "placed_at")?;
-        Ok(AiCallResult { session_id, request_id, sdk_app_id, callee, placed_at })
+        Ok(AiCallResult { session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured })
     }
 
     /// The session of the call: pass it to `DescribeTelSession`, `HangUpCall`, ...
@@ -76,6 +79,12 @@ impl AiCallResult {
         convert::utc_datetime(py, self.placed_at)
     }
 
+    /// The request configured `extract_config`: a wait for the outcome waits for the extracted fields.
+    #[getter]
+    fn extraction_configured(&self) -> bool {
+        self.extraction_configured
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "AiCallResult(session_id={}, request_id={})",
@@ -84,13 +93,15 @@ impl AiCallResult {
         ))
     }
 
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> PyResult<(String, String, u64, String, Bound<'py, PyAny>)> {
+    #[allow(clippy::type_complexity)]
+    fn __getnewargs__<'py>(&self, py: Python<'py>) -> PyResult<(String, String, u64, String, Bound<'py, PyAny>, bool)> {
         Ok((
             self.session_id.clone(),
             self.request_id.clone(),
             self.sdk_app_id,
             self.callee.clone(),
             self.placed_at(py)?,
+            self.extraction_configured,
         ))
     }
 }
@@ -103,6 +114,7 @@ impl AiCallResult {
             sdk_app_id: self.sdk_app_id,
             callee: Some(self.callee.clone()),
             placed_at: Some(self.placed_at),
+            extraction_configured: Some(self.extraction_configured),
         }
     }
 }
@@ -117,6 +129,7 @@ impl From<ccc_aicall::AiCallResult> for AiCallResult {
             sdk_app_id: r.sdk_app_id,
             callee: r.callee,
             placed_at: convert::to_micros(r.placed_at),
+            extraction_configured: r.extraction_configured,
         }
     }
 }

@@ -130,7 +130,7 @@ impl Shared {
     fn follow(&self, index: usize, result: &AiCallResult) {
         if let Some(collector) = &self.collector {
             let extraction_configured =
-                self.requests[index].as_ref().is_some_and(|r| r.extract_config.as_ref().is_some_and(|e| !e.is_empty()));
+                self.requests[index].as_ref().is_some_and(CreateAiCallRequest::extraction_configured);
             collector.add(Pending { index, call: result.into(), extraction_configured, record: None });
         }
     }
@@ -321,6 +321,9 @@ impl Shared {
                     sdk_app_id: attempt.sdk_app_id,
                     callee: attempt.callee.clone(),
                     placed_at: attempt.sent_at,
+                    extraction_configured: self.requests[index]
+                        .as_ref()
+                        .is_some_and(CreateAiCallRequest::extraction_configured),
                 };
                 self.finish(ItemOutcome {
                     index,
@@ -334,7 +337,7 @@ impl Shared {
                 });
                 // Its record is the one the reconcile found: no need to look for it again.
                 if self.collector.is_some() {
-                    let extraction_configured = request.extract_config.as_ref().is_some_and(|e| !e.is_empty());
+                    let extraction_configured = request.extraction_configured();
                     let pending = Pending { index, call: (&result).into(), extraction_configured, record: None };
                     collect::found(self, pending, found);
                 }
@@ -420,6 +423,7 @@ fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prio
                 sdk_app_id: request.sdk_app_id,
                 callee: callee.to_string(),
                 placed_at: sent_at.map_or(UNIX_EPOCH, |ms| UNIX_EPOCH + Duration::from_millis(ms)),
+                extraction_configured: request.extraction_configured(),
             }),
             None,
             *sent_at,
