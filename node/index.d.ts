@@ -108,6 +108,12 @@ export interface AiCallResult {
   callee: string;
   /** When the request that placed it left. */
   placedAt: Date;
+  /**
+   * The request set `extractConfig`. Without it `waitForCall` asks once for extracted fields (the console's
+   * post-call tags may answer) and takes an empty answer as nothing extracted; with it, or for a call given by its
+   * session id, it waits for them within `timeoutMs`.
+   */
+  extractionConfigured: boolean;
 }
 
 /** The `Response` object of a CCC action (wire names), `RequestId` included. */
@@ -184,7 +190,13 @@ export declare class Client {
 export type CallLike =
   | string
   | AiCallResult
-  | { sessionId: string; sdkAppId?: number; callee?: string; placedAt?: Date | number };
+  | {
+      sessionId: string;
+      sdkAppId?: number;
+      callee?: string;
+      placedAt?: Date | number;
+      extractionConfigured?: boolean;
+    };
 
 /**
  * Options of `getCall`, `hangUp` and `transfer`. An unknown option, or a value of the wrong type, rejects with a

@@ -24,9 +24,9 @@ const SAY_OPTIONS: &[&str] = &["SdkAppId", "Interrupt", "StopAfterPlay", "AddHis
 const FIND_OPTIONS: &[&str] = &["SdkAppId", "Since", "Until"];
 
 /// The call of `get_call`, `hang_up` and `transfer`. `call` is a placed call (an object with `SessionId`,
-/// `SdkAppId`, `Callee` and `PlacedAt` in Unix milliseconds, spelled for `case`; other keys, such as a result's
-/// `RequestId`, are ignored) or a session id; `options` may give `SdkAppId` (required with a session id). `also`
-/// names options the binding handles itself (Node's `signal`), for "did you mean" hints.
+/// `SdkAppId`, `Callee`, `PlacedAt` in Unix milliseconds and `ExtractionConfigured`, spelled for `case`; other keys,
+/// such as a result's `RequestId`, are ignored) or a session id; `options` may give `SdkAppId` (required with a
+/// session id). `also` names options the binding handles itself (Node's `signal`), for "did you mean" hints.
 pub fn call_from_value(call: &Value, options: Value, case: KeyCase, also: &[&str]) -> Result<CallRef> {
     let mut problems = Vec::new();
     let given = read(options, CALL_OPTIONS, case, also, &mut problems);
@@ -183,8 +183,8 @@ fn call_ref(
 ) -> Option<CallRef> {
     let app_key = case.key("SdkAppId");
     let from_options = sdk_app_id.and_then(|v| ok(positive(&app_key, v), problems));
-    let (session_id, own_app, callee, placed_at) = match call {
-        Value::String(id) => (Some(id.clone()), None, None, None),
+    let (session_id, own_app, callee, placed_at, extraction_configured) = match call {
+        Value::String(id) => (Some(id.clone()), None, None, None, None),
         Value::Object(m) => {
             let field = |wire: &str| m.iter().find(|(k, v)| case.is_key_of(k, wire) && !v.is_null()).map(|(_, v)| v);
             let at = |wire: &str| format!("call.{}", case.key(wire));
@@ -206,12 +206,13 @@ fn call_ref(
                 _ => None,
             };
             let placed = field("PlacedAt").and_then(|v| ok(instant(&at("PlacedAt"), v), problems));
-            (session, app, callee, placed)
+            let extraction = field("ExtractionConfigured").and_then(Value::as_bool);
+            (session, app, callee, placed, extraction)
         }
         other => {
             let why = format!("must be a placed call (what createAiCall gave) or a session id; got {}", kind(other));
             problems.push(FieldError::invalid("call", why));
-            (None, None, None, None)
+            (None, None, None, None, None)
         }
     };
     if session_id.as_deref() == Some("") {
@@ -235,7 +236,7 @@ fn call_ref(
             None
         }
     };
-    Some(CallRef { session_id: session_id?, sdk_app_id: app?, callee, placed_at })
+    Some(CallRef { session_id: session_id?, sdk_app_id: app?, callee, placed_at, extraction_configured })
 }
 
 fn set<T>(slot: &mut T, value: std::result::Result<T, FieldError>, problems: &mut Vec<FieldError>) {

@@ -29,6 +29,8 @@ pub struct AiCallResult {
     pub callee: String,
     /// Unix milliseconds; `index.js` makes it a `Date`.
     pub placed_at: f64,
+    /// The request set `extractConfig`: `waitForCall` then waits for the extracted fields.
+    pub extraction_configured: bool,
 }
 
 #[napi]
@@ -84,6 +86,7 @@ impl NativeClient {
                 sdk_app_id: placed.sdk_app_id as f64,
                 callee: placed.callee,
                 placed_at,
+                extraction_configured: placed.extraction_configured,
             })
         })
     }

@@ -35,6 +35,9 @@ function place(to, params = {}) {
   return client.createAiCall(validParams({ callee: to, ...params }));
 }
 
+// A request that configures extraction: its extracted fields are then waited for.
+const EXTRACTING = { extractConfig: [{ infoType: 'Boolean', infoName: 'interested', infoContent: 'Interested?' }] };
+
 test('the end-status codes decode through real waits', async () => {
   const cases = [
     [1, 'answered', true],
@@ -109,15 +112,27 @@ test('a transcript and extraction that come late are waited for within the timeo
     cdrDelayMs: 100,
     extracted: [{ name: 'interested', type: 'Boolean', value: false }],
   });
-  const outcome = await client.waitForCall(await place(to), { ...FAST, timeoutMs: 10_000 });
+  const outcome = await client.waitForCall(await place(to, EXTRACTING), { ...FAST, timeoutMs: 10_000 });
   assert.ok(outcome.transcript.length > 0);
   assert.deepEqual(outcome.extracted, { interested: false });
   assert.deepEqual(outcome.missing, []);
 });
 
+test('without extractConfig, an empty extraction is nothing extracted; by session id it is waited for', async () => {
+  const placed = await place(callee({ talkMs: 30 }));
+  const started = Date.now();
+  const outcome = await client.waitForCall(placed, { ...FAST, timeoutMs: 5000 });
+  assert.deepEqual(outcome.missing, [], 'not missing: there was nothing to extract');
+  assert.ok(Date.now() - started < 4000, 'and the wait did not run out its time');
+  const bySession = await client.waitForCall(placed.sessionId, { sdkAppId: SDK_APP_ID, ...FAST, timeoutMs: 600 });
+  assert.deepEqual(bySession.missing, ['extraction'], 'a session id cannot say whether it was configured');
+  const told = { sessionId: placed.sessionId, sdkAppId: SDK_APP_ID, extractionConfigured: false };
+  assert.deepEqual((await client.waitForCall(told, { ...FAST, timeoutMs: 5000 })).missing, []);
+});
+
 test('a transcript and extraction not ready when the time is up are missing, not an error', async () => {
   const to = callee({ talkMs: 30, asrDelayMs: 60_000, extractDelayMs: 60_000 });
-  const outcome = await client.waitForCall(await place(to), { ...FAST, timeoutMs: 1500 });
+  const outcome = await client.waitForCall(await place(to, EXTRACTING), { ...FAST, timeoutMs: 1500 });
   assert.equal(outcome.status, 'answered');
   assert.equal(outcome.transcript, null);
   assert.equal(outcome.extracted, null);
@@ -230,6 +245,7 @@ test('createAiCall tells which call it placed, and when', async () => {
   assert.equal(placed.callee, '008613199990000');
   assert.ok(placed.placedAt instanceof Date);
   assert.ok(placed.placedAt.getTime() >= before - 5 && placed.placedAt.getTime() <= Date.now());
+  assert.equal(placed.extractionConfigured, false);
   await client.hangUp(placed);
 });
 
