@@ -44,6 +44,13 @@ TALK: Dict[str, Any] = {
 }
 
 
+# A request that asks for an extracted field: its wait waits for the extraction (one that asks for none is asked once).
+EXTRACTING: Dict[str, Any] = {
+    **VALID_REQUEST,
+    "extract_config": [{"info_type": "Text", "info_name": "when", "info_content": "The day the patient chose."}],
+}
+
+
 def place(emu: Emulator, **request: Any) -> AiCallResult:
     return emu.client().create_ai_call(**{**VALID_REQUEST, **request})
 
@@ -128,7 +135,9 @@ def test_end_statuses_decode_through_a_real_wait(emu: Emulator, end_status: int,
 def test_a_late_transcript_and_extraction_are_waited_for(emu: Emulator) -> None:
     emu.script("*", **TALK, asr_delay_ms=400, extract_delay_ms=400)
     client = emu.client()
-    outcome = client.wait_for_call(client.create_ai_call(**VALID_REQUEST), timeout=30, **FAST)
+    call = client.create_ai_call(**EXTRACTING)
+    assert call.extraction_configured
+    outcome = client.wait_for_call(call, timeout=30, **FAST)
     assert outcome.transcript is not None and outcome.extracted is not None and outcome.missing == ()
     assert emu.hits_for("DescribeTelRecordAsr") > 1 and emu.hits_for("DescribeAICallExtractResult") > 1
 
@@ -136,11 +145,21 @@ def test_a_late_transcript_and_extraction_are_waited_for(emu: Emulator) -> None:
 def test_what_is_not_ready_in_time_is_missing_not_an_error(emu: Emulator) -> None:
     emu.script("*", **TALK, asr_delay_ms=60_000, extract_delay_ms=60_000)
     client = emu.client()
-    outcome = client.wait_for_call(client.create_ai_call(**VALID_REQUEST), timeout=1.5, **FAST)
+    outcome = client.wait_for_call(client.create_ai_call(**EXTRACTING), timeout=1.5, **FAST)
     assert outcome.status == "answered"
     assert outcome.transcript is None and outcome.extracted is None
     assert outcome.missing == ("transcript", "extraction")
     assert "not ready in time" in outcome._repr_html_()
+
+
+def test_a_call_without_extract_config_is_asked_once_for_its_extraction(emu: Emulator) -> None:
+    emu.script("*", **TALK, extract_delay_ms=60_000)
+    client = emu.client()
+    call = client.create_ai_call(**VALID_REQUEST)
+    assert not call.extraction_configured
+    outcome = client.wait_for_call(call, timeout=30, **FAST)
+    assert outcome.extracted == {} and outcome.missing == ()
+    assert emu.hits_for("DescribeAICallExtractResult") == 1
 
 
 def test_a_wait_can_skip_transcript_and_extraction(emu: Emulator) -> None:
