@@ -96,12 +96,24 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The answer to a placed call. */
+/** The answer to a placed call: pass it to `waitForCall`, `getCall`, `hangUp`, `say` and `transfer`. */
 export interface AiCallResult {
   /** The session of the call, for `DescribeTelSession`, `HangUpCall`, ... */
   sessionId: string;
   /** The service's RequestId (quote it to support). */
   requestId: string;
+  /** The app the call was placed in. */
+  sdkAppId: number;
+  /** The number dialled, in the service's form (`008613012345678`). */
+  callee: string;
+  /** When the request that placed it left. */
+  placedAt: Date;
+  /**
+   * The request set `extractConfig`. Without it `waitForCall` asks once for extracted fields (the console's
+   * post-call tags may answer) and takes an empty answer as nothing extracted; with it, or for a call given by its
+   * session id, it waits for them within `timeoutMs`.
+   */
+  extractionConfigured: boolean;
 }
 
 /** The `Response` object of a CCC action (wire names), `RequestId` included. */
@@ -127,10 +139,228 @@ export declare class Client {
    * `signal` aborts it midway or an account-wide error stops it early (see `stoppedBy`).
    */
   createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
+  /**
+   * Follow a placed call to its end and resolve with how it ended. Polls the session (backing off from
+   * `pollIntervalMs`) until it is finished, then its call record (which may lag the hang-up), then, for an answered
+   * call, its transcript and extracted fields; what is not ready within `timeoutMs` is listed in `missing`, not an
+   * error. Rejects with a `WaitTimeoutError` when the call has not ended (or its record not appeared) within
+   * `timeoutMs`, and with an `AbortError` when `signal` aborts (only reads are sent: nothing to reconcile).
+   */
+  waitForCall(call: CallLike, options?: WaitOptions): Promise<CallOutcome>;
+  /** The call's state now (DescribeTelSession): ringing, in progress, finished. */
+  getCall(call: CallLike, options?: CallActionOptions): Promise<CallState>;
+  /** Hang the call up (HangUpCall). A call that is already over rejects with a `CallNotLiveError`. */
+  hangUp(call: CallLike, options?: CallActionOptions): Promise<void>;
+  /**
+   * Make the agent say `text` now (ControlAIConversation `ServerPushText`); the service does not acknowledge that it
+   * was played. A call that is not in progress rejects with a `CallNotLiveError`; an empty text with a
+   * `ValidationError`.
+   */
+  say(call: CallLike, text: string, options?: SayOptions): Promise<void>;
+  /** Hand the call to the human agents of a skill group (TransferToManual); a call that is over: `CallNotLiveError`. */
+  transfer(call: CallLike, skillGroupId: number, options?: CallActionOptions): Promise<void>;
+  /**
+   * The call records of one number (normalised like a call's) between `since` and `until` (DescribeTelCdr, every
+   * page; windows longer than the service's 90 days are split), in the order the service gives them.
+   */
+  findCalls(callee: string, options: FindCallsOptions): Promise<CallOutcome[]>;
+  /**
+   * Settle an error that left a call's outcome unknown (an `OutcomeUnknownError` or `InternalServerError` of
+   * `createAiCall`, or a campaign item's): was the call placed? Looks for records of its callee from shortly before
+   * the request left. A record that started after it: `placed` (with the records, likeliest first). No record, and
+   * none can still appear (the time since the request left is longer than the longest it could ring, plus the
+   * longest it could last — the request's `maxCallDurationMs`, else `maxCallDurationMs` here — plus the record
+   * delay): `not_placed`. Otherwise `cannot_tell_yet`, with `retryAfterMs`. An error that carries no call rejects
+   * with a `ValidationError` naming `error`.
+   */
+  reconcile(error: unknown, options?: ReconcileOptions): Promise<Reconciled>;
   /** The configuration in force, without secrets. */
   readonly config: ResolvedClientConfig;
   /** `Client(endpoint=..., region=..., secretId=...)`: never a secret. */
   toString(): string;
+}
+
+// ---- after the call is placed ------------------------------------------------------------------
+
+/**
+ * A placed call: what `createAiCall` resolved with (or any object with its `sessionId` and `sdkAppId`, such as a
+ * campaign item with `sdkAppId` given in the options; other keys are ignored), or a session id, with `sdkAppId`
+ * in the options. `placedAt` (a `Date` or Unix milliseconds) narrows the record queries.
+ */
+export type CallLike =
+  | string
+  | AiCallResult
+  | {
+      sessionId: string;
+      sdkAppId?: number;
+      callee?: string;
+      placedAt?: Date | number;
+      extractionConfigured?: boolean;
+    };
+
+/**
+ * Options of `getCall`, `hangUp` and `transfer`. An unknown option, or a value of the wrong type, rejects with a
+ * `ValidationError` naming it.
+ */
+export interface CallActionOptions {
+  /** The app; required when the call is given by its session id. */
+  sdkAppId?: number;
+}
+
+/** Options of `waitForCall`. */
+export interface WaitOptions extends CallActionOptions {
+  /** The whole wait: for the call to end, its record, then its transcript and extraction. Default 600000. */
+  timeoutMs?: number;
+  /** Fetch the transcript of an answered call. Default true. */
+  transcript?: boolean;
+  /** Fetch the extracted fields of an answered call. Default true. */
+  extraction?: boolean;
+  /** The first pause between polls (at least 1); each later one is 1.5 times longer. Default 1000. */
+  pollIntervalMs?: number;
+  /** The longest pause between polls. Default 15000. */
+  maxPollIntervalMs?: number;
+  /** Aborts the wait: it rejects with an `AbortError` whose `cause` is `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** Options of `say`. */
+export interface SayOptions extends CallActionOptions {
+  /** Cut in on what the agent is saying. Default true. */
+  interrupt?: boolean;
+  /** Close the conversation once the text has been played. */
+  stopAfterPlay?: boolean;
+  /** Add the text to the model's conversation history. */
+  addHistory?: boolean;
+}
+
+/** What `findCalls` looks for. */
+export interface FindCallsOptions {
+  sdkAppId: number;
+  /** The start of the window: a `Date` or Unix milliseconds, at most 180 days ago. */
+  since: Date | number;
+  /** The end of the window. Default now. */
+  until?: Date | number;
+}
+
+/**
+ * The rule `reconcile` decides `not_placed` by: none of these is documented by the service, so the defaults are
+ * deliberately long. Each in milliseconds; an unknown option or a bad value is a `ConfigurationError`.
+ */
+export interface ReconcileOptions {
+  /** The longest a call rings. Default 180000 (3 minutes). */
+  maxRingMs?: number;
+  /** The longest a call lasts when its request set no `maxCallDurationMs`. Default 14400000 (4 hours). */
+  maxCallDurationMs?: number;
+  /** How long after a call ends its record may take to appear. Default 600000 (10 minutes). */
+  recordDelayMs?: number;
+  /** How far the service's clock may be from ours. Default 300000 (5 minutes). */
+  clockSkewMs?: number;
+}
+
+/**
+ * How a call ended, for people: `answered`, `not_answered` (rang out, or cancelled while ringing), `busy`,
+ * `rejected` (declined), `unreachable` (off, out of coverage or credit), `invalid_number`, `voicemail`, `blocked`
+ * (a blocklist, a frequency, area or hour rule), `failed` (the service's or the agent's side, or a code this version
+ * does not know on a call that was not answered). `endStatus` keeps the service's own code.
+ */
+export type CallStatus =
+  | 'answered'
+  | 'not_answered'
+  | 'busy'
+  | 'rejected'
+  | 'unreachable'
+  | 'invalid_number'
+  | 'voicemail'
+  | 'blocked'
+  | 'failed';
+
+/** One sentence of the transcript. */
+export interface Turn {
+  /** `user` when the service names the callee (or `user`) as the speaker, else `ai`. */
+  role: 'ai' | 'user';
+  text: string;
+  /** The speaker as the service named it. */
+  speaker: string;
+  start: Date | null;
+  end: Date | null;
+}
+
+/**
+ * One extracted field's value, by its type: `Text` a string, `Selector` the chosen options, `Boolean`, `Number`;
+ * a type this version does not know: the service's `Result` object.
+ */
+export type ExtractedValue = string | string[] | boolean | number | Record<string, unknown>;
+
+/**
+ * How a placed call ended (`waitForCall`, `findCalls`, `reconcile`, a campaign item's `outcome`). Plain data:
+ * `JSON.stringify` gives every field; `console.log` shows a summary (status, durations, transcript).
+ */
+export interface CallOutcome {
+  sessionId: string;
+  sdkAppId: number | null;
+  status: CallStatus;
+  /** The service's numeric `EndStatus`, as it came. */
+  endStatus: number | null;
+  endStatusString: string | null;
+  /** The person answered. */
+  answered: boolean;
+  caller: string | null;
+  callee: string | null;
+  /** From the start of ringing to the answer (or the end, when not answered). */
+  ringDurationMs: number | null;
+  /** From the answer to the end; 0 when not answered. */
+  talkDurationMs: number | null;
+  startedAt: Date | null;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  /** `user`, `seat` or `system`, as the service wrote it. */
+  hangupSide: string | null;
+  /** Why the system hung up after the answer, when it did. */
+  sysHangupReason: string | null;
+  recordingUrl: string | null;
+  /** The transcript, when asked for and ready; `null` otherwise (see `missing`). */
+  transcript: Turn[] | null;
+  /** The extracted fields by name, when asked for and ready. */
+  extracted: Record<string, ExtractedValue> | null;
+  /**
+   * What was asked for and not ready within the wait (`'transcript'`, `'extraction'`): not an error; the service
+   * prepares them after the call and may still do so.
+   */
+  missing: Array<'transcript' | 'extraction'>;
+  /** The service's answers as they came: `record`, and `transcript` and `extraction` when fetched. */
+  raw: Record<string, unknown>;
+}
+/** The class of the outcomes this package gives (for `instanceof`); not constructed by hand. */
+export declare class CallOutcome {
+  private constructor();
+}
+
+/** A session's live status (`other` values the service added later come as they are). */
+export type LiveStatus = 'ringing' | 'seat_joining' | 'in_progress' | 'finished' | (string & {});
+
+/** A call's state now (`getCall`). */
+export interface CallState {
+  sessionId: string;
+  status: LiveStatus;
+  caller: string | null;
+  callee: string | null;
+  startedAt: Date | null;
+  ringingAt: Date | null;
+  answeredAt: Date | null;
+  /** The `Session` object as the service sent it. */
+  raw: Record<string, unknown>;
+}
+
+/** What `reconcile` concluded. */
+export interface Reconciled {
+  /**
+   * `placed`: a record shows the call (in `calls`, likeliest first); `not_placed`: no record and none can still
+   * appear, so dialling again cannot ring the person twice; `cannot_tell_yet`: ask again after `retryAfterMs`.
+   */
+  verdict: 'placed' | 'not_placed' | 'cannot_tell_yet';
+  calls: CallOutcome[];
+  /** With `cannot_tell_yet`: when a record can no longer appear. */
+  retryAfterMs: number | null;
 }
 
 /** Place one call with a default client built from the environment on first use. */
@@ -198,6 +428,34 @@ export interface CampaignOptions extends CallOptions {
    */
   defaultCountryCode?: string;
   /**
+   * Follow every placed item (and every item the journal says was placed) to its end: each gets its `outcome`
+   * (a `CallOutcome`, as `waitForCall` gives it). Outcomes are collected with batched record queries (up to 100
+   * calls per request) while calls are still being placed, on rate budgets of their own; `report.requests` says
+   * what was spent. The promise resolves once every outcome is in or `waitTimeoutMs` has passed. Default false.
+   */
+  wait?: boolean;
+  /**
+   * With `wait`: how long after the last call of this run was placed outcomes are still collected; what has not
+   * arrived then has no `outcome` (and a transcript or extraction not ready is listed in its `missing`). Default
+   * 600000.
+   */
+  waitTimeoutMs?: number;
+  /** With `wait`: fetch each answered call's transcript. Default true. */
+  transcript?: boolean;
+  /**
+   * With `wait`: fetch each answered call's extracted fields. A call whose request has no `extractConfig` is asked
+   * once. Default true.
+   */
+  extraction?: boolean;
+  /**
+   * With a `journal`: settle the items an earlier run left `unreconciled` (as `client.reconcile` does) before
+   * anyone is dialled: a call found is `already_placed` with its session; one proven not placed is dialled now; one
+   * that cannot be told yet stays `unreconciled`. Nobody not proven unplaced is dialled. Default false.
+   */
+  reconcile?: boolean;
+  /** How `reconcile` decides "not placed" (see `Client.reconcile`). */
+  reconcileOptions?: ReconcileOptions;
+  /**
    * Called on the JavaScript thread once per finished item (items skipped because of the journal included), in
    * the order they finish; `item.progress` has the campaign's counts at that moment. Something it throws (or a
    * promise it returns that rejects) becomes one process warning (`CCC_AICALL_ON_PROGRESS`); the campaign goes on.
@@ -260,6 +518,11 @@ export interface CampaignItem {
    * entry per status). Absent from the report's items.
    */
   progress?: CampaignProgress;
+  /**
+   * With `wait`: how its call ended, once collected (`onProgress` receives the item again when it is). Absent for
+   * items that placed no call, and for calls not found within `waitTimeoutMs`.
+   */
+  outcome?: CallOutcome;
 }
 
 /** The running counts of a campaign, from the core: the same numbers the report ends with. */
@@ -288,6 +551,20 @@ export interface CampaignReport {
    * before stays in the report); the items not yet sent are `not_attempted`.
    */
   stoppedBy?: CccError | FileError;
+  /**
+   * Requests sent in this run, per action: `CreateAICall` (every attempt), and with `wait` or `reconcile` the
+   * record, transcript and extraction queries they spent.
+   */
+  requests: Record<string, number>;
+  /** With `wait`: the error that stopped collecting outcomes early; the items not collected by then have none. */
+  waitError?: CccError;
+}
+/**
+ * The class of campaign reports (for `instanceof`); plain data otherwise: `console.log` shows the counts by status,
+ * `JSON.stringify` every field.
+ */
+export declare class CampaignReport {
+  private constructor();
 }
 
 // ---- the CreateAICall parameters ----------------------------------------------------------------
@@ -794,7 +1071,9 @@ export type ErrorKind =
   | 'connection'
   | 'timeout'
   | 'outcome_unknown'
-  | 'cancelled';
+  | 'cancelled'
+  | 'call_not_live'
+  | 'wait_timed_out';
 
 /** Fields that `CccError` subclasses may be constructed with. */
 export interface CccErrorProps {
@@ -804,6 +1083,23 @@ export interface CccErrorProps {
   requestId?: string;
   httpStatus?: number;
   cause?: unknown;
+  /** With an outcome-unknown error of `createAiCall`: the call it may have placed (see `reconcile`). */
+  sdkAppId?: number;
+  callee?: string;
+  sentAt?: Date;
+}
+
+/**
+ * What an outcome-unknown error of `createAiCall` (or of a campaign item) knows of the call it may have placed:
+ * enough for `client.reconcile(error)` to find it.
+ */
+export interface AttemptedCall {
+  /** The app it was placed in. */
+  readonly sdkAppId?: number;
+  /** The number, in the service's form (`008613012345678`). */
+  readonly callee?: string;
+  /** When the request left. */
+  readonly sentAt?: Date;
 }
 
 /** The base of every error this package throws. Messages never contain secrets. */
@@ -868,8 +1164,19 @@ export declare class InvalidRequestError extends ApiError {}
  * call.
  */
 export declare class CallRejectedError extends ApiError {}
+/**
+ * `FailedOperation.SessionNotExists`, `FailedOperation.SessionNotInControlState`: `hangUp`, `say` or `transfer`
+ * found the call over, or not in a state that takes it.
+ */
+export declare class CallNotLiveError extends CallRejectedError {
+  readonly kind: 'call_not_live';
+}
 /** `InternalError*`: the service failed; `outcomeUnknown` is true (it may have dialled). */
-export declare class InternalServerError extends ApiError {}
+export declare class InternalServerError extends ApiError implements AttemptedCall {
+  readonly sdkAppId?: number;
+  readonly callee?: string;
+  readonly sentAt?: Date;
+}
 /** Nothing reached the service (DNS, connect, TLS). */
 export declare class ApiConnectionError extends CccError {}
 /** Timed out before the request was sent (connecting). */
@@ -878,10 +1185,24 @@ export declare class ApiTimeoutError extends ApiConnectionError {}
  * The request was sent and no definitive answer came back (timeout, dropped connection, 5xx, unreadable body,
  * or an abort while in flight): the call may have been placed. `outcomeUnknown` is true.
  */
-export declare class OutcomeUnknownError extends CccError {
+export declare class OutcomeUnknownError extends CccError implements AttemptedCall {
   constructor(message?: string, props?: CccErrorProps & { timedOut?: boolean });
   /** The answer did not come within `timeoutMs`. */
   readonly timedOut: boolean;
+  readonly sdkAppId?: number;
+  readonly callee?: string;
+  readonly sentAt?: Date;
+}
+/**
+ * `waitForCall` ran out of time before the call ended (or before its record appeared). Nothing is wrong with the
+ * call: wait again, or look it up later.
+ */
+export declare class WaitTimeoutError extends CccError {
+  constructor(message?: string, props?: CccErrorProps & { sessionId?: string; lastStatus?: string | null });
+  readonly kind: 'wait_timed_out';
+  readonly sessionId?: string;
+  /** The call's live status when the time ran out (`finished` when its record had not yet appeared). */
+  readonly lastStatus: string | null;
 }
 /** The call was aborted (`signal`) before the request was sent; nothing was placed. `name` is `AbortError`. */
 export declare class AbortError extends CccError {

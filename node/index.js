@@ -31,7 +31,7 @@ class CccError extends Error {
     const defaults = /** @type {{ kind?: string, outcomeUnknown?: boolean }} */ (this.constructor);
     this.kind = props.kind ?? defaults.kind;
     this.outcomeUnknown = props.outcomeUnknown ?? defaults.outcomeUnknown;
-    for (const key of ['code', 'requestId', 'httpStatus']) {
+    for (const key of ['code', 'requestId', 'httpStatus', 'sdkAppId', 'callee', 'sentAt']) {
       if (props[key] != null) this[key] = props[key];
     }
   }
@@ -49,6 +49,7 @@ class AuthenticationError extends ApiError {}
 class RateLimitError extends ApiError {}
 class InvalidRequestError extends ApiError {}
 class CallRejectedError extends ApiError {}
+class CallNotLiveError extends CallRejectedError {}
 class InternalServerError extends ApiError {}
 class ApiConnectionError extends CccError {}
 class ApiTimeoutError extends ApiConnectionError {}
@@ -56,6 +57,13 @@ class OutcomeUnknownError extends CccError {
   constructor(message, props = {}) {
     super(message, props);
     this.timedOut = props.timedOut ?? false;
+  }
+}
+class WaitTimeoutError extends CccError {
+  constructor(message, props = {}) {
+    super(message, props);
+    if (props.sessionId != null) this.sessionId = props.sessionId;
+    this.lastStatus = props.lastStatus ?? null;
   }
 }
 class AbortError extends CccError {
@@ -73,11 +81,13 @@ const KINDS = {
   rate_limited: RateLimitError,
   invalid_request: InvalidRequestError,
   call_rejected: CallRejectedError,
+  call_not_live: CallNotLiveError,
   internal_server: InternalServerError,
   connection: ApiConnectionError,
   timeout: ApiTimeoutError,
   outcome_unknown: OutcomeUnknownError,
   cancelled: AbortError,
+  wait_timed_out: WaitTimeoutError,
 };
 const ERRORS = { CccError, ApiError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
 for (const [name, cls] of Object.entries(ERRORS)) {
@@ -102,10 +112,17 @@ function fromNative(err, site, signal) {
 // signal caused has the signal's reason as its `cause`. A file error is the platform's own, as `fs` throws it.
 function fromPayload(p, site, signal) {
   if (p.io) return withStack(systemError(p.io, p.message), site);
-  const { cancelled, ...props } = p;
+  const { cancelled, attempt, ...props } = p;
   const cls = KINDS[p.kind] ?? CccError;
-  return withStack(new cls(p.message, { ...props, cause: cancelled ? signal?.reason : undefined }), site);
+  const shown = attempt ? { sdkAppId: attempt.sdkAppId, callee: attempt.callee, sentAt: new Date(attempt.sentAt) } : {};
+  const error = new cls(p.message, { ...props, ...shown, cause: cancelled ? signal?.reason : undefined });
+  if (attempt) ATTEMPTS.set(error, attempt);
+  return withStack(error, site);
 }
+
+// The call an outcome-unknown error may have placed, exactly as the core described it (the send time to the
+// nanosecond), by error: what `client.reconcile(error)` hands back to the core.
+const ATTEMPTS = new WeakMap();
 
 // libuv's error numbers and descriptions by code (`ENOENT` -> [-2, 'no such file or directory'] on Linux).
 let systemErrors;
@@ -167,9 +184,12 @@ const MAX_INPUT_DEPTH = 100;
 // first two as null, "not set", and throw a TypeError for the third), and a value nested deeper than the core
 // reads, or one that contains itself, cannot be sent either. Each is thrown as `ErrorClass` (ValidationError for
 // parameters, ConfigurationError for options) naming where it is, as the caller wrote it under `root`.
-/** @param {{ root?: string, ErrorClass?: typeof ValidationError | typeof ConfigurationError }} [how] */
+// With `dates`, a `Date` is sent as its Unix milliseconds (the follow-up actions' times), not as its ISO text.
+/**
+ * @param {{ root?: string, ErrorClass?: typeof ValidationError | typeof ConfigurationError, dates?: boolean }} [how]
+ */
 function toJson(value, site, how = {}) {
-  const { root = '', ErrorClass = ValidationError } = how;
+  const { root = '', ErrorClass = ValidationError, dates = false } = how;
   const paths = new Map();
   let at = root;
   const refuse = (message) => {
@@ -183,6 +203,7 @@ function toJson(value, site, how = {}) {
       const holder = paths.get(this);
       at = holder === undefined ? root : childPath(holder.path, key, Array.isArray(this));
       const depth = holder === undefined ? 0 : holder.depth + 1;
+      if (dates && this[key] instanceof Date) v = this[key].getTime();
       if (typeof v === 'number' && !Number.isFinite(v)) throw refuse(`must be a finite number, not ${v}`);
       if (typeof v === 'bigint') throw refuse('must be a number, not a BigInt (JSON has none): pass Number(value)');
       if (v !== null && typeof v === 'object') {
@@ -203,8 +224,10 @@ function childPath(parent, key, inList) {
   return parent ? `${parent}.${key}` : key;
 }
 
-function placeCall(nativeClient, params, options, site) {
-  return run(site, options, (handle) => nativeClient.createAiCall(toJson(params, site), handle));
+async function placeCall(nativeClient, params, options, site) {
+  const placed = await run(site, options, (handle) => nativeClient.createAiCall(toJson(params, site), handle));
+  placed.placedAt = new Date(placed.placedAt);
+  return placed;
 }
 
 let nativeOf;
@@ -234,6 +257,52 @@ class Client {
     return runCampaign(this.#native, calls, options, callSite(this.createAiCalls));
   }
 
+  // ---- after the call is placed: the core reads the arguments (and names a bad one); see follow.rs.
+
+  waitForCall(call, options) {
+    const site = callSite(this.waitForCall);
+    const { signal, rest } = withoutSignal(options);
+    return run(site, { signal }, async (handle) =>
+      toOutcome(await this.#native.waitForCall(...follow(site, call, rest), handle)),
+    );
+  }
+
+  getCall(call, options) {
+    const site = callSite(this.getCall);
+    return run(site, undefined, async () => toCallState(await this.#native.getCall(...follow(site, call, options))));
+  }
+
+  hangUp(call, options) {
+    const site = callSite(this.hangUp);
+    return run(site, undefined, () => this.#native.hangUp(...follow(site, call, options)));
+  }
+
+  say(call, text, options) {
+    const site = callSite(this.say);
+    const [callJson, optionsJson] = follow(site, call, options);
+    return run(site, undefined, () => this.#native.say(callJson, argJson(text, site), optionsJson));
+  }
+
+  transfer(call, skillGroupId, options) {
+    const site = callSite(this.transfer);
+    const [callJson, optionsJson] = follow(site, call, options);
+    return run(site, undefined, () => this.#native.transfer(callJson, argJson(skillGroupId, site), optionsJson));
+  }
+
+  findCalls(callee, options) {
+    const site = callSite(this.findCalls);
+    return run(site, undefined, async () =>
+      (await this.#native.findCalls(argJson(callee, site), optionalJson(options, site))).map(toOutcome),
+    );
+  }
+
+  reconcile(error, options) {
+    const site = callSite(this.reconcile);
+    return run(site, undefined, async () =>
+      toReconciled(await this.#native.reconcile(toJson(errorFacts(error), site), optionalJson(options, site))),
+    );
+  }
+
   request(action, params, options) {
     const site = callSite(this.request);
     return run(site, options, (handle) =>
@@ -254,6 +323,98 @@ class Client {
   [inspect.custom](_depth, options, inspectFn = inspect) {
     return `Client ${inspectFn(Object.fromEntries(this.#native.shown), options)}`;
   }
+}
+
+// ---- follow-up actions: arguments in, results out ------------------------------------------------
+
+// `signal` is this layer's (an AbortSignal cannot cross as JSON); every other option goes to the core, which refuses
+// an unknown one. Options that are not an object go as they are, for the core to refuse.
+function withoutSignal(options) {
+  if (options === null || typeof options !== 'object') return { signal: undefined, rest: options };
+  const { signal, ...rest } = options;
+  return { signal, rest };
+}
+
+function argJson(value, site) {
+  return toJson(value, site, { dates: true });
+}
+
+function optionalJson(value, site) {
+  return value === undefined ? undefined : argJson(value, site);
+}
+
+/** The call (a placed call or a session id) and the options, as the JSON the native methods take. */
+function follow(site, call, options) {
+  return [argJson(call, site), optionalJson(options, site)];
+}
+
+// What the core needs of an error to reconcile it: the call it carries (as the core described it, or, for an error
+// built by hand, from its `sdkAppId`, `callee` and `sentAt`), and its message and request id.
+function errorFacts(error) {
+  const e = error !== null && typeof error === 'object' ? error : { message: String(error) };
+  const byHand = e.callee != null && { sdkAppId: e.sdkAppId, callee: e.callee, sentAt: e.sentAt };
+  return {
+    message: String(e.message ?? ''),
+    requestId: e.requestId,
+    httpStatus: e.httpStatus,
+    timedOut: e.timedOut,
+    attempt: ATTEMPTS.get(e) ?? (byHand || undefined),
+  };
+}
+
+const dateOf = (ms) => (ms == null ? null : new Date(ms));
+
+// How long something took, for people: `850 ms`, `3.5 s`, `2 min 5 s`.
+function seconds(ms) {
+  if (ms == null) return '-';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+}
+
+/**
+ * How a call ended: plain data (`JSON.stringify` gives every field), which `console.log` shows as a summary (status,
+ * durations, transcript lines) rather than the raw answers.
+ */
+class CallOutcome {
+  constructor(raw) {
+    Object.assign(this, raw);
+    for (const key of ['startedAt', 'answeredAt', 'endedAt']) this[key] = dateOf(raw[key]);
+    if (Array.isArray(raw.transcript)) {
+      this.transcript = raw.transcript.map((t) => ({ ...t, start: dateOf(t.start), end: dateOf(t.end) }));
+    }
+  }
+
+  [inspect.custom](depth, options, inspectFn = inspect) {
+    const o = /** @type {any} */ (this);
+    if (depth < 0) return `CallOutcome ${o.status} ${o.sessionId}`;
+    const code = o.endStatus ?? '-';
+    const lines = [
+      `CallOutcome ${o.status} (${o.endStatusString ?? '-'}, ${code}) ${o.callee ?? ''}`.trimEnd(),
+      `  rang ${seconds(o.ringDurationMs)}, talked ${seconds(o.talkDurationMs)}` +
+        (o.hangupSide ? `, hung up by ${o.hangupSide}` : '') +
+        (o.sysHangupReason ? ` (${o.sysHangupReason})` : ''),
+      `  session ${o.sessionId}` + (o.startedAt ? `, started ${o.startedAt.toISOString()}` : ''),
+    ];
+    if (o.recordingUrl) lines.push(`  recording ${o.recordingUrl}`);
+    for (const turn of o.transcript ?? []) lines.push(`  ${turn.role}: ${turn.text}`);
+    if (o.extracted) lines.push(`  extracted ${inspectFn(o.extracted, { ...options, breakLength: Infinity })}`);
+    if (o.missing?.length) lines.push(`  missing ${o.missing.join(', ')}`);
+    return lines.join('\n');
+  }
+}
+
+function toOutcome(raw) {
+  return new CallOutcome(raw);
+}
+
+function toCallState(raw) {
+  for (const key of ['startedAt', 'ringingAt', 'answeredAt']) raw[key] = dateOf(raw[key]);
+  return raw;
+}
+
+function toReconciled(raw) {
+  return { ...raw, calls: raw.calls.map(toOutcome) };
 }
 
 let defaultClient;
@@ -339,21 +500,55 @@ function progressCallback(onProgress, site, signal) {
 function toItem(raw, site, signal) {
   if (raw.error != null) raw.error = fromPayload(raw.error, site, signal);
   if (raw.sentAt != null) raw.sentAt = new Date(raw.sentAt);
+  if (raw.outcome != null) raw.outcome = toOutcome(raw.outcome);
   return raw;
+}
+
+/**
+ * What a campaign did: plain data (`JSON.stringify` gives every field), which `console.log` shows as counts by
+ * status (and by how the calls ended, when it waited for them) rather than every item.
+ */
+class CampaignReport {
+  constructor(fields) {
+    Object.assign(this, fields);
+  }
+
+  [inspect.custom](depth) {
+    const r = /** @type {any} */ (this);
+    const nonzero = (counts) => Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
+    const head = `CampaignReport ${r.items.length} items`;
+    if (depth < 0) return head;
+    const lines = [`${head}: ${nonzero(r.counts).join(', ') || 'none'}`];
+    const ended = {};
+    for (const item of r.items) {
+      if (item.outcome) ended[item.outcome.status] = (ended[item.outcome.status] ?? 0) + 1;
+    }
+    if (Object.keys(ended).length) lines.push(`  calls ended: ${nonzero(ended).join(', ')}`);
+    const spent = Object.entries(r.requests ?? {}).map(([action, n]) => `${action} ${n}`);
+    if (spent.length) lines.push(`  requests: ${spent.join(', ')}`);
+    if (r.toReconcile.length) {
+      lines.push(`  to reconcile: ${r.toReconcile.map((i) => `#${i.index} ${i.callee}`).join(', ')}`);
+    }
+    if (r.stoppedBy) lines.push(`  stopped by ${r.stoppedBy.name}: ${r.stoppedBy.message}`);
+    if (r.waitError) lines.push(`  outcomes not collected: ${r.waitError.name}: ${r.waitError.message}`);
+    return lines.join('\n');
+  }
 }
 
 function toReport(raw, site, signal) {
   const items = raw.items.map((item) => toItem(item, site, signal));
   const { counts } = raw;
-  const report = {
+  const report = new CampaignReport({
     items,
     placed: counts.placed,
     failed: counts.failed,
     outcomeUnknown: counts.outcome_unknown,
     counts,
     toReconcile: raw.toReconcile.map((index) => items[index]),
-  };
-  if (raw.stoppedBy != null) report.stoppedBy = fromPayload(raw.stoppedBy, site, signal);
+    requests: raw.requests,
+  });
+  if (raw.stoppedBy != null) /** @type {any} */ (report).stoppedBy = fromPayload(raw.stoppedBy, site, signal);
+  if (raw.waitError != null) /** @type {any} */ (report).waitError = fromPayload(raw.waitError, site, signal);
   return report;
 }
 
@@ -442,4 +637,13 @@ class Emulator {
   }
 }
 
-module.exports = { Client, createAiCall, createAiCalls, readCallsCsv, Emulator, ...ERRORS };
+module.exports = {
+  Client,
+  createAiCall,
+  createAiCalls,
+  readCallsCsv,
+  Emulator,
+  CallOutcome,
+  CampaignReport,
+  ...ERRORS,
+};

@@ -7,6 +7,8 @@ export const {
   createAiCalls,
   readCallsCsv,
   Emulator,
+  CallOutcome,
+  CampaignReport,
   CccError,
   ValidationError,
   ConfigurationError,
@@ -15,10 +17,12 @@ export const {
   RateLimitError,
   InvalidRequestError,
   CallRejectedError,
+  CallNotLiveError,
   InternalServerError,
   ApiConnectionError,
   ApiTimeoutError,
   OutcomeUnknownError,
   AbortError,
+  WaitTimeoutError,
 } = cjs;
 export default cjs;

@@ -28,6 +28,7 @@ pub mod credential;
 pub mod envelope;
 pub mod error;
 pub mod follow;
+pub mod follow_options;
 pub mod latch;
 pub mod logging;
 pub mod outcome;

@@ -9,6 +9,7 @@
 use crate::cancel::{token_of, CancelHandle};
 use crate::client::NativeClient;
 use crate::error::{from_json, payload, to_napi};
+use crate::follow::outcome_js;
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
 use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 use ccc_aicall::field::FieldError;
@@ -128,6 +129,8 @@ pub struct CampaignItem {
     /// On the items `onProgress` receives: the core's counts when this item finished (`done`, `total`, one entry
     /// per status).
     pub progress: Option<Value>,
+    /// With `wait`: how its call ended (as `waitForCall` gives it), once collected.
+    pub outcome: Option<Value>,
 }
 
 #[napi(object)]
@@ -138,6 +141,10 @@ pub struct CampaignReportJs {
     /// Indices of the items to reconcile before anyone calls them again.
     pub to_reconcile: Vec<u32>,
     pub stopped_by: Option<Value>,
+    /// Requests sent in this run, per action.
+    pub requests: Value,
+    /// With `wait`: the error that stopped collecting outcomes early (a payload, like `stopped_by`).
+    pub wait_error: Option<Value>,
 }
 
 fn item(o: &ItemOutcome) -> CampaignItem {
@@ -157,6 +164,7 @@ fn item(o: &ItemOutcome) -> CampaignItem {
         attempts: o.attempts,
         sent_at: o.sent_at.map(|ms| ms as f64),
         progress: None,
+        outcome: o.outcome.as_ref().map(outcome_js),
     }
 }
 
@@ -175,5 +183,7 @@ fn report_js(report: &CampaignReport) -> CampaignReportJs {
         counts: Value::Object(counts),
         to_reconcile: report.to_reconcile().iter().map(|o| o.index as u32).collect(),
         stopped_by: report.stopped_by.as_ref().map(payload),
+        requests: json!(report.requests),
+        wait_error: report.wait_error.as_ref().map(payload),
     }
 }

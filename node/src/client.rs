@@ -12,6 +12,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
 use napi_derive::napi;
 use serde_json::{json, Value};
+use std::time::UNIX_EPOCH;
 
 #[napi]
 pub struct NativeClient {
@@ -22,6 +23,14 @@ pub struct NativeClient {
 pub struct AiCallResult {
     pub session_id: String,
     pub request_id: String,
+    /// A JavaScript number: app ids are far below 2^53.
+    pub sdk_app_id: f64,
+    /// In the service's form (`00` and the country code).
+    pub callee: String,
+    /// Unix milliseconds; `index.js` makes it a `Date`.
+    pub placed_at: f64,
+    /// The request set `extractConfig`: `waitForCall` then waits for the extracted fields.
+    pub extraction_configured: bool,
 }
 
 #[napi]
@@ -70,7 +79,15 @@ impl NativeClient {
             let request =
                 CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
             let placed = client.create_ai_call_cancellable(&request, &token).await.map_err(to_napi)?;
-            Ok(AiCallResult { session_id: placed.session_id, request_id: placed.request_id })
+            let placed_at = placed.placed_at.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as f64;
+            Ok(AiCallResult {
+                session_id: placed.session_id,
+                request_id: placed.request_id,
+                sdk_app_id: placed.sdk_app_id as f64,
+                callee: placed.callee,
+                placed_at,
+                extraction_configured: placed.extraction_configured,
+            })
         })
     }
 

@@ -11,6 +11,7 @@ mod cancel;
 mod client;
 mod emulator;
 mod error;
+mod follow;
 mod options;
 mod testing_hooks;
 

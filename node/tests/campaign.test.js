@@ -177,7 +177,8 @@ test('journal: abort midway, run again: nobody placed twice, the unanswered ones
   const unknown = first.items.filter((i) => i.status === 'outcome_unknown');
   // The two delayed calls at least; on a loaded machine a call that had just left may be in flight too.
   assert.ok(unknown.length >= 2 && unknown.length <= 3, `outcome unknown: ${unknown.length}`);
-  assert.ok(first.items[0].status === 'outcome_unknown' && first.items[1].status === 'outcome_unknown');
+  // The delayed ones are two of the first three sent: three leave together and need not reach it in input order.
+  assert.ok(first.items.slice(0, 3).filter((i) => i.status === 'outcome_unknown').length >= 2);
   for (const item of unknown) {
     assert.ok(item.error instanceof OutcomeUnknownError, String(item.error));
     assert.equal(item.error.kind, 'outcome_unknown');

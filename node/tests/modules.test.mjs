@@ -18,10 +18,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
 
 const EXPORTS = [
-  'Client', 'createAiCall', 'createAiCalls', 'readCallsCsv', 'Emulator',
+  'Client', 'createAiCall', 'createAiCalls', 'readCallsCsv', 'Emulator', 'CallOutcome', 'CampaignReport',
   'CccError', 'ValidationError', 'ConfigurationError', 'ApiError',
   'AuthenticationError', 'RateLimitError', 'InvalidRequestError', 'CallRejectedError', 'InternalServerError',
-  'ApiConnectionError', 'ApiTimeoutError', 'OutcomeUnknownError', 'AbortError',
+  'ApiConnectionError', 'ApiTimeoutError', 'OutcomeUnknownError', 'AbortError', 'CallNotLiveError',
+  'WaitTimeoutError',
 ];
 
 test('require and import give the same module', () => {

@@ -7,7 +7,10 @@ import {
   ApiError,
   ApiTimeoutError,
   AuthenticationError,
+  CallNotLiveError,
+  CallOutcome,
   CallRejectedError,
+  CampaignReport,
   CccError,
   Client,
   ConfigurationError,
@@ -20,12 +23,20 @@ import {
   RateLimitError,
   readCallsCsv,
   ValidationError,
+  WaitTimeoutError,
+  type CallLike,
+  type CallState,
+  type CallStatus,
+  type ExtractedValue,
+  type LiveStatus,
+  type Reconciled,
+  type Turn,
+  type WaitOptions,
   type ActionResponse,
   type AiCallResult,
   type CampaignCall,
   type CampaignItem,
   type CampaignOptions,
-  type CampaignReport,
   type CreateAiCallParams,
   type CustomTtsConfig,
   type ErrorKind,
@@ -188,11 +199,61 @@ async function campaigns(client: Client): Promise<void> {
   void [counts, stoppedBy];
 }
 
+async function afterThePlacing(client: Client, placed: AiCallResult): Promise<void> {
+  const [app, callee, at]: [number, string, Date] = [placed.sdkAppId, placed.callee, placed.placedAt];
+  const options: WaitOptions = { timeoutMs: 60_000, transcript: true, extraction: false, pollIntervalMs: 500 };
+  const outcome: CallOutcome = await client.waitForCall(placed, { ...options, signal: AbortSignal.timeout(1000) });
+  const status: CallStatus = outcome.status;
+  const durations: [number | null, number | null] = [outcome.ringDurationMs, outcome.talkDurationMs];
+  const turns: Turn[] = outcome.transcript ?? [];
+  const lines: string[] = turns.map((t) => `${t.role}: ${t.text} ${t.start?.toISOString()}`);
+  const extracted: ExtractedValue | undefined = outcome.extracted?.['interested'];
+  const missing: boolean = outcome.missing.includes('transcript');
+  const ended: Date | null = outcome.endedAt;
+  const isOutcome: boolean = outcome instanceof CallOutcome;
+  const bySession: CallLike = placed.sessionId;
+  const state: CallState = await client.getCall(bySession, { sdkAppId: app });
+  const live: LiveStatus = state.status;
+  await client.say(placed, 'One more thing.', { interrupt: false, stopAfterPlay: true, addHistory: true });
+  await client.transfer(placed, 7);
+  await client.hangUp(placed);
+  const found: CallOutcome[] = await client.findCalls(callee, { sdkAppId: app, since: at, until: Date.now() });
+  try {
+    await client.createAiCall({ sdkAppId: app, callee, llmType: 'openai', apiKey: 'k', apiUrl: 'https://x' });
+  } catch (error) {
+    if (error instanceof OutcomeUnknownError) {
+      const sent: [number | undefined, string | undefined, Date | undefined] =
+        [error.sdkAppId, error.callee, error.sentAt];
+      const settled: Reconciled = await client.reconcile(error, { maxRingMs: 1000, recordDelayMs: 0, clockSkewMs: 0 });
+      const retry: number | null = settled.retryAfterMs;
+      if (settled.verdict === 'placed') void settled.calls[0].sessionId;
+      void [sent, retry];
+    }
+  }
+  const report: CampaignReport = await client.createAiCalls([{ callee }], {
+    wait: true,
+    waitTimeoutMs: 60_000,
+    transcript: true,
+    extraction: false,
+    reconcile: true,
+    reconcileOptions: { maxRingMs: 60_000 },
+    journal: 'calls.jsonl',
+  });
+  const isReport: boolean = report instanceof CampaignReport;
+  const endings: CallStatus[] = report.items.flatMap((item) => (item.outcome ? [item.outcome.status] : []));
+  const spent: number = report.requests['DescribeTelCdr'] ?? 0;
+  const collectionStopped: CccError | undefined = report.waitError;
+  void [endings, spent, collectionStopped];
+  void [status, durations, lines, extracted, missing, ended, isOutcome, live, found, isReport];
+}
+
 function handle(error: unknown): string {
   if (error instanceof ValidationError) return error.errors.map((e) => `${e.field}: ${e.message}`).join('\n');
   if (error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof InvalidRequestError) {
     return error.code;
   }
+  if (error instanceof CallNotLiveError) return `${error.kind} ${error.code}`;
+  if (error instanceof WaitTimeoutError) return `${error.sessionId} ${error.lastStatus}`;
   if (error instanceof CallRejectedError || error instanceof InternalServerError) {
     return `${error.code} ${error.requestId}`;
   }
@@ -240,7 +301,16 @@ function refused(): void {
   const kind: FileError['kind'] = 'io';
   // @ts-expect-error not a status
   const status: ItemStatus = 'done';
+  // @ts-expect-error the wait is in milliseconds: timeoutMs, not timeout
+  const wait: WaitOptions = { timeout: 60 };
+  // @ts-expect-error a call is a placed call or a session id
+  const byNumber: CallLike = 42;
+  // @ts-expect-error not an outcome status
+  const outcome: CallStatus = 'ok';
+  // @ts-expect-error not a verdict
+  const verdict: Reconciled['verdict'] = 'maybe';
   void [noCallee, typo, llm, tencent, azure, options, fault, call, campaign, country, kind, status];
+  void [wait, byNumber, outcome, verdict];
 }
 
-void [everything, campaigns, handle, refused];
+void [everything, campaigns, afterThePlacing, handle, refused];
