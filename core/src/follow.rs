@@ -610,7 +610,8 @@ impl Client {
         count: Option<&RequestCount>,
     ) -> Result<Reconciled> {
         let now = SystemTime::now();
-        let from = attempt.sent_at - options.clock_skew;
+        // Records carry whole seconds: a call that started in the second the request left must not look earlier.
+        let from = UNIX_EPOCH + Duration::from_secs(unix(attempt.sent_at - options.clock_skew).max(0) as u64);
         let until = now.max(attempt.sent_at) + options.clock_skew;
         let mut calls: Vec<CallOutcome> = self
             .find_calls_counted(attempt.sdk_app_id, &attempt.callee, from, until, cancel, count)

@@ -379,6 +379,15 @@ async fn reconcile_finds_a_call_placed_behind_a_timeout() {
             }
             other => panic!("{to}: {other:?}"),
         }
+        // Records carry whole seconds: with no allowance for clock skew the call, which started in the second its
+        // request left, is still found (before, a window starting at the send time's fraction of a second missed
+        // it).
+        let exact = ReconcileOptions { clock_skew: Duration::ZERO, ..small() };
+        let found = client.reconcile(&err, &exact).await.unwrap();
+        assert!(
+            matches!(&found, Reconciled::Placed { calls } if calls[0].session_id == placed.session_id),
+            "{found:?}"
+        );
     }
     assert_eq!(emu.hits_for("CreateAICall"), 2, "nothing was sent again");
 }
