@@ -155,15 +155,10 @@ pub(crate) fn read_duration(key: &str, value: &Value, case: KeyCase) -> Result<D
     };
     match value.as_f64().and_then(|n| Duration::try_from_secs_f64(n / per_second).ok()) {
         Some(d) => Ok(d),
-        None => {
-            let got = match value {
-                Value::Number(n) => n.to_string(),
-                Value::String(_) => "a string".into(),
-                Value::Bool(_) => "a boolean".into(),
-                _ => "another kind of value".into(),
-            };
-            Err(Error::ClientOption(format!("`{key}` must be a finite number of {unit}, zero or more; got {got}")))
-        }
+        None => Err(Error::ClientOption(format!(
+            "`{key}` must be a finite number of {unit}, zero or more; got {}",
+            crate::loose::shown(value)
+        ))),
     }
 }
 

@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::field::{closest, FieldError, KeyCase};
 use crate::follow::{SayOptions, WaitOptions};
+use crate::loose::{kind_of, shown};
 use crate::outcome::CallRef;
 use serde_json::{Map, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,7 +70,7 @@ pub fn say_from_value(
     let text = match text {
         Value::String(s) => s.clone(),
         other => {
-            problems.push(FieldError::invalid("text", format!("must be a string; got {}", kind(other))));
+            problems.push(FieldError::invalid("text", format!("must be a string; got {}", kind_of(other))));
             String::new()
         }
     };
@@ -111,7 +112,7 @@ pub fn find_from_value(callee: &Value, options: Value, case: KeyCase) -> Result<
     let callee = match callee {
         Value::String(s) => s.clone(),
         other => {
-            problems.push(FieldError::invalid("callee", format!("must be a string; got {}", kind(other))));
+            problems.push(FieldError::invalid("callee", format!("must be a string; got {}", kind_of(other))));
             String::new()
         }
     };
@@ -151,7 +152,7 @@ fn read(options: Value, names: &[&'static str], case: KeyCase, also: &[&str], pr
         Value::Null => Map::new(),
         Value::Object(map) => map,
         other => {
-            problems.push(FieldError::invalid("options", format!("must be an object; got {}", kind(&other))));
+            problems.push(FieldError::invalid("options", format!("must be an object; got {}", kind_of(&other))));
             Map::new()
         }
     };
@@ -191,8 +192,10 @@ fn call_ref(
             let session = match field("SessionId") {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(other) => {
-                    problems
-                        .push(FieldError::invalid(at("SessionId"), format!("must be a string; got {}", kind(other))));
+                    problems.push(FieldError::invalid(
+                        at("SessionId"),
+                        format!("must be a string; got {}", kind_of(other)),
+                    ));
                     None
                 }
                 None => {
@@ -210,7 +213,7 @@ fn call_ref(
             (session, app, callee, placed, extraction)
         }
         other => {
-            let why = format!("must be a placed call (what createAiCall gave) or a session id; got {}", kind(other));
+            let why = format!("must be a placed call (what createAiCall gave) or a session id; got {}", kind_of(other));
             problems.push(FieldError::invalid("call", why));
             (None, None, None, None, None)
         }
@@ -287,24 +290,6 @@ fn instant(key: &str, value: &Value) -> std::result::Result<SystemTime, FieldErr
     match value.as_u64() {
         Some(ms) => Ok(UNIX_EPOCH + Duration::from_millis(ms)),
         None => Err(problem(key, format!("must be a time (Unix milliseconds); got {}", shown(value)))),
-    }
-}
-
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        other => kind(other).to_string(),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

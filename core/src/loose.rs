@@ -388,6 +388,26 @@ fn unquote_hint(value: &Value, fits: impl Fn(&str) -> bool) -> &'static str {
     }
 }
 
+/// What kind of value it is, coarsely ("a number"), for option messages.
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A number as written; anything else by its kind (options only: a number there is never a secret).
+pub(crate) fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        other => kind_of(other).to_string(),
+    }
+}
+
 /// What a value is, for "expected X, got Y" (never the value itself: it may be a secret).
 pub(crate) fn describe(value: &Value) -> &'static str {
     match value {

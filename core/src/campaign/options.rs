@@ -6,6 +6,7 @@ use super::CampaignOptions;
 use crate::error::{Error, Result};
 use crate::field::{closest, KeyCase};
 use crate::follow::{duration_key, read_duration, ReconcileOptions};
+use crate::loose::kind_of;
 use crate::phone::CountryCode;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -50,7 +51,7 @@ impl CampaignOptions {
             Value::Null => return Ok((Value::Null, CampaignOptions::default())),
             Value::Object(map) => map,
             other => {
-                return Err(option_error(format!("the campaign's options must be an object; got {}", kind(&other))))
+                return Err(option_error(format!("the campaign's options must be an object; got {}", kind_of(&other))))
             }
         };
         let mut defaults = Value::Null;
@@ -112,7 +113,7 @@ fn whole(key: &str, value: &Value) -> Result<u64> {
 fn wrong(key: &str, expected: &str, got: &Value) -> Error {
     let got = match got {
         Value::Number(n) => n.to_string(),
-        other => kind(other).to_string(),
+        other => kind_of(other).to_string(),
     };
     option_error(format!("`{key}` must be {expected}; got {got}"))
 }
@@ -123,17 +124,6 @@ fn unknown(key: &str, case: KeyCase, also: &[&str]) -> Error {
         Some(hint) => format!("unknown campaign option `{key}`; did you mean `{hint}`?"),
         None => format!("unknown campaign option `{key}`; the options are {}", names.join(", ")),
     })
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::options::{OptionSpec, OptionType, OPTIONS};
 use super::ClientConfig;
 use crate::error::{Error, Result};
 use crate::field::{closest, KeyCase};
+use crate::loose::{kind_of, shown};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,7 +32,7 @@ impl ClientConfig {
             other => {
                 return Err(Error::ClientOption(format!(
                     "the Client's options must be an object; got {}",
-                    kind(&other)
+                    kind_of(&other)
                 )))
             }
         };
@@ -76,7 +77,7 @@ fn read(spec: &OptionSpec, value: &Value, case: KeyCase) -> Result<Given> {
         OptionType::String | OptionType::Secret | OptionType::Path => match value {
             Value::String(s) => Ok(Given::Text(s.clone())),
             // Only the kind of a wrong value: it may be a credential.
-            other => Err(wrong(name, "a string", kind(other))),
+            other => Err(wrong(name, "a string", kind_of(other))),
         },
         OptionType::Duration => {
             let (unit, per_second) = match case {
@@ -110,25 +111,6 @@ fn unknown(key: &str, case: KeyCase) -> Error {
         Some(hint) => format!("unknown Client option `{key}`; did you mean `{hint}`?"),
         None => format!("unknown Client option `{key}`; the options are {}", names().collect::<Vec<_>>().join(", ")),
     })
-}
-
-/// A number as written; anything else by its kind.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        other => kind(other).to_string(),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
