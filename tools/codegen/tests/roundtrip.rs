@@ -52,7 +52,10 @@ fn check_names_the_file_and_block_that_differ_and_writes_nothing() {
     let dir = copy_of_targets("tampered");
     let dts = dir.join("node/index.d.ts");
     let text = fs::read_to_string(&dts).unwrap();
-    let tampered = text.replacen("  sdkAppId: number;\n", "  sdkAppId: string;\n", 1);
+    // Inside the generated block (hand-written interfaces before it have an `sdkAppId` too).
+    let start = text.find("<generated: CreateAiCallParams>").expect("the block's marker");
+    let (head, block) = text.split_at(start);
+    let tampered = format!("{head}{}", block.replacen("  sdkAppId: number;\n", "  sdkAppId: string;\n", 1));
     assert_ne!(text, tampered);
     fs::write(&dts, &tampered).unwrap();
     let stale = run(&dir, Mode::Check).unwrap();
