@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo: start the bundled emulator, place one call from Python and one from Node, print their ids.
+# make demo: start the bundled emulator, place calls from Python and from Node, print their ids and how they ended.
 # The emulator's test credentials and endpoint are set for the two quickstarts only: nothing here can reach the
 # real service, whatever credentials the shell has.
 set -euo pipefail

@@ -1,4 +1,4 @@
-// Place one LLM-driven phone call with Tencent Cloud Contact Center, then look at its status.
+// Place one LLM-driven phone call with Tencent Cloud Contact Center, look at its status, wait for how it ended.
 //
 //   npm install ccc-aicall
 //   export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
@@ -13,7 +13,7 @@ const sdkAppId = Number(process.env.CCC_SDK_APP_ID ?? 1400000000);
 const client = new Client(); // credentials, region and endpoint from the environment
 
 try {
-  const { sessionId, requestId } = await client.createAiCall(
+  const placed = await client.createAiCall(
     {
       sdkAppId,
       callee: process.env.CCC_CALLEE ?? '008613012345678',
@@ -29,10 +29,14 @@ try {
     },
     { signal: AbortSignal.timeout(60_000) },
   );
+  const { sessionId, requestId } = placed;
   console.log(`call placed: session ${sessionId} (request ${requestId})`);
 
   const { Session } = await client.request('DescribeTelSession', { SdkAppId: sdkAppId, SessionId: sessionId });
   console.log(`status: ${Session.SessionStatus}`);
+
+  // Or wait for how it ended: status, durations, transcript (polled with backoff; 10 minutes at most).
+  console.log(await client.waitForCall(placed));
 } catch (error) {
   if (error instanceof ValidationError) {
     for (const { field, message } of error.errors) console.error(`${field}: ${message}`);

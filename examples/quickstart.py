@@ -1,4 +1,4 @@
-"""Place an AI phone call with ccc_aicall, then follow it.
+"""Place an AI phone call with ccc_aicall, then follow it to its end.
 
     pip install ./python                # from a clone of this repository (needs Rust)
     python examples/quickstart.py
@@ -37,6 +37,12 @@ def main(client: Client, async_client: AsyncClient) -> None:
     # 2. Follow it with any other CCC action through the same signed client.
     session = client.request("DescribeTelSession", {"SdkAppId": SDK_APP_ID, "SessionId": result.session_id})
     print("status:", session["Session"]["SessionStatus"])
+
+    # 2b. Or wait for how it ended: its status, durations and transcript (polled with backoff; 10 minutes at most).
+    outcome = client.wait_for_call(result)
+    print("ended:", outcome.status, "after talking", outcome.talk_duration)
+    for turn in outcome.transcript or []:
+        print(f"  {turn.role}: {turn.text}")
 
     # 3. Every problem with a request is reported at once, before anything is sent.
     try:
