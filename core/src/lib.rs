@@ -32,6 +32,7 @@ pub mod follow_options;
 pub mod latch;
 pub mod logging;
 pub mod outcome;
+pub mod push;
 pub mod ratelimit;
 pub mod retry;
 pub mod signer;
