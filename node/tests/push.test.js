@@ -78,7 +78,8 @@ test('Basic: missing and wrong credentials are refused with 401, right ones acce
 test('OAuth2: a token from the token endpoint opens pushes; a forged one does not', async (t) => {
   const auth = { type: 'oauth2', clientId: 'cid', clientSecret: 'csecret', tokenTtlMs: 60_000 };
   const { base, events } = await serve(t, { auth });
-  const form = (secret) => new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cid', client_secret: secret });
+  const form = (secret) =>
+    new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cid', client_secret: secret });
   const refused = await fetch(`${base}/ccc/token`, { method: 'POST', body: form('wrong') });
   assert.equal(refused.status, 401);
   const res = await fetch(`${base}/ccc/token`, { method: 'POST', body: form('csecret') });
@@ -167,4 +168,41 @@ test('bad options are refused naming the field', () => {
     () => createPushHandler({ onEvent, auth: { type: 'bearer' } }),
     (e) => e instanceof ValidationError && /auth\.type/.test(e.message),
   );
+});
+
+test('a body a framework already read (req.body as a Buffer or string) is used as it is', async (t) => {
+  const events = [];
+  const handler = createPushHandler({ onEvent: (e) => events.push(e) });
+  // What express.raw() / express.text() leave: the stream consumed, the bytes on req.body.
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      req.body = req.headers['x-as'] === 'string' ? raw.toString('utf8') : raw;
+      handler(req, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  assert.equal((await push(base, { id: 'b-1' })).status, 200);
+  assert.equal((await push(base, { id: 'b-2', headers: { 'X-As': 'string' } })).status, 200);
+  await settle();
+  assert.deepEqual(events.map((e) => [e.pushId, e.outcome.sessionId]), [['b-1', 's1'], ['b-2', 's1']]);
+});
+
+test('tokenPath picks the token endpoint; without OAuth2 a /token path is an ordinary push', async (t) => {
+  const auth = { type: 'oauth2', clientId: 'cid', clientSecret: 'cs' };
+  const { base } = await serve(t, { auth, tokenPath: '/auth/issue' });
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'cs' });
+  const issued = await fetch(`${base}/auth/issue`, { method: 'POST', body: form });
+  assert.equal(issued.status, 200);
+  assert.equal(issued.headers.get('cache-control'), 'no-store');
+  assert.equal((await fetch(`${base}/ccc/token`, { method: 'POST', body: form })).status, 401, 'not the endpoint');
+  const open = await serve(t);
+  const res = await fetch(`${open.base}/ccc/token?action=cdr`, { method: 'POST', body: CDR });
+  assert.equal(res.status, 200);
+  await settle();
+  assert.equal(open.events[0].kind, 'cdr');
 });
