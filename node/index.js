@@ -641,10 +641,16 @@ function createPushHandler(options) {
 }
 
 // The body, or (past `cap`) its first `cap + 1` bytes, which the core refuses as too large. A body a framework's
-// parser already read (`req.body` as a Buffer or string) is used as it is.
+// parser already read (`req.body` as a Buffer or string) is used as it is; one a JSON parser already turned into an
+// object (express.json() mounted first: the stream is spent) is written back as JSON, rather than waited for.
 function readBody(req, cap, done) {
   if (Buffer.isBuffer(req.body) || typeof req.body === 'string') {
     done(Buffer.from(req.body), false);
+    return;
+  }
+  if (req.body !== null && typeof req.body === 'object' && req.readableEnded) {
+    const json = Buffer.from(JSON.stringify(req.body));
+    done(json.subarray(0, cap + 1), json.length > cap);
     return;
   }
   const chunks = [];

@@ -170,7 +170,7 @@ test('bad options are refused naming the field', () => {
   );
 });
 
-test('a body a framework already read (req.body as a Buffer or string) is used as it is', async (t) => {
+test('a body a framework already read (req.body as a Buffer, a string or parsed JSON) is used', async (t) => {
   const events = [];
   const handler = createPushHandler({ onEvent: (e) => events.push(e) });
   // What express.raw() / express.text() leave: the stream consumed, the bytes on req.body.
@@ -179,7 +179,8 @@ test('a body a framework already read (req.body as a Buffer or string) is used a
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      req.body = req.headers['x-as'] === 'string' ? raw.toString('utf8') : raw;
+      const as = req.headers['x-as'];
+      req.body = as === 'string' ? raw.toString('utf8') : as === 'object' ? JSON.parse(raw.toString('utf8')) : raw;
       handler(req, res);
     });
   });
@@ -188,8 +189,11 @@ test('a body a framework already read (req.body as a Buffer or string) is used a
   const base = `http://127.0.0.1:${server.address().port}`;
   assert.equal((await push(base, { id: 'b-1' })).status, 200);
   assert.equal((await push(base, { id: 'b-2', headers: { 'X-As': 'string' } })).status, 200);
+  // express.json() mounted first: the body is an object and the stream is spent (before, the handler waited forever).
+  assert.equal((await push(base, { id: 'b-3', headers: { 'X-As': 'object' } })).status, 200);
   await settle();
-  assert.deepEqual(events.map((e) => [e.pushId, e.outcome.sessionId]), [['b-1', 's1'], ['b-2', 's1']]);
+  const got = events.map((e) => [e.pushId, e.outcome.sessionId]);
+  assert.deepEqual(got, [['b-1', 's1'], ['b-2', 's1'], ['b-3', 's1']]);
 });
 
 test('tokenPath picks the token endpoint; without OAuth2 a /token path is an ordinary push', async (t) => {
