@@ -387,6 +387,55 @@ export declare function createAiCalls(calls: CampaignCall[], options?: CampaignO
  */
 export declare function readCallsCsv(path: string | URL): Promise<CampaignCall[]>;
 
+// ---- data pushes --------------------------------------------------------------------------------
+
+/** How the service's pushes authenticate: none (leave `auth` out), HTTP Basic, or an OAuth2 bearer token. */
+export type PushAuth =
+  | { type: 'basic'; username: string; password: string }
+  | {
+      type: 'oauth2';
+      clientId: string;
+      clientSecret: string;
+      /** How long an issued token is accepted. Default one hour. */
+      tokenTtlMs?: number;
+    };
+
+/** A new push, delivered once (a re-push with the same `X-TCCC-PUSH-UUID` is acknowledged, not delivered). */
+export interface PushEvent {
+  /** From the `action` query parameter: `cdr`, `record`, `voicemail`; `unknown` for any other. */
+  kind: 'cdr' | 'recording' | 'voicemail' | 'unknown';
+  /** The `action` query parameter as it came. */
+  action: string;
+  pushId: string | null;
+  sessionId: string | null;
+  /** For a call record: the same `CallOutcome` `waitForCall` gives. */
+  outcome: CallOutcome | null;
+  /** For a recording or voicemail: its `RecordURL`. */
+  recordingUrl: string | null;
+  /** The body as it came. */
+  body: Record<string, unknown>;
+}
+
+export interface PushHandlerOptions {
+  auth?: PushAuth;
+  /** Runs after the reply is sent; a returned promise is awaited. */
+  onEvent: (event: PushEvent) => void | Promise<void>;
+  /** Gets what `onEvent` threw or rejected with; without it, such errors are ignored. The reply never changes. */
+  onError?: (error: unknown, event: PushEvent | undefined) => void;
+  /** Larger bodies are answered 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** With OAuth2: the path of the token endpoint. Default: any path ending in `/token`. */
+  tokenPath?: string;
+}
+
+/**
+ * A `(req, res)` handler for the service's data pushes: `http.createServer(handler)`, or with Express
+ * `app.post('/ccc/push', handler)` (before a JSON body parser, or after `express.raw()`).
+ */
+export declare function createPushHandler(
+  options: PushHandlerOptions,
+): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+
 // ---- campaigns ----------------------------------------------------------------------------------
 
 /**

@@ -568,6 +568,116 @@ async function readCallsCsv(path) {
   return read.calls;
 }
 
+// ---- data pushes --------------------------------------------------------------------------------
+
+/**
+ * A `(req, res)` handler for the service's data pushes (call records, recordings): `http.createServer(handler)` or
+ * `app.post('/ccc/push', handler)`. The core authenticates, de-duplicates and decodes; the reply is sent first and
+ * `onEvent` runs after it, so a slow handler never makes the service push again.
+ */
+function createPushHandler(options) {
+  const site = callSite(createPushHandler);
+  const { onEvent, onError, tokenPath, ...nativeOptions } = options ?? {};
+  if (typeof onEvent !== 'function') throw withStack(new ValidationError('onEvent: must be a function'), site);
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw withStack(new ValidationError('onError: must be a function'), site);
+  }
+  if (tokenPath !== undefined && (typeof tokenPath !== 'string' || !tokenPath.startsWith('/'))) {
+    throw withStack(new ValidationError("tokenPath: must be a path starting with '/'"), site);
+  }
+  let receiver;
+  try {
+    receiver = new native.NativePushReceiver(JSON.stringify(nativeOptions));
+  } catch (e) {
+    throw fromNative(e, site);
+  }
+  const oauth2 = nativeOptions.auth?.type === 'oauth2';
+  const cap = nativeOptions.maxBodyBytes ?? native.defaultPushMaxBodyBytes();
+  const report = (error, event) => {
+    try {
+      onError?.(error, event);
+    } catch {
+      // The reporter's own failure has nowhere left to go; the reply is already sent.
+    }
+  };
+  const deliver = async (event) => {
+    try {
+      await onEvent(event);
+    } catch (error) {
+      report(error, event);
+    }
+  };
+
+  return (req, res) => {
+    const url = String(req.originalUrl ?? req.url ?? '/');
+    const at = url.indexOf('?');
+    const path = at < 0 ? url : url.slice(0, at);
+    const query = at < 0 ? '' : url.slice(at + 1);
+    const toToken = oauth2 && (tokenPath === undefined ? path.endsWith('/token') : path === tokenPath);
+    readBody(req, cap, (body, tooLarge) => {
+      const args = [String(req.method), query, req.rawHeaders ?? [], body];
+      let answer;
+      try {
+        answer = toToken ? receiver.token(...args) : receiver.handle(...args);
+      } catch (error) {
+        report(error, undefined);
+        answer = { status: 500, headers: [], contentType: 'application/json', body: '{"ErrCode":500,"ErrMsg":""}' };
+      }
+      // The rest of an oversized body is not read: the connection closes after the answer.
+      const headers = {
+        'Content-Type': answer.contentType,
+        ...Object.fromEntries(answer.headers),
+        ...(tooLarge ? { Connection: 'close' } : {}),
+      };
+      res.writeHead(answer.status, headers);
+      res.end(answer.body);
+      if (answer.event) {
+        const event = answer.event;
+        if (event.outcome) event.outcome = toOutcome(event.outcome);
+        setImmediate(() => void deliver(event));
+      }
+    });
+  };
+}
+
+// The body, or (past `cap`) its first `cap + 1` bytes, which the core refuses as too large. A body a framework's
+// parser already read (`req.body` as a Buffer or string) is used as it is; one a JSON parser already turned into an
+// object (express.json() mounted first: the stream is spent) is written back as JSON, rather than waited for.
+function readBody(req, cap, done) {
+  if (Buffer.isBuffer(req.body) || typeof req.body === 'string') {
+    done(Buffer.from(req.body), false);
+    return;
+  }
+  if (req.body !== null && typeof req.body === 'object' && req.readableEnded) {
+    const json = Buffer.from(JSON.stringify(req.body));
+    done(json.subarray(0, cap + 1), json.length > cap);
+    return;
+  }
+  const chunks = [];
+  let size = 0;
+  let finished = false;
+  const finish = (tooLarge) => {
+    if (finished) return;
+    finished = true;
+    req.removeListener('data', onData);
+    done(Buffer.concat(chunks, Math.min(size, cap + 1)), tooLarge);
+  };
+  const onData = (chunk) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > cap) {
+      finish(true);
+      req.resume();
+    }
+  };
+  req.on('data', onData);
+  req.on('end', () => finish(false));
+  // A request that broke off cannot be answered, and a partial body is not a push.
+  req.on('error', () => {
+    finished = true;
+  });
+}
+
 // ---- emulator -----------------------------------------------------------------------------------
 
 class Emulator {
@@ -642,6 +752,7 @@ module.exports = {
   createAiCall,
   createAiCalls,
   readCallsCsv,
+  createPushHandler,
   Emulator,
   CallOutcome,
   CampaignReport,

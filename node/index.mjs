@@ -6,6 +6,7 @@ export const {
   createAiCall,
   createAiCalls,
   readCallsCsv,
+  createPushHandler,
   Emulator,
   CallOutcome,
   CampaignReport,

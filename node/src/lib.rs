@@ -13,6 +13,7 @@ mod emulator;
 mod error;
 mod follow;
 mod options;
+mod push;
 mod testing_hooks;
 
 /// mimalloc: malloc/free were about a sixth of the tokio workers' CPU per call (bench/analysis.md).
@@ -22,6 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use cancel::CancelHandle;
 pub use client::NativeClient;
 pub use emulator::NativeEmulator;
+pub use push::NativePushReceiver;
 
 #[napi_derive::module_init]
 fn init() {

@@ -18,7 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
 
 const EXPORTS = [
-  'Client', 'createAiCall', 'createAiCalls', 'readCallsCsv', 'Emulator', 'CallOutcome', 'CampaignReport',
+  'Client', 'createAiCall', 'createAiCalls', 'readCallsCsv', 'createPushHandler', 'Emulator', 'CallOutcome',
+  'CampaignReport',
   'CccError', 'ValidationError', 'ConfigurationError', 'ApiError',
   'AuthenticationError', 'RateLimitError', 'InvalidRequestError', 'CallRejectedError', 'InternalServerError',
   'ApiConnectionError', 'ApiTimeoutError', 'OutcomeUnknownError', 'AbortError', 'CallNotLiveError',

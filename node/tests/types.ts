@@ -1,6 +1,7 @@
 // Compiled with `tsc --noEmit` (tests/tsconfig.json): the declarations cover what the package exports, accept
 // what the core accepts and refuse what it refuses. `@ts-expect-error` lines must fail to compile.
 
+import { createServer } from 'node:http';
 import {
   AbortError,
   ApiConnectionError,
@@ -16,6 +17,7 @@ import {
   ConfigurationError,
   createAiCall,
   createAiCalls,
+  createPushHandler,
   Emulator,
   InternalServerError,
   InvalidRequestError,
@@ -44,6 +46,7 @@ import {
   type FileError,
   type ItemStatus,
   type PlacedCall,
+  type PushEvent,
   type ResolvedClientConfig,
 } from 'ccc-aicall';
 
@@ -313,4 +316,15 @@ function refused(): void {
   void [wait, byNumber, outcome, verdict];
 }
 
-void [everything, campaigns, afterThePlacing, handle, refused];
+function pushes(): void {
+  const handler = createPushHandler({
+    auth: { type: 'oauth2', clientId: 'c', clientSecret: 's', tokenTtlMs: 60_000 },
+    onEvent: async (e: PushEvent) => void e.outcome?.endedAt?.getTime(),
+    maxBodyBytes: 65536,
+  });
+  // @ts-expect-error a Basic auth needs its password
+  createPushHandler({ auth: { type: 'basic', username: 'u' }, onEvent: () => {} });
+  createServer(handler).close();
+}
+
+void [everything, campaigns, afterThePlacing, handle, refused, pushes];
