@@ -237,6 +237,9 @@ def test_a_slow_on_event_does_not_delay_the_reply(serve: Callable[[PushReceiver]
     url = serve(PushReceiver(on_event=slow))
     assert push(url)[0] == 200  # answered while on_event is blocked on `release`
     assert entered.wait(30) and not done.is_set()
+    # The server still answers while that on_event blocks: it runs on another thread, not the event loop or
+    # the server's own.
+    assert push(url, "p-2")[0] == 200 and not done.is_set()
     release.set()
     assert done.wait(30)
 
