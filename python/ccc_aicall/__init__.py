@@ -10,7 +10,8 @@
 ``AsyncClient`` is the asyncio twin; ``create_ai_call(...)`` uses a shared default client.
 ``client.wait_for_call(result)`` follows a placed call to its end and returns its ``CallOutcome`` (status,
 durations, transcript, extracted fields); ``get_call``, ``hang_up``, ``say`` and ``transfer`` act on a live call;
-``reconcile(exc)`` settles an outcome-unknown error.
+``reconcile(exc)`` settles an outcome-unknown error. ``ccc_aicall.push.PushReceiver`` receives the service's data
+pushes (call records, recordings) as an ASGI or WSGI app.
 ``client.create_ai_calls(calls, defaults=..., journal=..., progress=True)`` runs a campaign (many calls from one
 template, never dialling anyone twice); ``read_calls_csv(path)`` reads its calls from a CSV file. Errors are
 ``CccError`` subclasses (``outcome_unknown(exc)`` finds the one saying a call may have been placed among an
@@ -52,11 +53,11 @@ __version__: str = _native.__version__
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
-        # `ccc_aicall.tts` is imported on first use, not with the package (see _client.py).
-        if name == "tts":
+        # `ccc_aicall.tts` and `ccc_aicall.push` are imported on first use, not with the package (see _client.py).
+        if name in ("tts", "push"):
             import importlib
 
-            return importlib.import_module(".tts", __name__)
+            return importlib.import_module("." + name, __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "CampaignTask",
     "FollowUp",
     "CallAttempt",
+    "PushReceiver",
     "PARAMETERS",
     "schema",
     "OPTIONS",
@@ -106,6 +107,32 @@ class SendLatch:
     def abandon(self) -> Optional[CccError]:
         """Give the call up (no request leaves after this): the core's OutcomeUnknownError when a request had
         left, else None."""
+
+@final
+class PushReceiver:
+    """The core's data-push receiver: authenticates, de-duplicates on the push id, decodes (``ccc_aicall.push``)."""
+
+    def __new__(
+        cls,
+        *,
+        auth: Optional[Tuple[Any, ...]] = None,
+        max_body_bytes: Optional[int] = None,
+        seen_capacity: Optional[int] = None,
+    ) -> PushReceiver: ...
+    def handle(
+        self, method: str, query: str, headers: List[Tuple[str, str]], body: bytes
+    ) -> Tuple[int, List[Tuple[str, str]], str, bytes, Optional[Dict[str, Any]], bool, Optional[str]]:
+        """``(status, headers, content_type, body, event fields or None, duplicate, problem or None)``."""
+    def token(
+        self, method: str, query: str, headers: List[Tuple[str, str]], body: bytes
+    ) -> Tuple[int, List[Tuple[str, str]], str, bytes]:
+        """The OAuth2 token endpoint: ``(status, headers, content_type, body)``."""
+    @property
+    def issues_tokens(self) -> bool:
+        """OAuth2 mode: token requests go to ``token``."""
+    @property
+    def max_body_bytes(self) -> int:
+        """Larger bodies are refused."""
 
 @final
 class CampaignTask:

@@ -11,6 +11,7 @@ mod follow;
 mod latch;
 mod logging;
 mod outcome;
+mod push;
 mod runtime;
 mod testing_hooks;
 
@@ -38,6 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<campaign::CampaignTask>()?;
     m.add_class::<follow::FollowUp>()?;
     m.add_class::<follow::CallAttempt>()?;
+    m.add_class::<push::PushReceiver>()?;
     let wait = ccc_aicall::WaitOptions::default();
     m.add("WAIT_TIMEOUT", wait.timeout.as_secs_f64())?;
     m.add("WAIT_POLL_INTERVAL", wait.poll_interval.as_secs_f64())?;
