@@ -6,33 +6,13 @@
 mod common;
 
 use ccc_aicall::campaign::{Campaign, CampaignOptions, ItemOutcome, ItemStatus, ProgressFn, Tally};
-use ccc_aicall::{
-    CallStatus, Client, ClientConfig, CreateAiCallRequest, ErrorKind, ExtractConfigElement, Extracted, ReconcileOptions,
-};
-use ccc_aicall_emulator::{
-    CallScript, Emulator, EmulatorConfig, Extracted as Scripted, ExtractedValue, Fault, TEST_SECRET_ID, TEST_SECRET_KEY,
-};
+use ccc_aicall::{CallStatus, CreateAiCallRequest, ErrorKind, ExtractConfigElement, Extracted, ReconcileOptions};
+use ccc_aicall_emulator::{CallScript, Emulator, Extracted as Scripted, ExtractedValue, Fault};
 use common::SDK_APP_ID;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-async fn emulator() -> Emulator {
-    common::start_with(EmulatorConfig { rate_limit: 0.0, ..EmulatorConfig::default() }).await
-}
-
-fn client(emu: &Emulator, timeout: Option<Duration>) -> Client {
-    Client::new(ClientConfig {
-        secret_id: Some(TEST_SECRET_ID.into()),
-        secret_key: Some(TEST_SECRET_KEY.into()),
-        endpoint: Some(emu.endpoint()),
-        rate_limit: Some(0.0),
-        timeout,
-        ..Default::default()
-    })
-    .unwrap()
-}
 
 fn callee(i: usize) -> String {
     format!("0086132{i:08}")
@@ -93,8 +73,8 @@ const CODES: [i64; 10] = [1, 202, 206, 1, 203, 229, 1, 205, 222, 231];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_calls_of_varied_scripts_each_get_their_outcome() {
-    let emu = emulator().await;
-    let client = client(&emu, None);
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, None);
     let n = 50;
     let mut requests = Vec::new();
     for i in 0..n {
@@ -177,8 +157,8 @@ async fn fifty_calls_of_varied_scripts_each_get_their_outcome() {
 /// is listed as missing on an outcome that is otherwise complete.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn what_is_not_ready_in_time_is_reported_missing() {
-    let emu = emulator().await;
-    let client = client(&emu, None);
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, None);
     let quick = |extra: CallScript| CallScript { ring_ms: Some(30), talk_ms: Some(60), ..extra };
     emu.script(&callee(0), quick(CallScript::default()));
     emu.script(&callee(1), quick(CallScript { cdr_delay_ms: Some(60_000), ..CallScript::default() }));
@@ -202,8 +182,8 @@ async fn what_is_not_ready_in_time_is_reported_missing() {
 /// Without `wait` nothing but CreateAICall is spent, and no outcome is reported missing.
 #[tokio::test]
 async fn without_wait_only_the_calls_are_spent() {
-    let emu = emulator().await;
-    let client = client(&emu, None);
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, None);
     let report =
         client.create_ai_calls(Campaign::new((0..3).map(request).collect()), CampaignOptions::default()).await.unwrap();
     assert_eq!(report.requests, [("CreateAICall".to_string(), 3)].into_iter().collect());
@@ -217,8 +197,8 @@ async fn without_wait_only_the_calls_are_spent() {
 /// longer possible. Nobody is dialled twice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_resumed_campaign_reconciles_its_unknown_items() {
-    let emu = emulator().await;
-    let client = client(&emu, Some(Duration::from_millis(300)));
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, Some(Duration::from_millis(300)));
     for i in 0..3 {
         emu.script(&callee(i), CallScript { end_status: Some(202), ring_ms: Some(50), ..CallScript::default() });
     }

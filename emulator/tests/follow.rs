@@ -7,35 +7,15 @@ mod common;
 
 use ccc_aicall::outcome::status::END_STATUSES;
 use ccc_aicall::{
-    AiCallResult, CallRef, CallStatus, Client, ClientConfig, CreateAiCallRequest, Error, ErrorKind, Extracted,
-    LiveStatus, ReconcileOptions, Reconciled, Role, SayOptions, WaitOptions,
+    AiCallResult, CallRef, CallStatus, Client, CreateAiCallRequest, Error, ErrorKind, Extracted, LiveStatus,
+    ReconcileOptions, Reconciled, Role, SayOptions, WaitOptions,
 };
-use ccc_aicall_emulator::{
-    CallScript, Emulator, EmulatorConfig, Extracted as Scripted, ExtractedValue, Fault, Turn, TEST_SECRET_ID,
-    TEST_SECRET_KEY,
-};
+use ccc_aicall_emulator::{CallScript, Emulator, Extracted as Scripted, ExtractedValue, Fault, Turn};
 use common::SDK_APP_ID;
 use std::time::{Duration, SystemTime};
 
-/// The emulator with its rate limits off: these tests poll faster than the service allows.
-async fn emulator() -> Emulator {
-    common::start_with(EmulatorConfig { rate_limit: 0.0, ..EmulatorConfig::default() }).await
-}
-
-fn client_with(emu: &Emulator, timeout: Option<Duration>) -> Client {
-    Client::new(ClientConfig {
-        secret_id: Some(TEST_SECRET_ID.into()),
-        secret_key: Some(TEST_SECRET_KEY.into()),
-        endpoint: Some(emu.endpoint()),
-        rate_limit: Some(0.0),
-        timeout,
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 fn client(emu: &Emulator) -> Client {
-    client_with(emu, None)
+    common::unlimited_client(emu, None)
 }
 
 /// The callee of test call `i`.
@@ -101,7 +81,7 @@ async fn until_in_progress(client: &Client, call: &CallRef) {
 /// all at once: the code, its string and its status come back as the table says.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_end_status_is_decoded_through_a_real_wait() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     for (i, row) in END_STATUSES.iter().enumerate() {
         emu.script(&callee(i), script(row.code, 30 + (i as u64 % 5) * 20, 60));
@@ -135,7 +115,7 @@ async fn every_end_status_is_decoded_through_a_real_wait() {
 /// Present at once, late (within the wait) and missing (beyond it): the missing ones are listed, not an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn transcript_and_extraction_present_late_and_missing() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     let extracted = vec![
         Scripted::new("interested", ExtractedValue::Boolean(true)),
@@ -189,7 +169,7 @@ async fn transcript_and_extraction_present_late_and_missing() {
 /// not spend its time asking again (before, it asked until the timeout and reported the extraction missing).
 #[tokio::test]
 async fn without_extract_config_one_empty_extraction_is_nothing_extracted() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(1, 30, 100));
     let placed = place(&client, &callee(1)).await;
@@ -206,7 +186,7 @@ async fn without_extract_config_one_empty_extraction_is_nothing_extracted() {
 
 #[tokio::test]
 async fn a_wait_that_runs_out_of_time_is_wait_timed_out() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(1, 60_000, 1000));
     let call = CallRef::from(&place(&client, &callee(1)).await);
@@ -220,7 +200,7 @@ async fn a_wait_that_runs_out_of_time_is_wait_timed_out() {
 
 #[tokio::test]
 async fn a_wait_can_be_cancelled() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(1, 60_000, 1000));
     let call = CallRef::from(&place(&client, &callee(1)).await);
@@ -239,7 +219,7 @@ async fn a_wait_can_be_cancelled() {
 /// HangUpCall mid-call ends it with 231 `callTerminatedByAPI` (answered); a second hang-up finds it over.
 #[tokio::test]
 async fn hang_up_mid_call_ends_it_with_231() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(1, 30, 60_000));
     let call = CallRef::from(&place(&client, &callee(1)).await);
@@ -253,7 +233,7 @@ async fn hang_up_mid_call_ends_it_with_231() {
 
 #[tokio::test]
 async fn say_and_transfer_on_live_and_finished_calls() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(1, 30, 60_000));
     let call = CallRef::from(&place(&client, &callee(1)).await);
@@ -279,7 +259,7 @@ async fn say_and_transfer_on_live_and_finished_calls() {
 /// A session id and its app are enough: the record window then reaches as far back as the service allows.
 #[tokio::test]
 async fn a_bare_session_id_is_followed_too() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     emu.script(&callee(1), script(206, 30, 0));
     let placed = place(&client, &callee(1)).await;
@@ -292,7 +272,7 @@ async fn a_bare_session_id_is_followed_too() {
 /// More records than one page, other numbers and other times left out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn find_calls_pages_and_filters() {
-    let emu = emulator().await;
+    let emu = common::start_unlimited().await;
     let client = client(&emu);
     let since = SystemTime::now() - Duration::from_secs(5);
     let (many, other) = (callee(1), callee(2));
@@ -357,8 +337,8 @@ async fn reconcile_until_settled(client: &Client, err: &Error) -> Reconciled {
 /// connection closed after the call was placed): the reconcile finds the call.
 #[tokio::test]
 async fn reconcile_finds_a_call_placed_behind_a_timeout() {
-    let emu = emulator().await;
-    let client = client_with(&emu, Some(Duration::from_millis(300)));
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, Some(Duration::from_millis(300)));
     emu.script(&callee(1), script(202, 50, 0));
     emu.script(&callee(2), script(1, 30, 50));
     let call = |to: &str| CreateAiCallRequest { max_call_duration_ms: Some(1000), ..request(to) };
@@ -396,8 +376,8 @@ async fn reconcile_finds_a_call_placed_behind_a_timeout() {
 /// reading): "cannot tell yet" until no record can still appear, then "not placed".
 #[tokio::test]
 async fn reconcile_concludes_not_placed_once_no_record_can_appear() {
-    let emu = emulator().await;
-    let client = client_with(&emu, Some(Duration::from_millis(300)));
+    let emu = common::start_unlimited().await;
+    let client = common::unlimited_client(&emu, Some(Duration::from_millis(300)));
     emu.inject(Fault::delay_before_read(Duration::from_millis(1500)).for_action("CreateAICall"));
     let request = CreateAiCallRequest { max_call_duration_ms: Some(1000), ..request(&callee(1)) };
     let err = client.create_ai_call(&request).await.unwrap_err();

@@ -89,17 +89,23 @@ fn transient(e: &Error) -> bool {
     )
 }
 
-/// The collection, from the first placed call until every outcome is in or the deadline has passed.
-pub(super) async fn collect(shared: Arc<Shared>) {
-    let Some(c) = shared.collector.as_ref() else { return };
+/// How the collection polls: at the campaign's intervals, until the collection's deadline, every request counted.
+fn polling_of<'a>(shared: &'a Shared, c: &'a Collector) -> Polling<'a> {
     let o = &shared.options;
-    let polling = Polling {
+    Polling {
         first: o.poll_interval,
         cap: o.max_poll_interval,
         deadline: &c.deadline,
         cancel: &o.cancel,
         count: Some(&shared.count),
-    };
+    }
+}
+
+/// The collection, from the first placed call until every outcome is in or the deadline has passed.
+pub(super) async fn collect(shared: Arc<Shared>) {
+    let Some(c) = shared.collector.as_ref() else { return };
+    let o = &shared.options;
+    let polling = polling_of(&shared, c);
     let mut pause = o.poll_interval;
     loop {
         if lock(&c.pending).is_empty() {
@@ -208,14 +214,7 @@ pub(super) fn arrived(shared: &Arc<Shared>, p: Pending, outcome: CallOutcome) {
     let shared = shared.clone();
     lock(&c.extras).spawn(async move {
         let Some(c) = shared.collector.as_ref() else { return };
-        let o = &shared.options;
-        let polling = Polling {
-            first: o.poll_interval,
-            cap: o.max_poll_interval,
-            deadline: &c.deadline,
-            cancel: &o.cancel,
-            count: Some(&shared.count),
-        };
+        let polling = polling_of(&shared, c);
         let mut outcome = outcome;
         let from = p.call.placed_at.and_then(|t| t.checked_sub(CLOCK_SKEW)).unwrap_or(UNIX_EPOCH);
         if let Err(e) = shared.client.add_extras(&p.call, &mut outcome, extras, &polling, from).await {

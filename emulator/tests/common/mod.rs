@@ -212,3 +212,21 @@ impl Answer {
         t.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
     }
 }
+
+/// An emulator with its rate limits off, for tests that poll faster than the service allows.
+pub async fn start_unlimited() -> Emulator {
+    start_with(EmulatorConfig { rate_limit: 0.0, ..EmulatorConfig::default() }).await
+}
+
+/// A core client of `emu` with its own rate limiter off and, optionally, a request timeout.
+pub fn unlimited_client(emu: &Emulator, timeout: Option<Duration>) -> ccc_aicall::Client {
+    ccc_aicall::Client::new(ccc_aicall::ClientConfig {
+        secret_id: Some(TEST_SECRET_ID.into()),
+        secret_key: Some(TEST_SECRET_KEY.into()),
+        endpoint: Some(emu.endpoint()),
+        rate_limit: Some(0.0),
+        timeout,
+        ..Default::default()
+    })
+    .expect("a client of the emulator")
+}
