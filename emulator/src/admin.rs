@@ -7,7 +7,10 @@
 //! - `POST /__emulator/faults`: a fault in its JSON form, or a list of them; queued in order
 //! - `POST /__emulator/scripts`: `{"callee": "008613012345678", "end_status": 206, ...}` (a [`CallScript`]'s
 //!   fields next to `callee`), or a list of them
-//! - `POST /__emulator/reset`: forget calls, counters, faults, sessions and scripts
+//! - `POST /__emulator/push`: data-push settings (a [`crate::PushConfig`] in JSON: `{"url": ..., "auth": {"mode":
+//!   "basic", "username": ..., "password": ...}, "duplicate": true, ...}`), or `null` to stop pushing
+//! - `GET  /__emulator/pushes`: every push made, with its attempts
+//! - `POST /__emulator/reset`: forget calls, counters, faults, sessions, scripts and the push log
 //! - `POST /__emulator/clock-offset`: `{"secs": 600}`
 //! - `POST /__emulator/rate-limit`: `{"rps": 5}`
 
@@ -17,6 +20,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::fault::Fault;
+use crate::push::PushConfig;
 use crate::script::CallScript;
 use crate::server::{read_body, response, BodyError};
 use crate::state::Shared;
@@ -54,6 +58,12 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             list.into_iter().for_each(|f| shared.inject(f));
             json!({ "queued": queued })
         }),
+        (&Method::POST, "push") => push(&body).map(|config| {
+            let on = config.is_some();
+            shared.pushes.configure(config);
+            json!({ "pushing": on })
+        }),
+        (&Method::GET, "pushes") => serde_json::to_value(shared.pushes.log()).map_err(|e| e.to_string()),
         (&Method::POST, "reset") => {
             shared.reset();
             Ok(json!({}))
@@ -72,7 +82,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<
             return answer(
                 shared,
                 StatusCode::NOT_FOUND,
-                json!({"error": "GET state; POST faults, scripts, reset, clock-offset, rate-limit"}),
+                json!({"error": "GET state, pushes; POST faults, scripts, push, reset, clock-offset, rate-limit"}),
             )
         }
     };
@@ -107,6 +117,13 @@ fn scripts(body: &[u8]) -> Result<Vec<(String, CallScript)>, String> {
             Ok((callee, script))
         })
         .collect()
+}
+
+fn push(body: &[u8]) -> Result<Option<PushConfig>, String> {
+    match serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))? {
+        Value::Null => Ok(None),
+        config => PushConfig::from_value(config).map(Some),
+    }
 }
 
 fn field(body: &[u8], name: &str) -> Result<Value, String> {

@@ -28,6 +28,7 @@ mod envelope;
 mod fault;
 mod outcomes;
 mod params;
+mod push;
 mod ratelimit;
 mod script;
 mod server;
@@ -36,6 +37,7 @@ mod tls;
 
 pub use config::{Credential, EmulatorConfig};
 pub use fault::{DelayPhase, Fault, FaultKind};
+pub use push::{PushAttempt, PushAuth, PushConfig, PushRecord};
 pub use script::{CallScript, Extracted, ExtractedValue, HangupSide, Role, Turn};
 pub use server::Emulator;
 pub use state::PlacedCall;

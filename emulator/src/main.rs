@@ -5,13 +5,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, TEST_SECRET_ID, TEST_SECRET_KEY};
+use ccc_aicall_emulator::{Credential, Emulator, EmulatorConfig, Fault, PushConfig, TEST_SECRET_ID, TEST_SECRET_KEY};
 
 const USAGE: &str = concat!(
     "usage: ccc-aicall-emulator [--host 127.0.0.1] [--port 0] [--secret-id ID --secret-key KEY] [--token T]",
     r#"
                            [--rate-limit N] [--clock-offset SECS] [--ringing-ms MS] [--talking-ms MS]
-                           [--fault JSON]... [--tls [--ca-out FILE]]
+                           [--fault JSON]... [--tls [--ca-out FILE]] [--push-url URL | --push JSON]
 
 A local emulator of Tencent Cloud Contact Center's CreateAICall service and the actions after a call
 (DescribeTelSession, DescribeTelCdr, DescribeTelRecordAsr, DescribeAICallExtractResult, HangUpCall,
@@ -22,7 +22,10 @@ Without --secret-id/--secret-key it accepts the test pair
 Port 0 picks a free port; the first line on stdout says which: `listening on http://127.0.0.1:PORT`.
 --fault queues a scripted fault, e.g. --fault '{"kind":"error","code":"InternalError","times":2}'.
 --tls serves https with a certificate signed by a CA made at start; --ca-out FILE writes that CA's PEM
-(trust it with the client's ca_file) before the `listening` line."#,
+(trust it with the client's ca_file) before the `listening` line.
+--push-url pushes every finished call's record (and recording) to URL?action=cdr&version=1 (record) as the
+service's Data Push does; --push takes the settings as JSON, e.g. '{"url":"http://127.0.0.1:8000/ccc",
+"auth":{"mode":"basic","username":"u","password":"p"},"duplicate":true}' (also POST /__emulator/push)."#,
 );
 
 /// What the command line asks for besides the emulator's configuration.
@@ -31,12 +34,14 @@ struct Extra {
     faults: Vec<Fault>,
     /// Where to write the TLS CA's PEM.
     ca_out: Option<String>,
+    push: Option<PushConfig>,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Extra), String> {
     let mut config = EmulatorConfig::default();
     let mut faults = Vec::new();
     let mut ca_out = None;
+    let mut push = None;
     let (mut id, mut key, mut token) = (None, None, None);
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
@@ -74,6 +79,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Extra), 
             "--talking-ms" => config.talking_ms = value.parse().map_err(|_| number("milliseconds"))?,
             "--fault" => faults.push(Fault::from_json(&value).map_err(|e| format!("--fault: {e}"))?),
             "--ca-out" => ca_out = Some(value),
+            "--push-url" => push = Some(PushConfig::from_value(serde_json::json!({ "url": value }))?),
+            "--push" => {
+                let value = serde_json::from_str(&value).map_err(|e| format!("--push takes JSON: {e}"))?;
+                push = Some(PushConfig::from_value(value).map_err(|e| format!("--push: {e}"))?);
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -87,7 +97,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(EmulatorConfig, Extra), 
     if ca_out.is_some() && !config.tls {
         return Err("--ca-out goes with --tls".to_string());
     }
-    Ok((config, Extra { faults, ca_out }))
+    Ok((config, Extra { faults, ca_out, push }))
 }
 
 #[tokio::main]
@@ -112,6 +122,10 @@ async fn main() -> ExitCode {
     };
     for fault in extra.faults {
         emulator.inject(fault);
+    }
+    if let Err(problem) = emulator.set_push(extra.push) {
+        eprintln!("ccc-aicall-emulator: {problem}");
+        return ExitCode::from(2);
     }
     if let (Some(path), Some(pem)) = (&extra.ca_out, emulator.ca_pem()) {
         if let Err(e) = std::fs::write(path, pem) {
@@ -153,6 +167,10 @@ mod tests {
         let (t, extra) = parse(args("--tls --ca-out /tmp/ca.pem --port 1")).unwrap();
         assert!(t.tls);
         assert_eq!((t.port, extra.ca_out.as_deref()), (1, Some("/tmp/ca.pem")));
+        let (_, extra) = parse(args("--push-url http://127.0.0.1:9/p")).unwrap();
+        assert_eq!(extra.push, Some(PushConfig::new("http://127.0.0.1:9/p")));
+        let (_, extra) = parse(args(r#"--push {"url":"http://h/p","duplicate":true}"#)).unwrap();
+        assert!(extra.push.is_some_and(|p| p.duplicate));
         for bad in [
             "--port",
             "--port x",
@@ -161,6 +179,8 @@ mod tests {
             "--nope 1",
             r#"--fault {"kind":"x"}"#,
             "--ca-out x",
+            "--push-url ftp://h",
+            r#"--push {"url":"http://h","nope":1}"#,
         ] {
             assert!(parse(args(bad)).is_err_and(|e| !e.is_empty()), "{bad}");
         }

@@ -137,7 +137,7 @@ pub(crate) fn describe_tel_cdr(shared: &Shared, params: &Map<String, Value>) -> 
 
 /// A `TelCdrInfo` with every field of the service's definition; what the emulator has nothing for is the zero
 /// value of its type.
-fn tel_cdr_info(shared: &Shared, session_id: &str, s: &Session, now: Instant) -> Value {
+pub(crate) fn tel_cdr_info(shared: &Shared, session_id: &str, s: &Session, now: Instant) -> Value {
     let answered = s.answered();
     let accepted = if answered { s.unix_secs_at(s.plan.ring_ms) } else { 0 };
     let ended = s.unix_secs_at(s.end_ms());

@@ -28,6 +28,7 @@ use crate::auth::header;
 use crate::config::{Credential, EmulatorConfig};
 use crate::envelope::{self, ApiError};
 use crate::fault::{DelayPhase, Fault, FaultKind};
+use crate::push::{self, PushConfig, PushRecord};
 use crate::script::CallScript;
 use crate::state::{shift, PlacedCall, Shared};
 use crate::tls;
@@ -189,8 +190,28 @@ impl Emulator {
         self.shared.scripts()
     }
 
-    /// Forget calls, counters, faults, sessions and scripts, and refill the rate-limit buckets. The clock
-    /// offset and the rate limit stay as set.
+    /// Push every finished call's record (and recording) to a receiver from now on, as the service does once
+    /// "Data Push" is switched on in its console; `None` stops pushing (pushes under way finish). Calls that
+    /// finished before are pushed too, once each.
+    pub fn set_push(&self, config: Option<PushConfig>) -> Result<(), String> {
+        if let Some(config) = &config {
+            config.check()?;
+        }
+        self.shared.pushes.configure(config);
+        Ok(())
+    }
+
+    pub fn push_config(&self) -> Option<PushConfig> {
+        self.shared.pushes.config()
+    }
+
+    /// Every push made so far, in the order they were made, with each attempt's answer.
+    pub fn pushes(&self) -> Vec<PushRecord> {
+        self.shared.pushes.log()
+    }
+
+    /// Forget calls, counters, faults, sessions, scripts and the push log, and refill the rate-limit buckets. The
+    /// clock offset, the rate limit and the push settings stay as set.
     pub fn reset(&self) {
         self.shared.reset();
     }
@@ -222,6 +243,7 @@ async fn serve(
     if *shutdown.borrow_and_update() {
         return;
     }
+    tokio::spawn(push::run(shared.clone(), shutdown.clone()));
     loop {
         tokio::select! {
             _ = shutdown.changed() => return,

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::config::{Credential, EmulatorConfig};
 use crate::fault::{Fault, FaultKind};
+use crate::push::Pushes;
 use crate::ratelimit::TokenBucket;
 use crate::script::{callee_key, CallScript, HangupSide, Plan, Role};
 
@@ -215,6 +216,8 @@ pub(crate) struct Shared {
     pub max_body_bytes: usize,
     /// Where it serves (`http://127.0.0.1:PORT`), for the URLs in its answers.
     pub base_url: String,
+    /// The data-push settings and log.
+    pub pushes: Pushes,
     inner: Mutex<Inner>,
 }
 
@@ -246,6 +249,7 @@ impl Shared {
             ringing_ms: config.ringing_ms,
             talking_ms: config.talking_ms,
             max_body_bytes: config.max_body_bytes,
+            pushes: Pushes::default(),
             inner: Mutex::new(Inner {
                 calls: Vec::new(),
                 hits: 0,
@@ -414,8 +418,8 @@ impl Shared {
         self.lock().faults.iter().cloned().collect()
     }
 
-    /// Forget calls, counters, faults, sessions and scripts, and refill the rate-limit buckets. The clock
-    /// offset and the rate itself are settings and stay.
+    /// Forget calls, counters, faults, sessions, scripts and the push log, and refill the rate-limit buckets. The
+    /// clock offset, the rate itself and the push settings stay.
     pub(crate) fn reset(&self) {
         let mut inner = self.lock();
         inner.calls.clear();
@@ -425,6 +429,8 @@ impl Shared {
         inner.sessions.clear();
         inner.scripts.clear();
         inner.buckets.clear();
+        drop(inner);
+        self.pushes.reset();
     }
 }
 
