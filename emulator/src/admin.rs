@@ -7,7 +7,7 @@
 //! - `POST /__emulator/faults`: a fault in its JSON form, or a list of them; queued in order
 //! - `POST /__emulator/scripts`: `{"callee": "008613012345678", "end_status": 206, ...}` (a [`CallScript`]'s
 //!   fields next to `callee`), or a list of them
-//! - `POST /__emulator/push`: data-push settings (a [`crate::PushConfig`] in JSON: `{"url": ..., "auth": {"mode":
+//! - `POST /__emulator/push`: data-push settings (a [`crate::PushConfig`] in JSON: `{"url": ..., "auth": {"type":
 //!   "basic", "username": ..., "password": ...}, "duplicate": true, ...}`), or `null` to stop pushing
 //! - `GET  /__emulator/pushes`: every push made, with its attempts
 //! - `POST /__emulator/reset`: forget calls, counters, faults, sessions, scripts and the push log

@@ -25,7 +25,7 @@ Port 0 picks a free port; the first line on stdout says which: `listening on htt
 (trust it with the client's ca_file) before the `listening` line.
 --push-url pushes every finished call's record (and recording) to URL?action=cdr&version=1 (record) as the
 service's Data Push does; --push takes the settings as JSON, e.g. '{"url":"http://127.0.0.1:8000/ccc",
-"auth":{"mode":"basic","username":"u","password":"p"},"duplicate":true}' (also POST /__emulator/push)."#,
+"auth":{"type":"basic","username":"u","password":"p"},"duplicate":true}' (also POST /__emulator/push)."#,
 );
 
 /// What the command line asks for besides the emulator's configuration.

@@ -60,7 +60,7 @@ const TOKEN_MARGIN: Duration = Duration::from_secs(5);
 
 /// How a push authenticates (the console's three modes).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum PushAuth {
     #[default]
     None,
@@ -522,12 +522,12 @@ mod tests {
     fn the_json_form_needs_only_a_url_and_hides_secrets_in_debug() {
         let config = PushConfig::from_value(json!({
             "url": "http://127.0.0.1:9/p",
-            "auth": {"mode": "basic", "username": "ccc", "password": "hunter2"},
+            "auth": {"type": "basic", "username": "ccc", "password": "hunter2"},
         }))
         .unwrap();
         assert_eq!((config.retries, config.cdr, config.recording, config.duplicate), (3, true, true, false));
         assert!(!format!("{config:?}").contains("hunter2"));
-        let oauth = json!({"url": "http://h/p", "auth": {"mode": "oauth2", "token_url": "http://h/t",
+        let oauth = json!({"url": "http://h/p", "auth": {"type": "oauth2", "token_url": "http://h/t",
             "client_id": "id", "client_secret": "s3cret"}});
         assert!(!format!("{:?}", PushConfig::from_value(oauth).unwrap()).contains("s3cret"));
         assert!(PushConfig::from_value(json!({"url": "ftp://h/p"})).unwrap_err().contains("`url`"));

@@ -268,7 +268,7 @@ async fn the_admin_surface_sets_pushes_and_lists_them() {
     assert_eq!(bad.status(), 400);
     let config = serde_json::json!({
         "url": receiver.url(), "retry_delay_ms": 30,
-        "auth": {"mode": "basic", "username": "ccc", "password": "right-password"},
+        "auth": {"type": "basic", "username": "ccc", "password": "right-password"},
     });
     let set = http.post(admin("push")).body(config.to_string()).send().await.unwrap();
     assert_eq!(set.status(), 200);
