@@ -10,7 +10,8 @@
 It checks TC3 signatures and every documented parameter rule as the service does, rate-limits each action
 (20 per second by default), records every placed call, plays each call as scripted (:meth:`Emulator.script`) and
 answers the actions that follow it (DescribeTelSession, DescribeTelCdr, DescribeTelRecordAsr,
-DescribeAICallExtractResult, HangUpCall, ControlAIConversation, TransferToManual), and plays scripted faults.
+DescribeAICallExtractResult, HangUpCall, ControlAIConversation, TransferToManual), pushes call records to a receiver
+of yours (:meth:`Emulator.set_push`), and plays scripted faults.
 Nothing leaves 127.0.0.1.
 """
 
@@ -140,6 +141,34 @@ class Emulator:
         """Forget every script: calls go by the defaults again."""
         self._native.clear_scripts()
 
+    def set_push(
+        self, url: Optional[str], /, *, auth: Any = None, token_url: Optional[str] = None, **settings: Any
+    ) -> None:
+        """Push every finished call's record to ``url`` (``?action=cdr&version=1``) and each recorded call's
+        recording (``?action=record&version=1``) from now on, in the service's format with ``X-TCCC-PUSH-UUID``, as
+        the service's Data Push does; ``None`` stops pushing. Settings, all optional:
+
+        - ``auth``: the same choice as the receiver's (:class:`ccc_aicall.push.PushReceiver`): None,
+          ``("basic", username, password)`` or ``("oauth2", client_id, client_secret)`` with ``token_url``, where a
+          token is fetched first (the client-credentials grant, the client authenticated by HTTP Basic).
+        - ``retries`` (3), ``retry_delay_ms`` (500), ``timeout_ms`` (5000): a push not answered with a 2xx
+          ``{"ErrCode": 0}`` within ``timeout_ms`` is pushed again, at most ``retries`` times, same id.
+        - ``duplicate``: send every push once more after it was acknowledged (same id).
+        - ``reorder``: send what is due together newest first (a call's recording before its record).
+        - ``cdr``, ``recording`` (both True): which pushes to make.
+        """
+        if url is None:
+            self._native.set_push(None)
+            return
+        self._native.set_push({"url": url, "auth": _push_auth(auth, token_url), **settings})
+
+    @property
+    def pushes(self) -> List[Dict[str, Any]]:
+        """Every push made so far, in order: dicts with ``push_id``, ``action`` (``"cdr"``, ``"record"``),
+        ``session_id``, ``body`` (as sent), ``attempts`` (``sent_at_ms``, ``duplicate``, ``status``, ``err_code``,
+        ``error``) and ``acknowledged``."""
+        return self._native.pushes()
+
     @property
     def pending_faults(self) -> List[Dict[str, Any]]:
         """Faults not used up yet, in queue order."""
@@ -164,7 +193,8 @@ class Emulator:
         self._native.clock_offset = secs
 
     def reset(self) -> None:
-        """Forget calls, counters, faults, sessions and scripts (the rate limit and clock offset stay)."""
+        """Forget calls, counters, faults, sessions, scripts and pushes (the rate limit, clock offset and push
+        settings stay)."""
         self._native.reset()
 
     def stop(self) -> None:
@@ -200,3 +230,21 @@ class Emulator:
 
     def __repr__(self) -> str:
         return f"Emulator(endpoint={self.endpoint!r})"
+
+
+def _push_auth(auth: Any, token_url: Optional[str]) -> Dict[str, Any]:
+    """The receiver's auth tuple in the emulator's JSON form."""
+    if auth is None:
+        if token_url is not None:
+            raise ValueError("token_url goes with auth=('oauth2', client_id, client_secret)")
+        return {"type": "none"}
+    if not isinstance(auth, tuple) or len(auth) != 3 or auth[0] not in ("basic", "oauth2"):
+        raise ValueError("auth must be None, ('basic', username, password) or ('oauth2', client_id, client_secret)")
+    kind, name, secret = auth
+    if kind == "basic":
+        if token_url is not None:
+            raise ValueError("token_url goes with auth=('oauth2', client_id, client_secret)")
+        return {"type": "basic", "username": name, "password": secret}
+    if token_url is None:
+        raise ValueError("auth=('oauth2', ...) needs token_url, the receiver's token endpoint")
+    return {"type": "oauth2", "token_url": token_url, "client_id": name, "client_secret": secret}

@@ -1,7 +1,7 @@
 //! The emulator in-process, for `ccc_aicall.testing.Emulator`.
 
 use crate::convert;
-use ccc_aicall_emulator::{CallScript, Credential, EmulatorConfig, Fault};
+use ccc_aicall_emulator::{CallScript, Credential, EmulatorConfig, Fault, PushConfig};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -145,7 +145,26 @@ impl Emulator {
         self.inner.clear_scripts();
     }
 
-    /// Forget calls, counters, faults, sessions and scripts; settings stay.
+    /// Push every finished call's record (and recording) to a receiver, from the settings in the emulator's JSON
+    /// form (`url`, `auth`, `duplicate`, ...); `None` stops pushing.
+    fn set_push(&self, config: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let config = match config {
+            Some(config) => Some(
+                PushConfig::from_value(convert::to_json(config)?)
+                    .map_err(|e| PyValueError::new_err(format!("push settings: {e}")))?,
+            ),
+            None => None,
+        };
+        self.inner.set_push(config).map_err(PyValueError::new_err)
+    }
+
+    /// Every push made so far, with each attempt's answer.
+    fn pushes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let pushes = serde_json::to_value(self.inner.pushes()).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(convert::from_json(py, &pushes)?.cast_into::<PyList>()?)
+    }
+
+    /// Forget calls, counters, faults, sessions, scripts and pushes; settings stay.
     fn reset(&self) {
         self.inner.reset();
     }
