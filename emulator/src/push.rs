@@ -315,18 +315,15 @@ struct Job {
 /// call's record before its recording.
 fn due(shared: &Shared, config: &PushConfig) -> Vec<Job> {
     let now = Instant::now();
-    let mut ready: Vec<(String, Session)> = shared
-        .sessions()
-        .into_iter()
-        .filter(|(_, s)| s.status(now) == Status::Finished && s.available(now, s.plan.cdr_delay_ms))
-        .collect();
-    ready.sort_by(|(a_id, a), (b_id, b)| (a.created_ms, a_id).cmp(&(b.created_ms, b_id)));
+    // Lock order: the push log, then the sessions (nothing takes them the other way round).
     let mut inner = shared.pushes.lock();
+    let mut ready = shared.sessions_where(|id, s| {
+        !inner.queued.contains(id) && s.status(now) == Status::Finished && s.available(now, s.plan.cdr_delay_ms)
+    });
+    ready.sort_by(|(a_id, a), (b_id, b)| (a.created_ms, a_id).cmp(&(b.created_ms, b_id)));
     let mut jobs = Vec::new();
     for (session_id, s) in ready {
-        if !inner.queued.insert(session_id.clone()) {
-            continue;
-        }
+        inner.queued.insert(session_id.clone());
         let record = tel_cdr_info(shared, &session_id, &s, now);
         let mut bodies = Vec::new();
         if config.cdr {

@@ -356,6 +356,12 @@ impl Shared {
         self.lock().sessions.iter().map(|(id, s)| (id.clone(), s.clone())).collect()
     }
 
+    /// The sessions `keep` accepts, by id; only those are copied.
+    pub(crate) fn sessions_where(&self, keep: impl Fn(&str, &Session) -> bool) -> Vec<(String, Session)> {
+        let inner = self.lock();
+        inner.sessions.iter().filter(|(id, s)| keep(id, s)).map(|(id, s)| (id.clone(), s.clone())).collect()
+    }
+
     pub(crate) fn session_views(&self) -> Vec<SessionView> {
         let now = Instant::now();
         let mut views: Vec<(i64, SessionView)> = self
