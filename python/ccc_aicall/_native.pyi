@@ -29,6 +29,7 @@ __all__ = [
     "WAIT_TRANSCRIPT",
     "WAIT_EXTRACTION",
     "read_calls_csv",
+    "call_from_texts",
     "__version__",
     "_panic_for_test",
     "_panic_for_test_async",
@@ -57,6 +58,10 @@ def schema() -> str:
 def read_calls_csv(path: Union[str, PathLike[str]]) -> List[Tuple[Dict[str, Any], int, str]]:
     """A CSV file of calls: each row's dict with snake_case keys, its file line and the core's label for it
     (``patients.csv line 3``); see ccc_aicall.read_calls_csv."""
+
+def call_from_texts(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
+    """One call's snake_case keywords from (name, text) pairs read as CSV columns and cells are: parameters by any
+    spelling, their text parsed by type; other names variables (``var.``), ``prompt_var.`` prompt variables."""
 
 def _panic_for_test() -> None:
     """Test-only: panic in Rust inside a blocking call (raises ``pyo3_runtime.PanicException``)."""

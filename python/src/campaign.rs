@@ -3,7 +3,7 @@
 //! (errors as the usual exception instances) and calls the progress callable from the core's worker threads.
 
 use crate::{convert, errors, outcome, runtime};
-use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
+use ccc_aicall::campaign::csv::{call_from_texts as core_call_from_texts, read_calls_csv as core_read_calls_csv};
 use ccc_aicall::campaign::{DEFAULT_CONCURRENCY, DEFAULT_REFUSED_RETRIES, DEFAULT_WAIT_TIMEOUT};
 use ccc_aicall::{
     CampaignOptions, CampaignReport, CancellationToken, CountryCode, Error, ItemOutcome, ItemStatus, KeyCase, Tally,
@@ -289,8 +289,16 @@ fn read_calls_csv(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyList>> 
     Ok(rows)
 }
 
+/// One call's keywords from `(name, text)` pairs, read as CSV columns and cells are (the command line's options).
+#[pyfunction]
+fn call_from_texts<'py>(py: Python<'py>, pairs: Vec<(String, String)>) -> PyResult<Bound<'py, PyAny>> {
+    let call = core_call_from_texts(pairs.iter().map(|(n, t)| (n.as_str(), t.as_str())), KeyCase::Snake);
+    convert::from_json(py, &call)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_calls_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(call_from_texts, m)?)?;
     m.add("CAMPAIGN_CONCURRENCY", DEFAULT_CONCURRENCY)?;
     m.add("CAMPAIGN_WAIT_TIMEOUT", DEFAULT_WAIT_TIMEOUT.as_secs_f64())
 }

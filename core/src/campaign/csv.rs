@@ -105,31 +105,41 @@ pub fn parse_calls_csv(text: &str, case: KeyCase) -> Result<CsvCalls> {
         // The reader's own line number counts the blank lines skipped before a record as its start.
         let start = record.position().map_or(0, |p| p.byte() as usize);
         lines.push(cursor.line_of_record_at(text.as_bytes(), start));
-        let mut call = Map::new();
-        let (mut vars, mut prompt_vars) = (Vec::new(), Vec::new());
-        for (col, cell) in columns.iter().zip(record.iter()) {
-            if cell.trim().is_empty() {
-                continue;
-            }
-            match col {
-                Column::Parameter(p) => {
-                    call.insert(case.key(p), cell_value(p, cell.trim()));
-                }
-                Column::Variable(name) => vars.push(json!({ case.key("Key"): name, case.key("Value"): cell })),
-                Column::PromptVariable(name) => {
-                    prompt_vars.push(json!({ case.key("Key"): name, case.key("Value"): cell }))
-                }
-            }
-        }
-        if !vars.is_empty() {
-            call.insert(case.key("Variables"), Value::Array(vars));
-        }
-        if !prompt_vars.is_empty() {
-            call.insert(case.key("PromptVariables"), Value::Array(prompt_vars));
-        }
-        calls.push(Value::Object(call));
+        calls.push(build_call(columns.iter().zip(record.iter()), case));
     }
     Ok(CsvCalls { calls, lines, file: None })
+}
+
+/// One loose call from `(name, text)` pairs named and read as CSV columns and cells are (a command line's options):
+/// parameters by any spelling with their text parsed by type, every other name a variable, `prompt_var.` names
+/// prompt variables; empty texts left out.
+pub fn call_from_texts<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, case: KeyCase) -> Value {
+    let columns: Vec<(Column, &str)> = pairs.into_iter().map(|(name, text)| (column(name), text)).collect();
+    build_call(columns.iter().map(|(c, t)| (c, *t)), case)
+}
+
+fn build_call<'a>(cells: impl Iterator<Item = (&'a Column, &'a str)>, case: KeyCase) -> Value {
+    let mut call = Map::new();
+    let (mut vars, mut prompt_vars) = (Vec::new(), Vec::new());
+    for (col, cell) in cells {
+        if cell.trim().is_empty() {
+            continue;
+        }
+        match col {
+            Column::Parameter(p) => {
+                call.insert(case.key(p), cell_value(p, cell.trim()));
+            }
+            Column::Variable(name) => vars.push(json!({ case.key("Key"): name, case.key("Value"): cell })),
+            Column::PromptVariable(name) => prompt_vars.push(json!({ case.key("Key"): name, case.key("Value"): cell })),
+        }
+    }
+    if !vars.is_empty() {
+        call.insert(case.key("Variables"), Value::Array(vars));
+    }
+    if !prompt_vars.is_empty() {
+        call.insert(case.key("PromptVariables"), Value::Array(prompt_vars));
+    }
+    Value::Object(call)
 }
 
 /// Line numbers of byte offsets, counted forward once over the whole text.
@@ -181,6 +191,19 @@ mod tests {
                    "prompt_variables": [{"key": "tone", "value": "warm"}]})
         );
         assert_eq!(calls[1], json!({"callee": "008613000000002"}));
+    }
+
+    #[test]
+    fn options_read_like_columns() {
+        let call = call_from_texts(
+            [("sdk-app-id", "1400000000"), ("callee", "008613012345678"), ("callers", "a;b"), ("var.name", "Li")],
+            KeyCase::Snake,
+        );
+        assert_eq!(
+            call,
+            json!({"sdk_app_id": 1400000000, "callee": "008613012345678", "callers": ["a", "b"],
+                "variables": [{"key": "name", "value": "Li"}]})
+        );
     }
 
     #[test]
