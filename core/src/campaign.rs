@@ -17,6 +17,7 @@ pub mod journal;
 mod options;
 mod report;
 mod run;
+pub mod shared;
 
 pub use report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
 
@@ -187,6 +188,11 @@ pub struct CampaignOptions {
     /// run: a second run on the same file (in this process or another) fails with a configuration error before
     /// dialling anyone. See [`journal`] for what a re-run sends again.
     pub journal: Option<PathBuf>,
+    /// A name for the campaign, instead of a `journal` file: its journal is kept in the client's store (Redis with
+    /// [`crate::ClientConfig::redis_url`], else this process's memory), so any number of workers, in any processes
+    /// on any machines, may run the same list with the same name: each item is claimed once, before its request
+    /// leaves, and a worker stopped at any moment leaves the same guarantees as the file journal. See [`shared`].
+    pub campaign: Option<String>,
     /// Report invalid items as failed instead of refusing the whole campaign.
     pub skip_invalid: bool,
     /// How often an item the service refused without acting, and worth another try later by the one rule of
@@ -247,6 +253,7 @@ impl Default for CampaignOptions {
         CampaignOptions {
             concurrency: DEFAULT_CONCURRENCY,
             journal: None,
+            campaign: None,
             skip_invalid: false,
             refused_retries: DEFAULT_REFUSED_RETRIES,
             on_progress: None,

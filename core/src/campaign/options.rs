@@ -13,10 +13,11 @@ use std::path::PathBuf;
 
 /// The options a loose object may hold besides `defaults`, by their wire-style names (spelled per caller with
 /// [`KeyCase::key`]: `skip_invalid` in Python, `skipInvalid` in Node).
-const NAMES: [&str; 12] = [
+const NAMES: [&str; 13] = [
     "Defaults",
     "Concurrency",
     "Journal",
+    "Campaign",
     "SkipInvalid",
     "RefusedRetries",
     "DefaultCountryCode",
@@ -82,6 +83,13 @@ impl CampaignOptions {
                 "Journal" => match value {
                     Value::String(path) => out.journal = Some(PathBuf::from(path)),
                     other => return Err(wrong(&key, "a file path (a string)", &other)),
+                },
+                "Campaign" => match value {
+                    Value::String(name) => {
+                        super::shared::check_name(&name)?;
+                        out.campaign = Some(name)
+                    }
+                    other => return Err(wrong(&key, "a name (a string)", &other)),
                 },
                 "DefaultCountryCode" => match value {
                     // `CountryCode::parse` names the option by its Rust name; rendered in the caller's spelling.

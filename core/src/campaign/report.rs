@@ -25,11 +25,14 @@ pub enum ItemStatus {
     Invalid,
     /// Not sent: the campaign was cancelled or stopped early before its request left.
     NotAttempted,
+    /// A named campaign's item that another worker claimed first: it is sending it, or stopped while it was (then a
+    /// run with `reconcile` settles it). This worker sent nothing for it.
+    ClaimedElsewhere,
 }
 
 impl ItemStatus {
     /// Every status, in a stable order (for per-status counts).
-    pub const ALL: [ItemStatus; 7] = [
+    pub const ALL: [ItemStatus; 8] = [
         ItemStatus::Placed,
         ItemStatus::Failed,
         ItemStatus::OutcomeUnknown,
@@ -37,6 +40,7 @@ impl ItemStatus {
         ItemStatus::Unreconciled,
         ItemStatus::Invalid,
         ItemStatus::NotAttempted,
+        ItemStatus::ClaimedElsewhere,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +52,7 @@ impl ItemStatus {
             ItemStatus::Unreconciled => "unreconciled",
             ItemStatus::Invalid => "invalid",
             ItemStatus::NotAttempted => "not_attempted",
+            ItemStatus::ClaimedElsewhere => "claimed_elsewhere",
         }
     }
 

@@ -4,6 +4,7 @@
 use super::collect::{self, Collector, Pending};
 use super::journal::{now_ms, Event, Failure, Journal, Prior, Sent};
 use super::report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
+use super::shared::{self as shared_journal, Claim, SharedJournal};
 use super::{Campaign, CampaignOptions};
 use crate::client::{AiCallResult, BoxFuture, CancellationToken, Client, Hooks};
 use crate::error::{Error, ErrorKind, Resend, Result};
@@ -54,6 +55,41 @@ struct Unsettled {
     sent_at: Option<u64>,
     failure: Option<Failure>,
     sent: Option<Sent>,
+    /// In a shared journal: the stored event the reconcile settles, which the claim replaces only if it is still
+    /// there (another worker may have settled it meanwhile).
+    stored: Option<String>,
+}
+
+/// An opened journal, what it says about each item, and (for a shared one) each item's stored event.
+type Opened = (Log, HashMap<String, Prior>, HashMap<String, String>);
+
+/// Where a campaign records its items: a file of its own, or a named campaign's shared journal.
+pub(super) enum Log {
+    File(Journal),
+    Shared(SharedJournal),
+}
+
+impl Log {
+    async fn record(&self, event: &Event, what: &str) -> Result<()> {
+        match self {
+            Log::File(j) => j.record(event).await.map_err(|e| journal_error(j, &e, what)),
+            Log::Shared(s) => s.record(event).await,
+        }
+    }
+
+    /// Before the request leaves: the `sending` event on disk, or the item claimed in the shared journal.
+    async fn claim(&self, event: &Event, stored: Option<&str>) -> Result<Claim> {
+        match self {
+            Log::File(_) => self.record(event, "failed: the call was not sent").await.map(|()| Claim::Claimed),
+            Log::Shared(s) => s.claim(event, stored).await,
+        }
+    }
+
+    async fn close(&self) {
+        if let Log::File(j) = self {
+            j.close().await;
+        }
+    }
 }
 
 pub(super) struct Shared {
@@ -62,7 +98,7 @@ pub(super) struct Shared {
     keys: Vec<String>,
     queue: Mutex<VecDeque<usize>>,
     outcomes: Mutex<Outcomes>,
-    journal: Option<Journal>,
+    journal: Option<Log>,
     pub options: CampaignOptions,
     /// Requests sent in this run, per action.
     pub count: RequestCount,
@@ -147,7 +183,7 @@ impl Shared {
 
     async fn record(&self, event: Event) -> Result<()> {
         match &self.journal {
-            Some(j) => j.record(&event).await.map_err(|e| journal_error(j, &e, "could not be written")),
+            Some(j) => j.record(&event, "could not be written").await,
             None => Ok(()),
         }
     }
@@ -155,25 +191,36 @@ impl Shared {
     async fn run_item(self: &Arc<Self>, index: usize) {
         let Some(request) = self.requests[index].as_ref() else { return };
         let key = &self.keys[index];
+        // In a shared journal, the event a reconcile proved placed nothing: the first claim replaces only it.
+        let mut settled: Option<String> = None;
         if let Some(unsettled) = &self.unsettled[index] {
             if !self.settle(index, request, unsettled).await {
                 return;
             }
+            settled = unsettled.stored.clone();
         }
+        let settled = Mutex::new(settled);
         let attempts = AtomicU32::new(0);
         let sent_at = AtomicU64::new(0);
         let mut rounds = 0u32;
-        // The journal line must be on disk before the request can leave (after the rate limiter's wait, so a
-        // kill during the wait leaves nothing to reconcile): that is what makes a crash safe.
+        // Another worker's event that held the item when this one tried to claim it: nothing was sent.
+        let taken: Mutex<Option<String>> = Mutex::new(None);
+        // The journal line must be on disk (or the item claimed in the shared journal) before the request can leave,
+        // after the rate limiter's wait so that a kill during the wait leaves nothing to reconcile: that is what makes
+        // a crash safe.
         let before_send = || -> BoxFuture<'_, Result<()>> {
             let attempt = attempts.load(Ordering::SeqCst) + 1;
             let event = Event::sending(key.clone(), index, request, attempt);
+            let (settled, taken) = (&settled, &taken);
             Box::pin(async move {
-                match &self.journal {
-                    Some(j) => {
-                        j.record(&event).await.map_err(|e| journal_error(j, &e, "failed: the call was not sent"))
+                let Some(journal) = &self.journal else { return Ok(()) };
+                let expected = lock(settled).take();
+                match journal.claim(&event, expected.as_deref()).await? {
+                    Claim::Claimed => Ok(()),
+                    Claim::Taken(stored) => {
+                        *lock(taken) = Some(stored);
+                        Err(Error::Cancelled { sent: false })
                     }
-                    None => Ok(()),
                 }
             })
         };
@@ -218,6 +265,15 @@ impl Shared {
                     return self.follow(index, &result);
                 }
                 Err(err) => {
+                    if let Some(stored) = lock(&taken).take() {
+                        let found = claimed_elsewhere(index, request, &stored);
+                        if let Some(result) = found.result.clone().filter(|_| found.status == ItemStatus::AlreadyPlaced)
+                        {
+                            self.finish(found);
+                            return self.follow(index, &result);
+                        }
+                        return self.finish(found);
+                    }
                     let failed =
                         Event::Failed { key: key.clone(), index, failure: Failure::of(&err), at: now_ms() / 1000 };
                     let recorded = self.record(failed).await;
@@ -435,7 +491,39 @@ fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prio
     })
 }
 
+/// The outcome of an item another worker of a named campaign held when this one tried to claim it (`stored`, its
+/// event): placed, refused or unknown by that worker's record, else claimed elsewhere (being sent, or its worker
+/// stopped while sending it).
+fn claimed_elsewhere(index: usize, request: &CreateAiCallRequest, stored: &str) -> ItemOutcome {
+    let event = shared_journal::event_of(stored);
+    let decided = match &event {
+        Some(e @ (Event::Placed { .. } | Event::Failed { .. })) => {
+            let prior = super::journal::replay(&shared_journal::lines_of([&stored.to_string()]));
+            from_journal(index, request, prior.get(e.key()))
+        }
+        _ => None,
+    };
+    decided.unwrap_or_else(|| ItemOutcome {
+        index,
+        callee: request.callee.clone(),
+        status: ItemStatus::ClaimedElsewhere,
+        result: None,
+        error: None,
+        attempts: 0,
+        sent_at: event.as_ref().and_then(shared_journal::sent_of).and_then(|(at, _)| at),
+        outcome: None,
+    })
+}
+
 impl Client {
+    /// A named campaign as its shared journal records it now (see [`CampaignOptions::campaign`]): every claimed
+    /// item's state, from any process that uses the same store and SecretId.
+    pub async fn campaign_status(&self, name: &str) -> Result<shared_journal::CampaignStatus> {
+        let account = shared_journal::account_tag(&self.config().credentials.secret_id);
+        let (journal, stored) = SharedJournal::open(name, &account).await?;
+        Ok(shared_journal::status_of(journal.name(), &stored))
+    }
+
     /// Run a campaign. Fails before placing anything if an item is invalid (unless `skip_invalid`) or the journal
     /// cannot be opened or is in use by another run; otherwise returns one outcome per item, in input order.
     ///
@@ -450,7 +538,23 @@ impl Client {
         if !campaign.general.is_empty() || (!problems.is_empty() && !options.skip_invalid) {
             return Err(Error::Validation(problems));
         }
-        let journal = options.journal.as_deref().map(Journal::open).transpose()?;
+        let journal = match (&options.journal, &options.campaign) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "give `journal` (a file, one run at a time) or `campaign` (a name, shared by every worker), not \
+                     both"
+                        .into(),
+                ))
+            }
+            (Some(path), None) => Journal::open(path).map(|(j, prior)| Some((Log::File(j), prior, HashMap::new())))?,
+            (None, Some(name)) => {
+                let account = shared_journal::account_tag(&self.config().credentials.secret_id);
+                let (journal, stored) = SharedJournal::open(name, &account).await?;
+                let prior = super::journal::replay(&shared_journal::lines_of(stored.values()));
+                Some((Log::Shared(journal), prior, stored))
+            }
+            (None, None) => None,
+        };
         self.run_campaign(campaign, options, journal).await
     }
 
@@ -459,13 +563,13 @@ impl Client {
         &self,
         mut campaign: Campaign,
         options: CampaignOptions,
-        journal: Option<(Journal, HashMap<String, Prior>)>,
+        journal: Option<Opened>,
     ) -> Result<CampaignReport> {
         let started = Instant::now();
         let context = options.validation_context(self);
-        let (journal, prior) = match journal {
-            Some((j, p)) => (Some(j), p),
-            None => (None, HashMap::new()),
+        let (journal, prior, stored) = match journal {
+            Some((j, p, s)) => (Some(j), p, s),
+            None => (None, HashMap::new(), HashMap::new()),
         };
         let n = campaign.items.len();
         let mut keys = Vec::with_capacity(n);
@@ -501,10 +605,18 @@ impl Client {
                     let callee = request.callee.clone();
                     let occurrence = seen.entry(callee.clone()).and_modify(|c| *c += 1).or_insert(1);
                     let key = format!("{callee}#{occurrence}");
+                    // In a shared journal, a `sending` event is another worker's: sending now, or stopped while it was.
+                    let held = stored.get(&key).filter(|s| {
+                        matches!(shared_journal::event_of(s), Some(Event::Sending { .. })) && !options.reconcile
+                    });
                     match (prior.get(&key), options.reconcile) {
+                        _ if held.is_some() => {
+                            early.extend(held.map(|held| claimed_elsewhere(index, &request, held)));
+                        }
                         (Some(Prior::Unknown { sent_at, failure, sent }), true) => {
                             let (sent_at, failure, sent) = (*sent_at, failure.clone(), sent.clone());
-                            unsettled[index] = Some(Unsettled { sent_at, failure, sent });
+                            let stored = stored.get(&key).cloned();
+                            unsettled[index] = Some(Unsettled { sent_at, failure, sent, stored });
                             queue.push_back(index);
                         }
                         (prior, _) => match from_journal(index, &request, prior) {
@@ -615,7 +727,8 @@ mod tests {
         let journal = Journal::failing_after(&path, 1);
         let campaign = Campaign::new((0..4).map(request).collect());
         let options = CampaignOptions { concurrency: 1, ..CampaignOptions::default() };
-        let report = client.run_campaign(campaign, options, Some((journal, HashMap::new()))).await.unwrap();
+        let journal = Some((Log::File(journal), HashMap::new(), HashMap::new()));
+        let report = client.run_campaign(campaign, options, journal).await.unwrap();
         assert_eq!(server.hits(), 1, "no call after the journal failed");
         let first = &report.items[0];
         assert_eq!(first.status, ItemStatus::Placed);
