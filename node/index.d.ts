@@ -1349,6 +1349,65 @@ export interface CallScript {
   recording?: boolean;
 }
 
+/**
+ * How the emulator authenticates its pushes (the console's three modes). The receiving side is `PushAuth`, whose
+ * OAuth2 issues the tokens the emulator fetches from `tokenUrl`.
+ */
+export type EmulatorPushAuth =
+  | { mode: 'none' }
+  | { mode: 'basic'; username: string; password: string }
+  | { mode: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string };
+
+/** Where and how the emulator pushes (`emulator.setPush`); only `url` is required. */
+export interface EmulatorPushConfig {
+  /** The receiver; `?action=cdr&version=1` or `?action=record&version=1` is appended. */
+  url: string;
+  /** Default `{ mode: 'none' }`. */
+  auth?: EmulatorPushAuth;
+  /** Push call records. Default true. */
+  cdr?: boolean;
+  /** Push recordings of recorded calls. Default true. */
+  recording?: boolean;
+  /** Re-pushes after the first attempt when it is not acknowledged. Default 3, the service's. */
+  retries?: number;
+  /** Between attempts (ms). Default 500 (the service's interval is not documented). */
+  retryDelayMs?: number;
+  /** How long a reply is waited for (ms); a later one counts as none. Default 5000. */
+  timeoutMs?: number;
+  /** Send every push once more, same id, after it was acknowledged. Default false. */
+  duplicate?: boolean;
+  /** Send what is due together newest first: a call's recording before its record. Default false. */
+  reorder?: boolean;
+}
+
+/** One HTTP request of a push. */
+export interface EmulatorPushAttempt {
+  /** When it was sent, in milliseconds since the Unix epoch. */
+  sentAtMs: number;
+  /** The extra copy `duplicate` sends after the acknowledgement. */
+  duplicate: boolean;
+  /** The HTTP status, when an answer came. */
+  status: number | null;
+  /** The answer's `ErrCode`, when it was JSON with one. */
+  errCode: number | null;
+  /** Why there was no answer, or why no OAuth2 token could be had. */
+  error: string | null;
+}
+
+/** One push the emulator made and what became of it. */
+export interface EmulatorPush {
+  /** `X-TCCC-PUSH-UUID`, the same on every attempt. */
+  pushId: string;
+  /** `cdr` for a call record, `record` for a recording. */
+  action: 'cdr' | 'record';
+  sessionId: string;
+  /** The body as sent (wire names). */
+  body: Record<string, unknown>;
+  attempts: EmulatorPushAttempt[];
+  /** An attempt (not the duplicate) was answered 2xx with `ErrCode` 0. */
+  acknowledged: boolean;
+}
+
 /** A local CreateAICall service for tests: TC3 verification, the same parameter rules, faults on demand. */
 export declare class Emulator {
   /** Start one on 127.0.0.1; resolves once it listens. */
@@ -1374,9 +1433,16 @@ export declare class Emulator {
   script(callee: string, script?: CallScript): void;
   /** Forget every script. */
   clearScripts(): void;
+  /**
+   * Push every finished call's record (and a recorded call's recording) to a receiver, as the service does; `null`
+   * stops pushing. A bad setting throws a `TypeError` naming it and changes nothing.
+   */
+  setPush(config: EmulatorPushConfig | null): void;
+  /** Every push made so far, oldest first, with each attempt's answer. */
+  pushes(): EmulatorPush[];
   setRateLimit(requestsPerSecond: number): void;
   setClockOffset(secs: number): void;
-  /** Forget calls, counters, faults, sessions and scripts. */
+  /** Forget calls, counters, faults, sessions, scripts and the push log (the push settings stay). */
   reset(): void;
   /** Stop serving. */
   stop(): Promise<void>;

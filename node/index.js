@@ -730,6 +730,24 @@ class Emulator {
     this.#native.clearScripts();
   }
 
+  /**
+   * Push every finished call's record (and a recorded call's recording) to `config.url` as the service does;
+   * `null` stops pushing. A bad setting is a TypeError naming it, and changes nothing.
+   */
+  setPush(config) {
+    if (config === undefined) throw new TypeError('emulator.setPush: pass the push settings, or null to stop pushing');
+    try {
+      this.#native.setPush(JSON.stringify(config));
+    } catch (e) {
+      throw e?.code === 'InvalidArg' ? new TypeError(`emulator.setPush: ${e.message}`) : e;
+    }
+  }
+
+  /** Every push made so far, oldest first, with each attempt's answer. */
+  pushes() {
+    return this.#native.pushes();
+  }
+
   setRateLimit(requestsPerSecond) {
     this.#native.setRateLimit(requestsPerSecond);
   }

@@ -1,5 +1,7 @@
 //! `NativeEmulator`: the local CreateAICall service from `ccc-aicall-emulator`, for tests in Node.
 
+mod push;
+
 use crate::error::from_json;
 use ccc_aicall::field::to_snake;
 use ccc_aicall_emulator::{CallScript, Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
@@ -156,6 +158,20 @@ impl NativeEmulator {
     #[napi(catch_unwind)]
     pub fn clear_scripts(&self) {
         self.inner.clear_scripts();
+    }
+
+    /// Push every finished call's record (and recording) to a receiver, given as JSON with camelCase keys; `null`
+    /// stops pushing. A bad setting changes nothing.
+    #[napi(catch_unwind)]
+    pub fn set_push(&self, config_json: String) -> napi::Result<()> {
+        let invalid = |e: String| napi::Error::new(Status::InvalidArg, e);
+        self.inner.set_push(push::config_from(&config_json).map_err(invalid)?).map_err(invalid)
+    }
+
+    /// Every push made so far, oldest first, with each attempt's answer.
+    #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn pushes(&self) -> Vec<Value> {
+        push::records_js(&self.inner.pushes())
     }
 
     #[napi(catch_unwind)]

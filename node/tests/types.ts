@@ -41,6 +41,8 @@ import {
   type CampaignOptions,
   type CreateAiCallParams,
   type CustomTtsConfig,
+  type EmulatorPush,
+  type EmulatorPushConfig,
   type ErrorKind,
   type Fault,
   type FileError,
@@ -327,4 +329,35 @@ function pushes(): void {
   createServer(handler).close();
 }
 
-void [everything, campaigns, afterThePlacing, handle, refused, pushes];
+function emulatorPushes(emulator: Emulator): void {
+  const config: EmulatorPushConfig = {
+    url: 'http://127.0.0.1:8080/ccc/push',
+    auth: { mode: 'oauth2', tokenUrl: 'http://127.0.0.1:8080/ccc/token', clientId: 'c', clientSecret: 's' },
+    cdr: true,
+    recording: false,
+    retries: 3,
+    retryDelayMs: 30,
+    timeoutMs: 500,
+    duplicate: true,
+    reorder: true,
+  };
+  emulator.setPush(config);
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'basic', username: 'u', password: 'p' } });
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'none' } });
+  emulator.setPush(null);
+  // @ts-expect-error the receiver is required
+  emulator.setPush({ retries: 1 });
+  // @ts-expect-error a Basic auth needs its password
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'basic', username: 'u' } });
+  // @ts-expect-error the emulator's auth names its mode, not a type
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { type: 'basic', username: 'u', password: 'p' } });
+  const log: EmulatorPush[] = emulator.pushes();
+  for (const push of log) {
+    const action: 'cdr' | 'record' = push.action;
+    const answered: Array<number | null> = push.attempts.map((a) => a.status ?? a.errCode);
+    const copies: number = push.attempts.filter((a) => a.duplicate && a.error === null).length;
+    void [action, answered, copies, push.pushId, push.sessionId, push.body.SessionId, push.acknowledged];
+  }
+}
+
+void [everything, campaigns, afterThePlacing, handle, refused, pushes, emulatorPushes];
