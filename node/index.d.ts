@@ -1354,15 +1354,15 @@ export interface CallScript {
  * OAuth2 issues the tokens the emulator fetches from `tokenUrl`.
  */
 export type EmulatorPushAuth =
-  | { mode: 'none' }
-  | { mode: 'basic'; username: string; password: string }
-  | { mode: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string };
+  | { type: 'none' }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'oauth2'; tokenUrl: string; clientId: string; clientSecret: string };
 
 /** Where and how the emulator pushes (`emulator.setPush`); only `url` is required. */
 export interface EmulatorPushConfig {
   /** The receiver; `?action=cdr&version=1` or `?action=record&version=1` is appended. */
   url: string;
-  /** Default `{ mode: 'none' }`. */
+  /** Default `{ type: 'none' }`. */
   auth?: EmulatorPushAuth;
   /** Push call records. Default true. */
   cdr?: boolean;

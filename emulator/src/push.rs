@@ -15,6 +15,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use ccc_aicall::field::{to_camel, to_snake, KeyCase};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use tokio::sync::watch;
@@ -120,6 +121,69 @@ pub struct PushConfig {
     pub reorder: bool,
 }
 
+/// A receiver URL that passes, for trying one setting at a time.
+const PROBE_URL: &str = "http://127.0.0.1/";
+
+/// `auth` with its keys renamed; every field is text, and a field its type does not have is refused (it would be
+/// ignored, and a `token_url` beside `"type": "basic"` means the wrong type was chosen).
+fn auth_from(value: Value, named: &dyn Fn(&str) -> String) -> Result<Value, String> {
+    let Value::Object(fields) = value else {
+        return Err("`auth` must be an object with a `type`: 'none', 'basic' or 'oauth2'".into());
+    };
+    let mut renamed = Map::new();
+    for (key, value) in &fields {
+        if !value.is_string() {
+            return Err(format!("`auth.{key}` must be a string"));
+        }
+        renamed.insert(to_snake(key), value.clone());
+    }
+    let probe = json!({"url": PROBE_URL, "auth": renamed});
+    let config = serde_json::from_value::<PushConfig>(probe).map_err(|e| auth_problem(&e.to_string(), named))?;
+    let known = serde_json::to_value(&config.auth).unwrap_or_default();
+    if let Some(key) = fields.keys().find(|k| known.get(to_snake(k)).is_none()) {
+        let kind = known.get("type").and_then(Value::as_str).unwrap_or_default();
+        return Err(format!("`auth.{key}` is not a field of the '{kind}' type"));
+    }
+    Ok(Value::Object(renamed))
+}
+
+fn setting_problem(key: &str, message: &str, named: &dyn Fn(&str) -> String) -> String {
+    if message.starts_with("unknown field") {
+        let known = serde_json::to_value(PushConfig::new(PROBE_URL)).unwrap_or_default();
+        let names: Vec<String> = known.as_object().map(|m| m.keys().map(|k| named(k)).collect()).unwrap_or_default();
+        return format!("`{key}` is not a push setting (they are {})", names.join(", "));
+    }
+    format!("`{key}` {}", without_value(message))
+}
+
+fn auth_problem(message: &str, named: &dyn Fn(&str) -> String) -> String {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        return format!("`auth.{}` is required", named(rest.split('`').next().unwrap_or_default()));
+    }
+    if message.starts_with("unknown variant") {
+        return "`auth.type` must be 'none', 'basic' or 'oauth2'".into();
+    }
+    match message.split_once(", expected ") {
+        Some(_) => format!("`auth` {}", without_value(message)),
+        // Whatever else serde says might quote a secret.
+        None => "`auth` is not valid".into(),
+    }
+}
+
+/// serde's `invalid type: integer `5`, expected a string` as `must be a string`: the value may be a secret.
+fn without_value(message: &str) -> String {
+    match message.split_once(", expected ") {
+        Some((_, expected)) => {
+            let expected = match expected.split(" at line").next().unwrap_or(expected) {
+                "u32" | "u64" => "a whole number, 0 or more",
+                other => other,
+            };
+            format!("must be {expected}")
+        }
+        None => "is not valid".to_string(),
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -151,9 +215,39 @@ impl PushConfig {
 
     /// From its JSON form (snake_case keys); the URL must be http(s).
     pub fn from_value(value: Value) -> Result<Self, String> {
-        let config: PushConfig = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        config.check()?;
-        Ok(config)
+        PushConfig::from_value_in(value, KeyCase::Snake)?.ok_or_else(|| "push settings must be an object".into())
+    }
+
+    /// From its JSON form with keys in `case` (`retryDelayMs` or `retry_delay_ms`); `null` is `None` (no pushes). A
+    /// bad setting is refused naming it in the caller's spelling, and no message quotes a value: it may be a
+    /// password or a client secret.
+    pub fn from_value_in(value: Value, case: KeyCase) -> Result<Option<Self>, String> {
+        let named = |snake: &str| match case {
+            KeyCase::Camel => to_camel(snake),
+            _ => snake.to_string(),
+        };
+        let fields = match value {
+            Value::Null => return Ok(None),
+            Value::Object(fields) => fields,
+            _ => return Err("push settings must be an object, or null to stop pushing".into()),
+        };
+        let mut renamed = Map::new();
+        for (key, value) in fields {
+            let snake = to_snake(&key);
+            let value = if snake == "auth" { auth_from(value, &named)? } else { value };
+            // One setting at a time, beside a URL that passes: the message can then name it.
+            let probe = Map::from_iter([("url".to_string(), json!(PROBE_URL)), (snake.clone(), value.clone())]);
+            if let Err(e) = serde_json::from_value::<PushConfig>(Value::Object(probe)) {
+                return Err(setting_problem(&key, &e.to_string(), &named));
+            }
+            renamed.insert(snake, value);
+        }
+        let config: PushConfig = serde_json::from_value(Value::Object(renamed)).map_err(|e| match e.to_string() {
+            m if m.starts_with("missing field `url`") => "`url` is required".to_string(),
+            _ => "the push settings are not valid".to_string(),
+        })?;
+        config.check().map_err(|e| e.replace("`token_url`", &format!("`auth.{}`", named("token_url"))))?;
+        Ok(Some(config))
     }
 
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -528,7 +622,28 @@ mod tests {
             "client_id": "id", "client_secret": "s3cret"}});
         assert!(!format!("{:?}", PushConfig::from_value(oauth).unwrap()).contains("s3cret"));
         assert!(PushConfig::from_value(json!({"url": "ftp://h/p"})).unwrap_err().contains("`url`"));
-        assert!(PushConfig::from_value(json!({"url": "http://h/p", "retrys": 2})).is_err());
+        assert!(PushConfig::from_value(json!({"url": "http://h/p", "retrys": 2})).unwrap_err().contains("`retrys`"));
+    }
+
+    #[test]
+    fn bad_settings_are_named_in_the_callers_spelling_without_their_values() {
+        let camel = |v| PushConfig::from_value_in(v, KeyCase::Camel).unwrap_err();
+        assert_eq!(
+            camel(json!({"url": "http://h/p", "retryDelayMs": -1})),
+            "`retryDelayMs` must be a whole number, 0 or more"
+        );
+        let e = camel(json!({"url": "http://h/p", "auth": {"type": "basic", "username": "u", "password": 31415926}}));
+        assert_eq!(e, "`auth.password` must be a string");
+        let e =
+            camel(json!({"url": "http://h/p", "auth": {"type": "oauth2", "tokenUrl": "http://h/t", "clientId": "c"}}));
+        assert_eq!(e, "`auth.clientSecret` is required");
+        let e = PushConfig::from_value_in(
+            json!({"url": "http://h/p", "auth": {"type": "basic", "username": "u"}}),
+            KeyCase::Snake,
+        )
+        .unwrap_err();
+        assert_eq!(e, "`auth.password` is required");
+        assert_eq!(PushConfig::from_value_in(Value::Null, KeyCase::Camel), Ok(None));
     }
 
     #[test]

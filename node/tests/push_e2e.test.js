@@ -103,7 +103,7 @@ async function settled(emulator, expected, { attempts = 4, duplicate = false } =
 test('a campaign: each call once through duplicates and reordering, as the pulled record says', async (t) => {
   const { emulator, client } = await setup(t);
   const receiver = await startReceiver(t, { auth: { type: 'basic', username: 'ccc', password: PASSWORD } });
-  const auth = { mode: 'basic', username: 'ccc', password: PASSWORD };
+  const auth = { type: 'basic', username: 'ccc', password: PASSWORD };
   emulator.setPush(fast(receiver.url, auth, { duplicate: true, reorder: true }));
   const n = 12;
   const expected = await campaign(emulator, client, n);
@@ -168,7 +168,7 @@ test('a campaign: each call once through duplicates and reordering, as the pulle
 test('a wrong password is refused on the first push and all three re-pushes', async (t) => {
   const { emulator, client } = await setup(t);
   const receiver = await startReceiver(t, { auth: { type: 'basic', username: 'ccc', password: PASSWORD } });
-  emulator.setPush(fast(receiver.url, { mode: 'basic', username: 'ccc', password: 'wrong' }, { recording: false }));
+  emulator.setPush(fast(receiver.url, { type: 'basic', username: 'ccc', password: 'wrong' }, { recording: false }));
   await campaign(emulator, client, 2);
   const log = await settled(emulator, 2);
   for (const push of log) {
@@ -188,7 +188,7 @@ test("OAuth2: pushes carry a token from the handler's token endpoint; a wrong se
     tokenPath: '/ccc/token',
   });
   const { tokenUrl } = receiver;
-  const auth = (clientSecret) => ({ mode: 'oauth2', tokenUrl, clientId: 'ccc-pusher', clientSecret });
+  const auth = (clientSecret) => ({ type: 'oauth2', tokenUrl, clientId: 'ccc-pusher', clientSecret });
   emulator.setPush(fast(receiver.url, auth(CLIENT_SECRET), { recording: false }));
   const expected = await campaign(emulator, client, 3);
   const log = await settled(emulator, 3);
@@ -216,7 +216,7 @@ test('a slow onEvent causes no re-push: the handler replies first', async (t) =>
       finished += 1;
     },
   });
-  emulator.setPush(fast(receiver.url, { mode: 'none' }, { timeoutMs: 500 }));
+  emulator.setPush(fast(receiver.url, { type: 'none' }, { timeoutMs: 500 }));
   const expected = await campaign(emulator, client, 2);
   const answered = [...expected.values()].filter((s) => s === 'answered').length;
   const log = await settled(emulator, 2 + answered);
@@ -237,7 +237,7 @@ test('a receiver that is down gets four attempts, then nothing', async (t) => {
   await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${closed.address().port}/ccc/push`;
   await new Promise((resolve) => closed.close(resolve));
-  emulator.setPush(fast(url, { mode: 'none' }, { recording: false }));
+  emulator.setPush(fast(url, { type: 'none' }, { recording: false }));
   await campaign(emulator, client, 1);
   const [push] = await settled(emulator, 1);
   assert.equal(push.attempts.length, 4);
@@ -250,7 +250,7 @@ test('a receiver that is down gets four attempts, then nothing', async (t) => {
 test('setPush refuses a bad setting by name, keeps the settings it had, and never shows a secret', async (t) => {
   const { emulator, client } = await setup(t);
   const receiver = await startReceiver(t);
-  emulator.setPush(fast(receiver.url, { mode: 'none' }, { recording: false }));
+  emulator.setPush(fast(receiver.url, { type: 'none' }, { recording: false }));
   const url = 'http://127.0.0.1:9/elsewhere';
   const bad = [
     [undefined, /null to stop pushing/],
@@ -261,15 +261,15 @@ test('setPush refuses a bad setting by name, keeps the settings it had, and neve
     [{ url, retries: -1 }, /`retries` must be a whole number/],
     [{ url, timeoutMs: 1.5 }, /`timeoutMs` must be a whole number/],
     [{ url, duplicate: 'yes' }, /`duplicate` must be a boolean/],
-    [{ url, auth: 'basic' }, /`auth` must be an object with a `mode`/],
-    [{ url, auth: { type: 'basic', username: 'u', password: PASSWORD } }, /`auth.mode` is required/],
-    [{ url, auth: { mode: 'digest' } }, /`auth.mode` must be 'none', 'basic' or 'oauth2'/],
-    [{ url, auth: { mode: 'basic', username: 'u' } }, /`auth.password` is required/],
-    [{ url, auth: { mode: 'basic', username: 'u', password: 31415926 } }, /`auth.password` must be a string/],
-    [{ url, auth: { mode: 'basic', username: 'u', password: PASSWORD, realm: 'r' } }, /`auth.realm` is not a field/],
-    [{ url, auth: { mode: 'oauth2', tokenUrl: 'file:///t', clientId: 'c', clientSecret: CLIENT_SECRET } },
+    [{ url, auth: 'basic' }, /`auth` must be an object with a `type`/],
+    [{ url, auth: { mode: 'basic', username: 'u', password: PASSWORD } }, /`auth.type` is required/],
+    [{ url, auth: { type: 'digest' } }, /`auth.type` must be 'none', 'basic' or 'oauth2'/],
+    [{ url, auth: { type: 'basic', username: 'u' } }, /`auth.password` is required/],
+    [{ url, auth: { type: 'basic', username: 'u', password: 31415926 } }, /`auth.password` must be a string/],
+    [{ url, auth: { type: 'basic', username: 'u', password: PASSWORD, realm: 'r' } }, /`auth.realm` is not a field/],
+    [{ url, auth: { type: 'oauth2', tokenUrl: 'file:///t', clientId: 'c', clientSecret: CLIENT_SECRET } },
       /`auth.tokenUrl` must be an http/],
-    [{ url, auth: { mode: 'oauth2', tokenUrl: 'http://127.0.0.1:9/t', clientId: 'c' } }, /`auth.clientSecret` is req/],
+    [{ url, auth: { type: 'oauth2', tokenUrl: 'http://127.0.0.1:9/t', clientId: 'c' } }, /`auth.clientSecret` is req/],
   ];
   for (const [config, message] of bad) {
     const error = thrown(() => emulator.setPush(config));
@@ -284,8 +284,8 @@ test('setPush refuses a bad setting by name, keeps the settings it had, and neve
   const [push] = await settled(emulator, 1);
   assert.deepEqual(push.attempts.map((a) => a.status), [200]);
 
-  emulator.setPush(fast(receiver.url, { mode: 'basic', username: 'ccc', password: PASSWORD }));
-  emulator.setPush({ url, auth: { mode: 'oauth2', tokenUrl: url, clientId: 'c', clientSecret: CLIENT_SECRET } });
+  emulator.setPush(fast(receiver.url, { type: 'basic', username: 'ccc', password: PASSWORD }));
+  emulator.setPush({ url, auth: { type: 'oauth2', tokenUrl: url, clientId: 'c', clientSecret: CLIENT_SECRET } });
   for (const shown of [inspect(emulator, { depth: 5, showHidden: true }), JSON.stringify(emulator)]) {
     assert.ok(!shown.includes(PASSWORD) && !shown.includes(CLIENT_SECRET), shown);
   }

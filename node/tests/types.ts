@@ -332,7 +332,7 @@ function pushes(): void {
 function emulatorPushes(emulator: Emulator): void {
   const config: EmulatorPushConfig = {
     url: 'http://127.0.0.1:8080/ccc/push',
-    auth: { mode: 'oauth2', tokenUrl: 'http://127.0.0.1:8080/ccc/token', clientId: 'c', clientSecret: 's' },
+    auth: { type: 'oauth2', tokenUrl: 'http://127.0.0.1:8080/ccc/token', clientId: 'c', clientSecret: 's' },
     cdr: true,
     recording: false,
     retries: 3,
@@ -342,15 +342,15 @@ function emulatorPushes(emulator: Emulator): void {
     reorder: true,
   };
   emulator.setPush(config);
-  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'basic', username: 'u', password: 'p' } });
-  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'none' } });
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { type: 'basic', username: 'u', password: 'p' } });
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { type: 'none' } });
   emulator.setPush(null);
   // @ts-expect-error the receiver is required
   emulator.setPush({ retries: 1 });
   // @ts-expect-error a Basic auth needs its password
-  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'basic', username: 'u' } });
-  // @ts-expect-error the emulator's auth names its mode, not a type
-  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { type: 'basic', username: 'u', password: 'p' } });
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { type: 'basic', username: 'u' } });
+  // @ts-expect-error the auth names its type (as the receiver's does), not a mode
+  emulator.setPush({ url: 'http://127.0.0.1:8080/', auth: { mode: 'basic', username: 'u', password: 'p' } });
   const log: EmulatorPush[] = emulator.pushes();
   for (const push of log) {
     const action: 'cdr' | 'record' = push.action;
