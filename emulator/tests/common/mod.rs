@@ -1,6 +1,8 @@
 //! Signing requests with the core signer and sending them with a plain HTTP client.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ccc_aicall::signer::{self, SigningInput};
