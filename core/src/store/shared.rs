@@ -172,3 +172,53 @@ impl RedisStore {
 fn ttl_ms(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    /// bench/REDIS.md: what one shared-limiter turn costs (one EVALSHA round trip to a redis-server on 127.0.0.1).
+    /// Not a test: run with `cargo test --release -p ccc-aicall --lib store::shared::bench -- --ignored --nocapture`.
+    #[tokio::test]
+    #[ignore = "a benchmark; needs redis-server on PATH"]
+    async fn reserve_round_trip() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server = Command::new(std::env::var("CCC_TEST_REDIS_SERVER").unwrap_or("redis-server".into()))
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        let store = RedisStore::new(&format!("redis://127.0.0.1:{port}/0"), Duration::from_secs(5)).unwrap();
+        let conn = Connection::default();
+        let interval = Duration::from_micros(1);
+        let mut ready = false;
+        for _ in 0..200 {
+            if store.reserve(&conn, "bench", interval).await.is_ok() {
+                ready = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(ready, "redis-server did not start");
+        let mut samples = Vec::with_capacity(20_000);
+        for _ in 0..20_000 {
+            let t = std::time::Instant::now();
+            store.reserve(&conn, "bench", interval).await.unwrap();
+            samples.push(t.elapsed().as_micros() as u64);
+        }
+        samples.sort_unstable();
+        let mean = samples.iter().sum::<u64>() as f64 / samples.len() as f64;
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+        println!(
+            "RESERVE n={} mean_us={mean:.1} p50_us={} p90_us={} p99_us={} max_us={}",
+            samples.len(),
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            samples[samples.len() - 1]
+        );
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+}
