@@ -5,7 +5,7 @@ PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
 .PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
-	clean test-official python-dev
+	clean test-official python-dev redis-server
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
 test: lint test-rust test-conformance test-python test-node test-official
@@ -39,8 +39,15 @@ $(VENV)/.installed: tests/requirements.txt
 	touch $@
 
 # --- suites ----------------------------------------------------------------------------------------
-test-rust:
+test-rust: redis-server
 	$(CARGO) test --workspace --locked
+
+# The shared-store tests (emulator/tests/shared_store.rs) start a real redis-server of their own on 127.0.0.1: the one
+# on PATH (or CCC_TEST_REDIS_SERVER), else Debian's package, installed here (sudo only when not root).
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || [ -n "$$CCC_TEST_REDIS_SERVER" ] || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; }
 
 # Our signer against the official SDK's own signing code (tencentcloud-sdk-python-common).
 test-conformance: venv

@@ -3,12 +3,14 @@
 use crate::config::{ClientConfig, ResolvedConfig};
 use crate::envelope::{self, Answer};
 use crate::error::{Error, Result};
+use crate::idempotency::{self, CallOptions};
 use crate::latch::SendLatch;
 use crate::outcome::CallAttempt;
-use crate::ratelimit::Limiters;
+use crate::ratelimit::{Limiters, RateLimiter};
 use crate::request::CreateAiCallRequest;
 use crate::retry::{self, Decision};
 use crate::signer::{self, SigningInput, CONTENT_TYPE_JSON};
+use crate::store::{Connection, MemoryStore, RedisStore, Store};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde_json::{Map, Value};
@@ -36,6 +38,10 @@ pub struct AiCallResult {
     pub placed_at: SystemTime,
     /// The request configured `ExtractConfig` (extracted fields are then worth waiting for).
     pub extraction_configured: bool,
+    /// This call was placed by an earlier `create_ai_call` with the same idempotency key (in this process or
+    /// another sharing the store): this is its stored result, and nothing was sent now.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
 }
 
 /// An async client for CreateAICall and the other CCC actions. `Send + Sync`; clones share the connection pool,
@@ -44,10 +50,15 @@ pub struct AiCallResult {
 /// Each action has its own rate limiter (see [`crate::ratelimit`]): the `rate_limit` option is CreateAICall's budget
 /// and caps every other action's (which also stays within its documented limit, 20/s for every documented action);
 /// `rate_limit: 0` turns every limiter off. Polling `DescribeTelSession` therefore never delays dialling.
+///
+/// With a `redis_url`, the limiters are shared by every client using that Redis and the same SecretId, in any
+/// process (one Redis round trip per request; see [`crate::store`]), and idempotency keys hold across processes.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
     http: reqwest::Client,
+    /// The store's connection, made on first use; like `http`, driven by the runtime that opened it.
+    store_conn: Arc<Connection>,
 }
 
 struct Inner {
@@ -57,6 +68,10 @@ struct Inner {
     /// The headers every request carries (Content-Type, Host, version, language, region, token), checked once.
     base_headers: HeaderMap,
     limiters: Limiters,
+    /// Idempotency keys, and with Redis the shared limiters' state.
+    store: Store,
+    /// The store's name for this SecretId's account (a hash: the SecretId never reaches the store).
+    account: String,
     /// Seconds to add to the local clock, learnt from the server's `Date` on `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
 }
@@ -113,17 +128,22 @@ impl Client {
         }
         let limiters = Limiters::new(config.rate_limit);
         let base_headers = base_headers(&config)?;
-        let inner = Inner { config, roots, base_headers, limiters, clock_offset: AtomicI64::new(0) };
+        let store = match &config.redis_url {
+            Some(url) => Store::Redis(Box::new(RedisStore::new(url, config.connect_timeout)?)),
+            None => Store::Memory(MemoryStore::default()),
+        };
+        let account = crate::store::account_tag(&config.credentials.secret_id);
+        let inner = Inner { config, roots, base_headers, limiters, store, account, clock_offset: AtomicI64::new(0) };
         let http = inner.http_client()?;
-        Ok(Client { inner: Arc::new(inner), http })
+        Ok(Client { inner: Arc::new(inner), http, store_conn: Arc::default() })
     }
 
     /// A client that shares this one's configuration, rate limiters and clock correction but has a connection
-    /// pool of its own. A pooled connection is driven by the runtime that opened it, so a caller that runs calls
-    /// on a runtime of its own (a current-thread runtime per thread, as the Python `Client` does for blocking
-    /// calls) needs a pool of its own too.
+    /// pool (and a connection to the shared store) of its own. A pooled connection is driven by the runtime that
+    /// opened it, so a caller that runs calls on a runtime of its own (a current-thread runtime per thread, as the
+    /// Python `Client` does for blocking calls) needs a pool of its own too.
     pub fn with_own_connections(&self) -> Result<Self> {
-        Ok(Client { inner: self.inner.clone(), http: self.inner.http_client()? })
+        Ok(Client { inner: self.inner.clone(), http: self.inner.http_client()?, store_conn: Arc::default() })
     }
 
     /// The configuration in force.
@@ -146,6 +166,31 @@ impl Client {
         self.create_ai_call_cancellable(request, &CancellationToken::new()).await
     }
 
+    /// [`Client::create_ai_call`] with per-call options. With an idempotency key the call is sent at most once per
+    /// key (see [`crate::idempotency`]):
+    ///
+    /// - the key is claimed before anything is sent; a store that cannot be reached refuses the call
+    ///   ([`crate::ErrorKind::StoreUnavailable`], nothing sent), whatever `store_fallback_local` says;
+    /// - a repeat of a key whose call was placed returns that call's result, with [`AiCallResult::replayed`] set;
+    /// - a repeat while the first attempt is in flight, or after it ended with its outcome unknown, is
+    ///   [`Error::KeyPending`] (kind `OutcomeUnknown`, naming the key, with the call it may have placed);
+    /// - a key reused for a different request is a validation error on `idempotency_key`.
+    ///
+    /// ```no_run
+    /// # async fn f(client: &ccc_aicall::Client, request: &ccc_aicall::CreateAiCallRequest) -> ccc_aicall::Result<()> {
+    /// let options = ccc_aicall::CallOptions { idempotency_key: Some("appt-123".into()) };
+    /// let placed = client.create_ai_call_with(request, &options).await?;
+    /// println!("{} (replayed: {})", placed.session_id, placed.replayed);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_ai_call_with(
+        &self,
+        request: &CreateAiCallRequest,
+        options: &CallOptions,
+    ) -> Result<AiCallResult> {
+        self.create_ai_call_hooked(request, &CancellationToken::new(), None, None, options).await
+    }
+
     /// [`Client::create_ai_call`] that stops when `cancel` fires. A cancel before the request left gives
     /// `Error::Cancelled { sent: false }` (kind `Cancelled`: nothing was placed); a cancel while the request is in
     /// flight gives `Error::Cancelled { sent: true }`, whose kind is `OutcomeUnknown`: the call may have been placed.
@@ -154,7 +199,17 @@ impl Client {
         request: &CreateAiCallRequest,
         cancel: &CancellationToken,
     ) -> Result<AiCallResult> {
-        self.create_ai_call_hooked(request, cancel, None, None).await
+        self.create_ai_call_hooked(request, cancel, None, None, &CallOptions::default()).await
+    }
+
+    /// [`Client::create_ai_call_cancellable`] with per-call options ([`Client::create_ai_call_with`]).
+    pub async fn create_ai_call_cancellable_with(
+        &self,
+        request: &CreateAiCallRequest,
+        cancel: &CancellationToken,
+        options: &CallOptions,
+    ) -> Result<AiCallResult> {
+        self.create_ai_call_hooked(request, cancel, None, None, options).await
     }
 
     /// [`Client::create_ai_call`] for a caller that may drop the future at any moment: `latch` is marked right before
@@ -165,7 +220,19 @@ impl Client {
         request: &CreateAiCallRequest,
         latch: &SendLatch,
     ) -> Result<AiCallResult> {
-        self.create_ai_call_hooked(request, &CancellationToken::new(), None, Some(latch)).await
+        self.create_ai_call_hooked(request, &CancellationToken::new(), None, Some(latch), &CallOptions::default()).await
+    }
+
+    /// [`Client::create_ai_call_latched`] with per-call options ([`Client::create_ai_call_with`]). A call dropped
+    /// after its key was claimed leaves the key held as in flight until its TTL: its repeats are refused, never
+    /// sent, since the call may have been placed.
+    pub async fn create_ai_call_latched_with(
+        &self,
+        request: &CreateAiCallRequest,
+        latch: &SendLatch,
+        options: &CallOptions,
+    ) -> Result<AiCallResult> {
+        self.create_ai_call_hooked(request, &CancellationToken::new(), None, Some(latch), options).await
     }
 
     /// [`Client::create_ai_call_cancellable`] with a campaign's [`Hooks`]: the journal reaches the disk before each
@@ -176,12 +243,53 @@ impl Client {
         cancel: &CancellationToken,
         hooks: Option<&Hooks<'_>>,
         latch: Option<&SendLatch>,
+        options: &CallOptions,
     ) -> Result<AiCallResult> {
         let context = self.validation_context();
         let body = request.to_wire_body_with(&context).map_err(Error::Validation)?;
         // The body was built, so the callee normalises.
         let callee = crate::phone::normalize(&request.callee, context.default_country_code)
             .unwrap_or_else(|_| request.callee.clone());
+        let Some(key) = options.idempotency_key.as_deref() else {
+            return self.place(request, body, callee, cancel, hooks, latch).await;
+        };
+        idempotency::check_key(key)?;
+        let inner = &*self.inner;
+        let call = idempotency::Call {
+            key,
+            body: &body,
+            sdk_app_id: request.sdk_app_id,
+            callee: &callee,
+            max_call_duration: request.max_call_duration_ms.map(Duration::from_millis),
+            extraction_configured: request.extraction_configured(),
+        };
+        let ttl = inner.config.idempotency_ttl;
+        let held = match idempotency::claim(&inner.store, &self.store_conn, &inner.account, &call, ttl).await? {
+            Ok(held) => held,
+            Err(replayed) => {
+                let session_id = &replayed.session_id;
+                log::info!(target: "ccc_aicall", "action=CreateAICall outcome=replayed session_id={session_id}");
+                return Ok(replayed);
+            }
+        };
+        let placed = self.place(request, body, callee, cancel, hooks, latch).await;
+        match &placed {
+            Ok(result) => held.placed(result).await,
+            Err(e) => held.failed(e).await,
+        }
+        placed
+    }
+
+    /// Send a validated CreateAICall and read its answer.
+    async fn place(
+        &self,
+        request: &CreateAiCallRequest,
+        body: String,
+        callee: String,
+        cancel: &CancellationToken,
+        hooks: Option<&Hooks<'_>>,
+        latch: Option<&SendLatch>,
+    ) -> Result<AiCallResult> {
         let mut sent_at = None;
         if let Some(latch) = latch {
             latch.describe(CallAttempt {
@@ -210,6 +318,7 @@ impl Client {
                 callee,
                 placed_at: sent_at,
                 extraction_configured: request.extraction_configured(),
+                replayed: false,
             }),
             _ => Err(Error::OutcomeUnknown {
                 reason: "the service answered without a SessionId".into(),
@@ -283,6 +392,7 @@ impl Client {
         let never = CancellationToken::new();
         let stop_unsent = hooks.map_or(&never, |h| h.stop_unsent);
         let limiter = inner.limiters.for_action(action);
+        let shared = inner.store.redis().zip(crate::ratelimit::budget(action, inner.config.rate_limit));
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
         let mut clock_corrected = false;
@@ -291,7 +401,24 @@ impl Client {
             if cancel.is_cancelled() || stop_unsent.is_cancelled() {
                 return Err(Error::Cancelled { sent: false });
             }
-            let permit = match &limiter {
+            // With a shared store its turn replaces the local limiter's, unless the store cannot be reached.
+            let local = match shared {
+                Some((store, rate)) => {
+                    let turn = self.shared_turn(store, action, rate);
+                    let taken = tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
+                        _ = stop_unsent.cancelled() => return Err(Error::Cancelled { sent: false }),
+                        taken = turn => taken,
+                    };
+                    match taken {
+                        Ok(()) => None,
+                        Err(e) => self.local_fallback(action, e, limiter.as_ref())?,
+                    }
+                }
+                None => limiter.as_ref(),
+            };
+            let permit = match local {
                 Some(limiter) => tokio::select! {
                     biased;
                     _ = cancel.cancelled() => return Err(Error::Cancelled { sent: false }),
@@ -375,6 +502,32 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Reserve this request's turn in the shared budget of `action` (one Redis round trip) and wait for it.
+    async fn shared_turn(&self, store: &RedisStore, action: &str, per_second: f64) -> Result<()> {
+        let key = crate::store::limiter_store_key(&self.inner.account, action);
+        let wait = store.reserve(&self.store_conn, &key, Duration::from_secs_f64(1.0 / per_second)).await?;
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(())
+    }
+
+    /// The shared limiter of `action` failed with `error`: CreateAICall fails closed unless the user chose the
+    /// local limiter (`store_fallback_local`); the other actions, which cannot dial anyone, always fall back (the
+    /// service's own limit refuses without acting, and the client retries that).
+    fn local_fallback<'l>(
+        &self,
+        action: &str,
+        error: Error,
+        limiter: Option<&'l Arc<RateLimiter>>,
+    ) -> Result<Option<&'l Arc<RateLimiter>>> {
+        if action == crate::ratelimit::CREATE_AI_CALL && !self.inner.config.store_fallback_local {
+            return Err(error);
+        }
+        log::warn!(target: "ccc_aicall", "action={action} shared limiter unavailable, using the local one: {error}");
+        Ok(limiter)
     }
 
     /// One signed HTTP exchange. Errors say whether the request can have reached the service.
@@ -572,8 +725,10 @@ mod tests {
         let never = CancellationToken::new();
         let hooks = Hooks { stop_unsent: &never, before_send: &before_send, on_sent: &on_sent };
         let requests: Vec<_> = (0..20).map(request).collect();
+        let no_key = CallOptions::default();
         let results =
-            futures_join(requests.iter().map(|r| client.create_ai_call_hooked(r, &never, Some(&hooks), None))).await;
+            futures_join(requests.iter().map(|r| client.create_ai_call_hooked(r, &never, Some(&hooks), None, &no_key)))
+                .await;
         assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
         let mut times = sent.into_inner().unwrap();
         times.sort();

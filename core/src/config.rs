@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 pub const ENV_ENDPOINT: &str = "CCC_AICALL_ENDPOINT";
+pub const ENV_REDIS_URL: &str = "CCC_AICALL_REDIS_URL";
 
 pub const DEFAULT_ENDPOINT: &str = "ccc.intl.tencentcloudapi.com";
 pub const DEFAULT_LANGUAGE: &str = "en-US";
@@ -30,6 +31,11 @@ pub const MIN_RATE_LIMIT: f64 = 0.01;
 pub const MAX_RATE_LIMIT: f64 = 1000.0;
 /// More retries than this only multiplies load on a struggling service.
 pub const MAX_RETRIES_CAP: u32 = 10;
+/// How long an idempotency key is remembered: a day covers a task queue's redeliveries.
+pub const DEFAULT_IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// A key's record is written with a TTL in whole milliseconds; under a second it would expire before a slow call
+/// had even been answered.
+pub const MIN_IDEMPOTENCY_TTL: Duration = Duration::from_secs(1);
 
 /// What the caller asks for. Every field is optional; `None` means "environment, then default".
 #[derive(Clone, Default)]
@@ -56,6 +62,17 @@ pub struct ClientConfig {
     /// The country calling code (`"86"` or `"+86"`) put in front of phone numbers written without one; without
     /// it such numbers are refused.
     pub default_country_code: Option<String>,
+    /// A Redis server shared by every process that places calls with the same SecretId (`redis://host:6379/0`,
+    /// `redis://:password@host`): one rate-limit budget per action for all of them, and idempotency keys that hold
+    /// across processes. Without it (and without `CCC_AICALL_REDIS_URL`) both stay in this process. Never printed
+    /// with its password.
+    pub redis_url: Option<String>,
+    /// With a Redis store that cannot be reached: `true` falls back to this process's own limiter; `false` (the
+    /// default) fails closed, refusing CreateAICall with [`crate::ErrorKind::StoreUnavailable`] and sending nothing.
+    /// A call with an idempotency key always fails closed: it is never sent without its claim.
+    pub store_fallback_local: Option<bool>,
+    /// How long an idempotency key is remembered (default a day).
+    pub idempotency_ttl: Option<Duration>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -74,6 +91,9 @@ impl fmt::Debug for ClientConfig {
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("ca_file", &self.ca_file)
             .field("default_country_code", &self.default_country_code)
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("store_fallback_local", &self.store_fallback_local)
+            .field("idempotency_ttl", &self.idempotency_ttl)
             .finish()
     }
 }
@@ -110,6 +130,10 @@ pub struct ResolvedConfig {
     pub proxy: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub default_country_code: Option<CountryCode>,
+    /// The shared store's URL (`None`: rate limits and idempotency keys stay in this process).
+    pub redis_url: Option<String>,
+    pub store_fallback_local: bool,
+    pub idempotency_ttl: Duration,
 }
 
 impl fmt::Debug for ResolvedConfig {
@@ -127,6 +151,9 @@ impl fmt::Debug for ResolvedConfig {
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("ca_file", &self.ca_file)
             .field("default_country_code", &self.default_country_code)
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("store_fallback_local", &self.store_fallback_local)
+            .field("idempotency_ttl", &self.idempotency_ttl)
             .finish()
     }
 }
@@ -194,6 +221,20 @@ impl ClientConfig {
             .as_deref()
             .map(|code| CountryCode::parse(code, "default_country_code"))
             .transpose()?;
+        let redis_url = match &self.redis_url {
+            Some(given) => Some(given.trim().to_string()),
+            None => env(ENV_REDIS_URL).map(|v| v.trim().to_string()),
+        }
+        .filter(|u| !u.is_empty());
+        if let Some(u) = &redis_url {
+            crate::store::check_url(u)?;
+        }
+        let idempotency_ttl = positive(self.idempotency_ttl, DEFAULT_IDEMPOTENCY_TTL, "idempotency_ttl")?;
+        if idempotency_ttl < MIN_IDEMPOTENCY_TTL {
+            return Err(Error::Config(format!(
+                "`idempotency_ttl` must be at least one second, not {idempotency_ttl:?}"
+            )));
+        }
         Ok(ResolvedConfig {
             credentials,
             region,
@@ -207,6 +248,9 @@ impl ClientConfig {
             proxy,
             ca_file: self.ca_file.clone(),
             default_country_code,
+            redis_url,
+            store_fallback_local: self.store_fallback_local.unwrap_or(false),
+            idempotency_ttl,
         })
     }
 }

@@ -46,6 +46,8 @@ pub enum ErrorKind {
     CallNotLive,
     /// [`crate::Client::wait_for_call`] ran out of time before the call ended: nothing is wrong, wait again.
     WaitTimedOut,
+    /// The shared store (Redis, `redis_url`) could not be reached or refused the operation: nothing was sent.
+    StoreUnavailable,
 }
 
 impl ErrorKind {
@@ -65,6 +67,7 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::CallNotLive => "call_not_live",
             ErrorKind::WaitTimedOut => "wait_timed_out",
+            ErrorKind::StoreUnavailable => "store_unavailable",
         }
     }
 
@@ -227,6 +230,20 @@ pub enum Error {
     )]
     WaitTimedOut { session_id: String, last_status: Option<String> },
 
+    /// The shared store could not take the rate-limit turn or the idempotency claim the request needs, so it was
+    /// not sent. The text names the store without its password.
+    #[error("the shared store could not be used, nothing was sent: {0}")]
+    StoreUnavailable(String),
+
+    /// `create_ai_call` with an idempotency key that an earlier attempt holds and whose call is not known to have
+    /// been placed: that attempt is still in flight (`in_flight`) or ended with its outcome unknown. Nothing was
+    /// sent now; the earlier attempt may have placed the call. Its kind is [`ErrorKind::OutcomeUnknown`].
+    #[error(
+        "idempotency key {key:?}: an earlier attempt with this key {}; not sent again",
+        if *.in_flight { "is still in flight" } else { "ended with its outcome unknown (it may have placed the call)" },
+    )]
+    KeyPending { key: String, in_flight: bool },
+
     /// An outcome-unknown error of `create_ai_call`, with what identifies the call it may have placed (the app,
     /// the normalised callee, when the request left), so that [`crate::Client::reconcile`] can settle it. Every
     /// method answers for the error inside; [`Error::attempt`] gives the call.
@@ -262,6 +279,8 @@ impl Error {
             Error::Cancelled { sent: false } => ErrorKind::Cancelled,
             Error::Io { .. } => ErrorKind::Io,
             Error::WaitTimedOut { .. } => ErrorKind::WaitTimedOut,
+            Error::StoreUnavailable(_) => ErrorKind::StoreUnavailable,
+            Error::KeyPending { .. } => ErrorKind::OutcomeUnknown,
             Error::Attempted { error, .. } => error.kind(),
         }
     }
@@ -320,7 +339,7 @@ impl Error {
     pub fn outcome_unknown(&self) -> bool {
         match self.inner() {
             Error::Api { code, .. } => code_rule(code).kind == ErrorKind::InternalServer,
-            Error::OutcomeUnknown { .. } => true,
+            Error::OutcomeUnknown { .. } | Error::KeyPending { .. } => true,
             Error::Cancelled { sent } => *sent,
             _ => false,
         }
@@ -410,7 +429,11 @@ impl Error {
             // DNS, TCP connect, TLS handshake or a connect timeout: the request never left.
             Error::Connection(_) | Error::Timeout(_) => Verdict::not_acted(Resend::Soon),
             Error::Api { code, .. } => code_rule(code).verdict,
-            Error::OutcomeUnknown { .. } | Error::Cancelled { sent: true } => Verdict::MAY_HAVE_ACTED,
+            Error::OutcomeUnknown { .. } | Error::Cancelled { sent: true } | Error::KeyPending { .. } => {
+                Verdict::MAY_HAVE_ACTED
+            }
+            // Nothing was sent; the store may be back in seconds.
+            Error::StoreUnavailable(_) => Verdict::not_acted(Resend::Later),
             // A read: nothing about it is to be resent automatically by a campaign.
             Error::WaitTimedOut { .. } => Verdict::not_acted(Resend::Never),
             Error::Attempted { error, .. } => error.verdict(),
@@ -533,6 +556,8 @@ mod tests {
             (Error::Cancelled { sent: false }, true, Resend::Never),
             (Error::Cancelled { sent: true }, false, Resend::Never),
             (unknown(), false, Resend::Never),
+            (Error::StoreUnavailable("redis://127.0.0.1:1/".into()), true, Resend::Later),
+            (Error::KeyPending { key: "k".into(), in_flight: true }, false, Resend::Never),
         ];
         for (err, not_acted, resend) in rows {
             assert_eq!(err.certainly_not_acted(), not_acted, "{err:?}");

@@ -29,6 +29,7 @@ pub mod envelope;
 pub mod error;
 pub mod follow;
 pub mod follow_options;
+pub mod idempotency;
 pub mod latch;
 pub mod logging;
 pub mod outcome;
@@ -36,6 +37,7 @@ pub mod push;
 pub mod ratelimit;
 pub mod retry;
 pub mod signer;
+pub mod store;
 #[cfg(test)]
 mod test_server;
 
@@ -46,6 +48,7 @@ pub use credential::{Credentials, Secret};
 pub use error::{Error, ErrorKind, Resend, Result, Verdict};
 pub use field::{FieldError, FieldErrorKind, KeyCase};
 pub use follow::{ReconcileOptions, SayOptions, WaitOptions};
+pub use idempotency::CallOptions;
 pub use latch::SendLatch;
 pub use outcome::{
     CallAttempt, CallOutcome, CallRef, CallState, CallStatus, Extracted, LiveStatus, Reconciled, Role, Turn,

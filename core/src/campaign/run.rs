@@ -245,7 +245,10 @@ impl Shared {
             if self.dispatch.is_cancelled() {
                 return self.finish(outcome(ItemStatus::NotAttempted, None, None));
             }
-            let answer = self.client.create_ai_call_hooked(request, &self.options.cancel, Some(&hooks), None).await;
+            let answer = self
+                .client
+                .create_ai_call_hooked(request, &self.options.cancel, Some(&hooks), None, &Default::default())
+                .await;
             match answer {
                 Ok(result) => {
                     let placed = Event::Placed {
@@ -380,6 +383,7 @@ impl Shared {
                     extraction_configured: self.requests[index]
                         .as_ref()
                         .is_some_and(CreateAiCallRequest::extraction_configured),
+                    replayed: false,
                 };
                 self.finish(ItemOutcome {
                     index,
@@ -480,6 +484,7 @@ fn from_journal(index: usize, request: &CreateAiCallRequest, prior: Option<&Prio
                 callee: callee.to_string(),
                 placed_at: sent_at.map_or(UNIX_EPOCH, |ms| UNIX_EPOCH + Duration::from_millis(ms)),
                 extraction_configured: request.extraction_configured(),
+                replayed: false,
             }),
             None,
             *sent_at,

@@ -19,6 +19,8 @@ pub enum OptionType {
     Count,
     /// A number (requests per second).
     Number,
+    /// true or false.
+    Bool,
 }
 
 /// One option of `Client`.
@@ -74,7 +76,7 @@ pub fn options_in(message: &str, case: KeyCase) -> String {
 }
 
 /// Every option of `Client`, in the order the documentation lists them.
-pub static OPTIONS: [OptionSpec; 13] = [
+pub static OPTIONS: [OptionSpec; 16] = [
     OptionSpec {
         name: "secret_id",
         node: "secretId",
@@ -200,6 +202,37 @@ pub static OPTIONS: [OptionSpec; 13] = [
         doc: "The country calling code (\"86\" or \"+86\") put in front of phone numbers written without one; \
               without it such numbers are refused.\nA national trunk prefix such as China's leading 0 is dropped.",
     },
+    OptionSpec {
+        name: "redis_url",
+        node: "redisUrl",
+        ty: OptionType::Secret,
+        env: &["CCC_AICALL_REDIS_URL"],
+        default: None,
+        node_default: None,
+        doc: "A Redis server shared by every process using the same SecretId (`redis://host:6379/0`): one \
+              rate-limit budget per action across all of them, and idempotency keys that hold across processes.\n\
+              Without it both stay in this process. Its password is never printed.",
+    },
+    OptionSpec {
+        name: "store_fallback_local",
+        node: "storeFallbackLocal",
+        ty: OptionType::Bool,
+        env: &[],
+        default: Some("false"),
+        node_default: Some("false"),
+        doc: "When the Redis store cannot be reached: fall back to this process's own rate limiter instead of \
+              refusing CreateAICall (error kind store_unavailable, nothing sent).\nA call with an idempotency key \
+              is never sent without its claim, whatever this says.",
+    },
+    OptionSpec {
+        name: "idempotency_ttl",
+        node: "idempotencyTtlMs",
+        ty: OptionType::Duration,
+        env: &[],
+        default: Some("86400"),
+        node_default: Some("86400000"),
+        doc: "How long an idempotency key is remembered, at least one second.",
+    },
 ];
 
 #[cfg(test)]
@@ -224,6 +257,9 @@ mod tests {
             proxy: _,
             ca_file: _,
             default_country_code: _,
+            redis_url: _,
+            store_fallback_local: _,
+            idempotency_ttl: _,
         } = Default::default();
         let fields = [
             "secret_id",
@@ -239,6 +275,9 @@ mod tests {
             "proxy",
             "ca_file",
             "default_country_code",
+            "redis_url",
+            "store_fallback_local",
+            "idempotency_ttl",
         ];
         assert_eq!(OPTIONS.iter().map(|o| o.name).collect::<Vec<_>>(), fields);
     }

@@ -18,6 +18,7 @@ enum Given {
     Duration(Duration),
     Count(u32),
     Number(f64),
+    Flag(bool),
 }
 
 impl ClientConfig {
@@ -64,6 +65,9 @@ impl ClientConfig {
             ("proxy", Text(v)) => self.proxy = Some(v),
             ("ca_file", Text(v)) => self.ca_file = Some(PathBuf::from(v)),
             ("default_country_code", Text(v)) => self.default_country_code = Some(v),
+            ("redis_url", Text(v)) => self.redis_url = Some(v),
+            ("store_fallback_local", Flag(b)) => self.store_fallback_local = Some(b),
+            ("idempotency_ttl", Duration(d)) => self.idempotency_ttl = Some(d),
             // `every_option_can_be_given` keeps this arm unreachable.
             (name, _) => return Err(Error::Config(format!("option `{name}` cannot be read from a value"))),
         }
@@ -98,6 +102,10 @@ fn read(spec: &OptionSpec, value: &Value, case: KeyCase) -> Result<Given> {
             Some(n) => Ok(Given::Number(n)),
             None => Err(wrong(name, "a number", &shown(value))),
         },
+        OptionType::Bool => match value {
+            Value::Bool(b) => Ok(Given::Flag(*b)),
+            other => Err(wrong(name, "true or false", &shown(other))),
+        },
     }
 }
 
@@ -129,6 +137,7 @@ mod tests {
                 let value = match spec.ty {
                     OptionType::String | OptionType::Secret | OptionType::Path => json!("x"),
                     OptionType::Duration | OptionType::Count | OptionType::Number => json!(2),
+                    OptionType::Bool => json!(true),
                 };
                 let config = ClientConfig::from_value(json!({ spec.name_in(case): value }), case).unwrap();
                 let (given, default) = (format!("{config:?}"), format!("{:?}", ClientConfig::default()));
@@ -189,6 +198,7 @@ mod tests {
             (json!({"rateLimit": "20"}), KeyCase::Camel, "`rateLimit` must be a number; got a string"),
             (json!({"defaultCountryCode": 86}), KeyCase::Camel, "`defaultCountryCode` must be a string; got a number"),
             (json!({"ca_file": ["a"]}), KeyCase::Snake, "`ca_file` must be a string; got a list"),
+            (json!({"storeFallbackLocal": 1}), KeyCase::Camel, "`storeFallbackLocal` must be true or false; got 1"),
             (json!([1]), KeyCase::Camel, "the Client's options must be an object; got a list"),
         ] {
             assert_eq!(message(options, case), format!("configuration error: {expected}"));

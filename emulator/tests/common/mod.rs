@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod receiver;
+pub mod redis;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -199,6 +199,7 @@ pub fn option_default(o: &OptionSpec, node: bool) -> Option<String> {
         OptionType::Duration => format!("{default} s"),
         OptionType::String | OptionType::Secret | OptionType::Path => format!("`{default}`"),
         OptionType::Count | OptionType::Number => default.to_string(),
+        OptionType::Bool => format!("`{default}`"),
     })
 }
 
@@ -211,6 +212,7 @@ pub fn option_paragraph(o: &OptionSpec, s: &Style, node: bool) -> String {
     let default = default.map(|d| match o.ty {
         OptionType::String | OptionType::Secret | OptionType::Path => s.code(d),
         OptionType::Duration | OptionType::Count | OptionType::Number => d.to_string(),
+        OptionType::Bool => s.code(d),
     });
     match (o.ty, default) {
         (OptionType::Duration, default) => {

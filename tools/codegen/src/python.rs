@@ -268,6 +268,7 @@ pub fn native_options(_width: usize) -> Vec<String> {
                 OptionType::Path => "Union[str, PathLike[str]]",
                 OptionType::Duration | OptionType::Number => "float",
                 OptionType::Count => "int",
+                OptionType::Bool => "bool",
             };
             format!("{}: Optional[{ty}] = None,", o.name)
         })

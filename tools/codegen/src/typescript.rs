@@ -196,6 +196,7 @@ pub fn client_options(width: usize) -> Vec<String> {
         let ty = match o.ty {
             OptionType::String | OptionType::Secret | OptionType::Path => "string",
             OptionType::Duration | OptionType::Count | OptionType::Number => "number",
+            OptionType::Bool => "boolean",
         };
         out.extend(member(o.node, true, ty, &docs::option_paragraph(o, &NODE, true), width));
     }
