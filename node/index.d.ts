@@ -67,6 +67,20 @@ export interface ClientOptions {
    * are refused. A national trunk prefix such as China's leading 0 is dropped.
    */
   defaultCountryCode?: string;
+  /**
+   * A Redis server shared by every process using the same SecretId (`redis://host:6379/0`): one rate-limit budget per
+   * action across all of them, and idempotency keys that hold across processes. Without it both stay in this process.
+   * Its password is never printed. Environment: `CCC_AICALL_REDIS_URL`.
+   */
+  redisUrl?: string;
+  /**
+   * When the Redis store cannot be reached: fall back to this process's own rate limiter instead of refusing
+   * CreateAICall (error kind store_unavailable, nothing sent). A call with an idempotency key is never sent without its
+   * claim, whatever this says. Default `false`.
+   */
+  storeFallbackLocal?: boolean;
+  /** How long an idempotency key is remembered, at least one second. In milliseconds; default 86400000. */
+  idempotencyTtlMs?: number;
   // </generated: ClientOptions>
 }
 

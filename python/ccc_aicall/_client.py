@@ -136,6 +136,13 @@ class Client(_native.Client):
             never switched off.
         default_country_code: The country calling code ("86" or "+86") put in front of phone numbers written without
             one; without it such numbers are refused. A national trunk prefix such as China's leading 0 is dropped.
+        redis_url: A Redis server shared by every process using the same SecretId (``redis://host:6379/0``): one
+            rate-limit budget per action across all of them, and idempotency keys that hold across processes. Without it
+            both stay in this process. Its password is never printed. Environment: ``CCC_AICALL_REDIS_URL``.
+        store_fallback_local: When the Redis store cannot be reached: fall back to this process's own rate limiter
+            instead of refusing CreateAICall (error kind store_unavailable, nothing sent). A call with an idempotency
+            key is never sent without its claim, whatever this says. Default ``false``.
+        idempotency_ttl: How long an idempotency key is remembered, at least one second. In SECONDS; default 86400.
 
     Raises:
         ConfigurationError: no credentials found, a credential given explicitly but blank (``secret_id=""``: leave it

@@ -236,6 +236,9 @@ class Client:
         proxy: Optional[str] = None,
         ca_file: Optional[Union[str, PathLike[str]]] = None,
         default_country_code: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        store_fallback_local: Optional[bool] = None,
+        idempotency_ttl: Optional[float] = None,
         # </generated: Client.__new__>
     ) -> Client: ...
     def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
