@@ -22,7 +22,7 @@ the work: validation, TC3 signing, the rate limiter, safe retries and error clas
 from typing import TYPE_CHECKING, Any
 
 from . import _native
-from ._campaign import STATUSES, CampaignItem, CampaignReport
+from ._campaign import STATUSES, CampaignItem, CampaignReport, CampaignStatus, SharedItem
 from ._client import AsyncClient, Client, create_ai_call, create_ai_calls, read_calls_csv
 from ._exceptions import (
     ApiConnectionError,
@@ -36,11 +36,13 @@ from ._exceptions import (
     FieldProblem,
     FileError,
     FilePermissionError,
+    IdempotencyKeyPendingError,
     InternalServerError,
     InvalidRequestError,
     MissingFileError,
     OutcomeUnknownError,
     RateLimitError,
+    StoreUnavailableError,
     ValidationError,
     WaitTimeoutError,
     outcome_unknown,
@@ -78,6 +80,8 @@ __all__ = [
     "CALL_STATUSES",
     "CampaignItem",
     "CampaignReport",
+    "CampaignStatus",
+    "SharedItem",
     "STATUSES",
     "PARAMETERS",
     "CccError",
@@ -92,6 +96,8 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "IdempotencyKeyPendingError",
+    "StoreUnavailableError",
     "CallNotLiveError",
     "WaitTimeoutError",
     "FileError",

@@ -8,7 +8,19 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    TextIO,
+    Tuple,
+    Union,
+)
 
 from ._display import report_html
 from ._exceptions import CccError
@@ -18,9 +30,18 @@ if TYPE_CHECKING:
 
     from ._outcome import CallOutcome
 
-__all__ = ["CampaignItem", "CampaignReport", "STATUSES"]
+__all__ = ["CampaignItem", "CampaignReport", "CampaignStatus", "SharedItem", "STATUSES"]
 
-STATUSES = ("placed", "failed", "outcome_unknown", "already_placed", "unreconciled", "invalid", "not_attempted")
+STATUSES = (
+    "placed",
+    "failed",
+    "outcome_unknown",
+    "already_placed",
+    "unreconciled",
+    "invalid",
+    "not_attempted",
+    "claimed_elsewhere",
+)
 """Every status an item can end in:
 
 - ``placed``: placed in this run (``session_id`` is set);
@@ -32,7 +53,13 @@ STATUSES = ("placed", "failed", "outcome_unknown", "already_placed", "unreconcil
 - ``already_placed``: the journal says an earlier run placed it (``session_id`` from the journal);
 - ``unreconciled``: the journal says an earlier run sent it without a definitive answer; not dialled again;
 - ``invalid``: broke a documented rule (only with ``skip_invalid=True``); never sent;
-- ``not_attempted``: the campaign was cancelled or stopped early before this item was sent.
+- ``not_attempted``: the campaign was cancelled or stopped early before this item was sent;
+- ``claimed_elsewhere``: in a named campaign (``campaign=``), another worker claimed the item first: it is sending
+  it, or it stopped while it was (killed, crashed). This worker sent nothing for it; the item is not dialled again
+  until a run with ``reconcile=True`` proves the call was not placed.
+
+In a named campaign the journal is the campaign's shared one: what another worker recorded counts as an earlier
+run's (``already_placed``, ``unreconciled``, ``failed``), and the item is not sent again.
 """
 
 
@@ -43,7 +70,8 @@ class CampaignItem:
         index: its position in ``calls``.
         callee: the number, normalised as sent (``008613012345678``); ``""`` if the item was invalid before
             one could be read.
-        status: one of :data:`STATUSES`.
+        status: one of :data:`STATUSES` (``placed``, ``failed``, ``outcome_unknown``, ``already_placed``,
+            ``unreconciled``, ``invalid``, ``not_attempted``, ``claimed_elsewhere``).
         session_id: the call's SessionId when it was placed (now or, ``already_placed``, in an earlier run).
         request_id: the RequestId of the answer: the placed call's, or the refusal's.
         error: the error of a failed, unknown or invalid item, as the exception ``create_ai_call`` would raise.
@@ -291,6 +319,97 @@ def _row(item: CampaignItem) -> Dict[str, Any]:
     return row
 
 
+class SharedItem:
+    """One item of a named campaign as its shared journal records it (see :class:`CampaignStatus`).
+
+    Attributes:
+        index: its position in the campaign's list.
+        key: the callee as sent and its occurrence in the list (``008613012345678#1``): how workers recognise it.
+        state: ``placed``; ``sending`` (a worker is sending it, or stopped while it was: a run with
+            ``reconcile=True`` settles it); ``outcome_unknown`` (sent without a definitive answer: reconcile before
+            calling again); ``failed`` (refused, not sent again); ``retryable`` (refused in a way that proves nothing
+            happened: the next worker sends it again).
+        session_id: the placed call's SessionId, or None.
+        error: the error's code (or message) for ``failed``, ``outcome_unknown`` and ``retryable``, or None.
+    """
+
+    __slots__ = ("index", "key", "state", "session_id", "error")
+
+    index: int
+    key: str
+    state: str
+    session_id: Optional[str]
+    error: Optional[str]
+
+    def __init__(
+        self, index: int, key: str, state: str, session_id: Optional[str] = None, error: Optional[str] = None
+    ) -> None:
+        self.index = index
+        self.key = key
+        self.state = state
+        self.session_id = session_id
+        self.error = error
+
+    def _fields(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SharedItem):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self.__slots__, self._fields()))
+        return f"SharedItem({fields})"
+
+
+class CampaignStatus:
+    """A named campaign (``create_ai_calls(..., campaign=NAME)``) as its shared journal records it now, read by
+    ``client.campaign_status(NAME)`` from any process that uses the same store and SecretId.
+
+    Attributes:
+        name: the campaign's name.
+        items: every item some worker has claimed, as :class:`SharedItem` records, by position in the list (items
+            nobody has claimed yet are not listed).
+        counts: items per state (``placed``, ``sending``, ``outcome_unknown``, ``failed``, ``retryable``; zeros
+            included).
+    """
+
+    __slots__ = ("name", "items", "counts")
+
+    name: str
+    items: List[SharedItem]
+    counts: Dict[str, int]
+
+    def __init__(self, name: str, items: Sequence[SharedItem], counts: Dict[str, int]) -> None:
+        self.name = name
+        self.items = list(items)
+        self.counts = dict(counts)
+
+    @classmethod
+    def _from_core(cls, status: Dict[str, Any]) -> CampaignStatus:
+        return cls(status["name"], [SharedItem(**item) for item in status["items"]], status["counts"])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CampaignStatus):
+            return NotImplemented
+        return (self.name, self.items, self.counts) == (other.name, other.items, other.counts)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __iter__(self) -> Iterator[SharedItem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{state}={n}" for state, n in self.counts.items() if n)
+        return f"CampaignStatus(name={self.name!r}, items={len(self.items)}{', ' if counts else ''}{counts})"
+
+
 class _CsvRow(Dict[str, Any]):
     """One call read by ``read_calls_csv``: a plain dict of keywords that also remembers where in the file it came
     from, so that a problem with it names the line (``calls[1].callee: ... (patients.csv line 3)``). The row keeps
@@ -410,6 +529,6 @@ def progress_callback(progress: Progress, total: int) -> Tuple[Optional[Progress
     return progress, None
 
 
-for _cls in (CampaignItem, CampaignReport):
+for _cls in (CampaignItem, CampaignReport, CampaignStatus, SharedItem):
     _cls.__module__ = "ccc_aicall"
 del _cls

@@ -13,7 +13,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Union
 
 from . import _native
-from ._campaign import CampaignReport, Progress, _CsvRow, progress_callback, source_of
+from ._campaign import CampaignReport, CampaignStatus, Progress, _CsvRow, progress_callback, source_of
 from ._native import AiCallResult
 from ._outcome import CallOutcome, CallState, Reconciled
 
@@ -36,6 +36,8 @@ def _params(keywords: Dict[str, Any]) -> Dict[str, Any]:
     # Unset keywords (None) are left out here: fewer values to cross into the native layer, same meaning.
     params = {k: v for k, v in keywords.items() if v is not None}
     params.pop("self", None)
+    # The client's option for this call, not a parameter of the request: passed on its own.
+    params.pop("idempotency_key", None)
     params.update(params.pop("unexpected"))
     if "custom_tts_config" in params:
         params["custom_tts_config"] = _tts_plain(params["custom_tts_config"])
@@ -79,6 +81,7 @@ def _campaign_args(
     defaults: Optional[Mapping[str, Any]],
     concurrency: int,
     journal: Optional[_Path],
+    campaign: Optional[str],
     skip_invalid: bool,
     refused_retries: Optional[int],
     default_country_code: Optional[str],
@@ -93,6 +96,7 @@ def _campaign_args(
         "defaults": _plain(defaults),
         "concurrency": concurrency,
         "journal": journal,
+        "campaign": campaign,
         "skip_invalid": skip_invalid,
         "refused_retries": refused_retries,
         "default_country_code": default_country_code,
@@ -207,6 +211,7 @@ class Client(_native.Client):
             acquire_timeout_second: Optional[int] = None,
             custom_stt_config: Optional[_JsonText] = None,
             extra_params: Optional[Mapping[str, Any]] = None,
+            idempotency_key: Optional[str] = None,
             # </generated: Client.create_ai_call.keywords.typed>
         ) -> AiCallResult:
             # <generated: Client.create_ai_call.doc.typed>
@@ -314,8 +319,18 @@ class Client(_native.Client):
                 extra_params: Raw wire parameters the service added after this SDK, sent as given. Their keys are the
                     service's own (PascalCase) names; a modelled parameter is refused here.
 
+            Per call (not sent to the service):
+                idempotency_key: Send this call at most once per key (1 to 255 bytes, e.g. ``f"appt-{appt_id}"``): a
+                    repeat with the same key, in this process or any other sharing the client's ``redis_url``, sends
+                    nothing and returns the first call's result (``replayed`` True), or raises
+                    IdempotencyKeyPendingError while that call is in flight or after it ended with its outcome unknown.
+                    Remembered for the client's ``idempotency_ttl``. The key is claimed before anything is sent: with
+                    ``redis_url``, a Redis that cannot be reached raises StoreUnavailableError (nothing sent), whatever
+                    ``store_fallback_local`` says. A key reused for a different call is a ValidationError.
+
             Returns:
-                AiCallResult with ``session_id`` and ``request_id``.
+                AiCallResult with ``session_id`` and ``request_id`` (``replayed`` True when an earlier call with the
+                    same ``idempotency_key`` placed it and nothing was sent now).
 
             Raises:
                 TypeError: an unknown keyword (the message suggests the closest name).
@@ -323,8 +338,10 @@ class Client(_native.Client):
                 RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused; no
                     call was placed.
                 InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``); never
-                    blindly retry those.
+                    blindly retry those. IdempotencyKeyPendingError (an OutcomeUnknownError): an earlier call with the
+                    same ``idempotency_key`` may have placed it; nothing was sent now.
                 ApiConnectionError, ApiTimeoutError: nothing reached the service.
+                StoreUnavailableError: the shared store (``redis_url``) could not be used; nothing was sent.
             """
             # </generated: Client.create_ai_call.doc.typed>
 
@@ -379,6 +396,7 @@ class Client(_native.Client):
             acquire_timeout_second: Optional[int] = None,
             custom_stt_config: Optional[_JsonText] = None,
             extra_params: Optional[Mapping[str, Any]] = None,
+            idempotency_key: Optional[str] = None,
             # </generated: Client.create_ai_call.keywords>
             **unexpected: NoReturn,
         ) -> AiCallResult:
@@ -487,8 +505,18 @@ class Client(_native.Client):
                 extra_params: Raw wire parameters the service added after this SDK, sent as given. Their keys are the
                     service's own (PascalCase) names; a modelled parameter is refused here.
 
+            Per call (not sent to the service):
+                idempotency_key: Send this call at most once per key (1 to 255 bytes, e.g. ``f"appt-{appt_id}"``): a
+                    repeat with the same key, in this process or any other sharing the client's ``redis_url``, sends
+                    nothing and returns the first call's result (``replayed`` True), or raises
+                    IdempotencyKeyPendingError while that call is in flight or after it ended with its outcome unknown.
+                    Remembered for the client's ``idempotency_ttl``. The key is claimed before anything is sent: with
+                    ``redis_url``, a Redis that cannot be reached raises StoreUnavailableError (nothing sent), whatever
+                    ``store_fallback_local`` says. A key reused for a different call is a ValidationError.
+
             Returns:
-                AiCallResult with ``session_id`` and ``request_id``.
+                AiCallResult with ``session_id`` and ``request_id`` (``replayed`` True when an earlier call with the
+                    same ``idempotency_key`` placed it and nothing was sent now).
 
             Raises:
                 TypeError: an unknown keyword (the message suggests the closest name).
@@ -496,11 +524,13 @@ class Client(_native.Client):
                 RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused; no
                     call was placed.
                 InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``); never
-                    blindly retry those.
+                    blindly retry those. IdempotencyKeyPendingError (an OutcomeUnknownError): an earlier call with the
+                    same ``idempotency_key`` may have placed it; nothing was sent now.
                 ApiConnectionError, ApiTimeoutError: nothing reached the service.
+                StoreUnavailableError: the shared store (``redis_url``) could not be used; nothing was sent.
             """
             # </generated: Client.create_ai_call.doc>
-            return self._create_ai_call(_params(locals()))
+            return self._create_ai_call(_params(locals()), idempotency_key)
 
     def request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Call another CCC action through the same signed, rate-limited path and return its ``Response``.
@@ -519,6 +549,7 @@ class Client(_native.Client):
         defaults: Optional[Mapping[str, Any]] = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: Optional[_Path] = None,
+        campaign: Optional[str] = None,
         progress: Progress = None,
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
@@ -555,6 +586,15 @@ class Client(_native.Client):
                 recognised by their number (and its occurrence in ``calls``), so the prompt may change between runs.
                 The file is locked for the whole run: a second run on it (in this process or another) raises
                 ConfigurationError and dials nobody.
+            campaign: a name for the campaign instead of a ``journal`` file (``"reminders-2026-12"``): its journal
+                is kept in the client's store (Redis with ``redis_url``, else this process's memory), so any number
+                of workers, in any processes on any machines, may run the same list under the same name at once.
+                Each item is claimed before its request leaves, so nobody is dialled twice: an item another worker
+                holds is ``claimed_elsewhere`` (being sent, or its worker stopped while sending it; only a run with
+                ``reconcile=True`` may settle it), and one another worker placed or refused is reported as a
+                journal's would be (``already_placed``, ``unreconciled``, ``failed``). :meth:`campaign_status`
+                shows every item's state. With ``redis_url``, a Redis that cannot be reached raises
+                StoreUnavailableError before anything is sent.
             progress: ``True`` shows the progress: a tqdm bar when tqdm is installed and stderr is a terminal (a
                 widget in Jupyter), a line rewritten in place on a terminal without tqdm, and plain lines (one a
                 second at most, then a summary) when stderr is a file or a pipe. A callable is called with each
@@ -587,13 +627,15 @@ class Client(_native.Client):
             ValidationError: an item breaks documented rules; ``errors`` lists every problem of every item
                 (``calls[3].callee``, and for rows from :func:`read_calls_csv` the file's line:
                 ``(patients.csv line 5)``); nothing was sent.
-            ConfigurationError: the journal cannot be opened, or another run holds it.
+            ConfigurationError: the journal cannot be opened, or another run holds it; both ``journal`` and
+                ``campaign`` were given, or ``campaign`` is not a name (1 to 200 characters, no control characters).
+            StoreUnavailableError: ``campaign`` with a ``redis_url`` whose Redis cannot be reached; nothing was sent.
             KeyboardInterrupt: Ctrl-C. The campaign is cancelled first: calls in flight stop (``outcome_unknown``),
                 nothing new is sent, and every outcome is written to the journal. The exception's ``report`` is the
                 campaign's :class:`CampaignReport` (every call placed before the interrupt is in it).
         """
         args = _campaign_args(
-            calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+            calls, defaults, concurrency, journal, campaign, skip_invalid, refused_retries, default_country_code
         )
         args.update(
             wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
@@ -604,6 +646,18 @@ class Client(_native.Client):
         finally:
             if display is not None:
                 display.close()
+
+    def campaign_status(self, name: str) -> CampaignStatus:
+        """A named campaign (``create_ai_calls(..., campaign=name)``) as its shared journal records it now: every
+        item some worker claimed, with its state (``placed``, ``sending``, ``outcome_unknown``, ``failed``,
+        ``retryable``), and the counts per state. Readable from any process that uses the same store (the client's
+        ``redis_url``) and SecretId; it only reads.
+
+        Raises:
+            ConfigurationError: ``name`` is not a campaign name.
+            StoreUnavailableError: the client's Redis cannot be reached.
+        """
+        return self._campaign_status(name)
 
     # --- after the call is placed ---------------------------------------------------------------------------
 
@@ -831,6 +885,7 @@ class AsyncClient(_native.Client):
             acquire_timeout_second: Optional[int] = None,
             custom_stt_config: Optional[_JsonText] = None,
             extra_params: Optional[Mapping[str, Any]] = None,
+            idempotency_key: Optional[str] = None,
             # </generated: AsyncClient.create_ai_call.keywords.typed>
         ) -> AiCallResult:
             """Place one AI call; see :meth:`Client.create_ai_call` for every parameter, its unit and the errors."""
@@ -886,6 +941,7 @@ class AsyncClient(_native.Client):
             acquire_timeout_second: Optional[int] = None,
             custom_stt_config: Optional[_JsonText] = None,
             extra_params: Optional[Mapping[str, Any]] = None,
+            idempotency_key: Optional[str] = None,
             # </generated: AsyncClient.create_ai_call.keywords>
             **unexpected: NoReturn,
         ) -> AiCallResult:
@@ -897,7 +953,7 @@ class AsyncClient(_native.Client):
             params = _params(locals())
             latch = _native.SendLatch()
             try:
-                return await self._create_ai_call_async(params, latch)
+                return await self._create_ai_call_async(params, latch, idempotency_key)
             except BaseException as exc:
                 _abandoned(exc, latch)
                 raise
@@ -913,6 +969,7 @@ class AsyncClient(_native.Client):
         defaults: Optional[Mapping[str, Any]] = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: Optional[_Path] = None,
+        campaign: Optional[str] = None,
         progress: Progress = None,
         skip_invalid: bool = False,
         refused_retries: Optional[int] = None,
@@ -931,7 +988,7 @@ class AsyncClient(_native.Client):
         campaign's :class:`CampaignReport`.
         """
         args = _campaign_args(
-            calls, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code
+            calls, defaults, concurrency, journal, campaign, skip_invalid, refused_retries, default_country_code
         )
         args.update(
             wait=wait, wait_timeout=wait_timeout, transcript=transcript, extraction=extraction, reconcile=reconcile
@@ -950,6 +1007,10 @@ class AsyncClient(_native.Client):
         finally:
             if display is not None:
                 display.close()
+
+    async def campaign_status(self, name: str) -> CampaignStatus:
+        """A named campaign as its shared journal records it now; see :meth:`Client.campaign_status`."""
+        return await self._campaign_status_async(name)
 
     # --- after the call is placed: see Client for the arguments, returns and errors ---------------------------
 
@@ -1146,6 +1207,7 @@ if TYPE_CHECKING:
         acquire_timeout_second: Optional[int] = None,
         custom_stt_config: Optional[_JsonText] = None,
         extra_params: Optional[Mapping[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
         # </generated: create_ai_call.keywords.typed>
     ) -> AiCallResult:
         """Place one AI call with a default :class:`Client`, built on first use from the environment
@@ -1204,6 +1266,7 @@ else:
         acquire_timeout_second: Optional[int] = None,
         custom_stt_config: Optional[_JsonText] = None,
         extra_params: Optional[Mapping[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
         # </generated: create_ai_call.keywords>
         **unexpected: NoReturn,
     ) -> AiCallResult:
@@ -1212,7 +1275,7 @@ else:
 
         See :meth:`Client.create_ai_call` for every parameter, its unit and the errors.
         """
-        return _default()._create_ai_call(_params(locals()))
+        return _default()._create_ai_call(_params(locals()), idempotency_key)
 
 
 def create_ai_calls(
@@ -1221,6 +1284,7 @@ def create_ai_calls(
     defaults: Optional[Mapping[str, Any]] = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     journal: Optional[_Path] = None,
+    campaign: Optional[str] = None,
     progress: Progress = None,
     skip_invalid: bool = False,
     refused_retries: Optional[int] = None,
@@ -1238,6 +1302,7 @@ def create_ai_calls(
         defaults=defaults,
         concurrency=concurrency,
         journal=journal,
+        campaign=campaign,
         progress=progress,
         skip_invalid=skip_invalid,
         refused_retries=refused_retries,

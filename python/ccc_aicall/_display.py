@@ -32,6 +32,7 @@ _COLOURS = {
     "unreconciled": "#bc4c00",
     "invalid": "#cf222e",
     "not_attempted": "#6e7781",
+    "claimed_elsewhere": "#6e7781",
 }
 _ROWS = 50  # items shown in a report's table; the rest are counted
 _TURNS = 20  # transcript turns shown on a card

@@ -15,6 +15,8 @@
     ├── ApiConnectionError                     nothing reached the service (DNS, connect, TLS)
     │   └── ApiTimeoutError                    timed out before the request was sent
     ├── OutcomeUnknownError                    the request was sent and no definitive answer came back
+    │   └── IdempotencyKeyPendingError         an earlier call with the same idempotency key may have placed it
+    ├── StoreUnavailableError                  the shared store (``redis_url``) could not be used; nothing was sent
     ├── WaitTimeoutError (also TimeoutError)   wait_for_call ran out of time before the call ended
     └── FileError (also OSError)               a file could not be read or written (a calls CSV, the journal)
         ├── MissingFileError (also FileNotFoundError)
@@ -46,6 +48,8 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "OutcomeUnknownError",
+    "IdempotencyKeyPendingError",
+    "StoreUnavailableError",
     "CallNotLiveError",
     "WaitTimeoutError",
     "FileError",
@@ -179,6 +183,36 @@ class OutcomeUnknownError(CccError):
     """The request was sent and no definitive answer came back (timeout, dropped connection, 5xx, unreadable
     answer, cancellation in flight): the call may have been placed. ``sdk_app_id``, ``callee`` and ``sent_at``
     say which call; ``client.reconcile(exc)`` says whether it was placed, before anyone places it again."""
+
+
+class IdempotencyKeyPendingError(OutcomeUnknownError):
+    """``create_ai_call(..., idempotency_key=...)`` found the key held by an earlier attempt whose call is not known
+    to have been placed: that attempt is still in flight (``in_flight`` True), or it ended with its outcome unknown.
+    Nothing was sent now, and nothing will be sent for this key until it expires (the client's
+    ``idempotency_ttl``): the earlier attempt may have placed the call. ``sdk_app_id``, ``callee`` and ``sent_at``
+    say which call; ``client.reconcile(exc)`` says whether it was placed.
+
+    Attributes:
+        idempotency_key: the key, as given.
+        in_flight: True while the earlier attempt is still going (ask again shortly to get its result).
+    """
+
+    idempotency_key: Optional[str]
+    in_flight: bool
+
+    def __init__(
+        self, text: str = "", *, idempotency_key: Optional[str] = None, in_flight: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(text, **kw)
+        self.idempotency_key = idempotency_key
+        self.in_flight = in_flight
+
+
+class StoreUnavailableError(CccError):
+    """The shared store (the client's ``redis_url``) could not be reached or refused the operation, so the request
+    was not sent: nobody was dialled, and it is safe to try again once the store is back. A call with an
+    ``idempotency_key`` always needs the store; one without needs it unless the client has
+    ``store_fallback_local=True``. The message names the store without its password."""
 
 
 class WaitTimeoutError(CccError, TimeoutError):

@@ -6,7 +6,7 @@ from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optio
 
 from typing_extensions import disjoint_base
 
-from ._campaign import CampaignItem, CampaignReport
+from ._campaign import CampaignItem, CampaignReport, CampaignStatus
 from ._exceptions import CccError
 from ._outcome import CallOutcome, CallState, Reconciled
 
@@ -91,6 +91,10 @@ class AiCallResult:
     @property
     def extraction_configured(self) -> bool:
         """The request configured extract_config: a wait for the outcome waits for the extracted fields."""
+    @property
+    def replayed(self) -> bool:
+        """An earlier create_ai_call with the same idempotency_key placed this call (in this process or another
+        sharing the Redis store): this is its stored result, and nothing was sent now."""
     def __new__(
         cls,
         session_id: str,
@@ -99,8 +103,9 @@ class AiCallResult:
         callee: str,
         placed_at: Union[datetime, float],
         extraction_configured: bool = False,
+        replayed: bool = False,
     ) -> AiCallResult: ...
-    def __getnewargs__(self) -> tuple[str, str, int, str, datetime, bool]: ...
+    def __getnewargs__(self) -> tuple[str, str, int, str, datetime, bool, bool]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -241,8 +246,10 @@ class Client:
         idempotency_ttl: Optional[float] = None,
         # </generated: Client.__new__>
     ) -> Client: ...
-    def _create_ai_call(self, params: Dict[str, Any]) -> AiCallResult: ...
-    def _create_ai_call_async(self, params: Dict[str, Any], latch: SendLatch) -> Awaitable[AiCallResult]: ...
+    def _create_ai_call(self, params: Dict[str, Any], idempotency_key: Optional[str] = None) -> AiCallResult: ...
+    def _create_ai_call_async(
+        self, params: Dict[str, Any], latch: SendLatch, idempotency_key: Optional[str] = None
+    ) -> Awaitable[AiCallResult]: ...
     def _create_ai_calls(
         self,
         calls: List[Any],
@@ -250,6 +257,7 @@ class Client:
         defaults: Optional[Mapping[str, Any]],
         concurrency: int,
         journal: Optional[Union[str, PathLike[str]]],
+        campaign: Optional[str],
         skip_invalid: bool,
         refused_retries: Optional[int],
         default_country_code: Optional[str],
@@ -268,6 +276,7 @@ class Client:
         defaults: Optional[Mapping[str, Any]],
         concurrency: int,
         journal: Optional[Union[str, PathLike[str]]],
+        campaign: Optional[str],
         skip_invalid: bool,
         refused_retries: Optional[int],
         default_country_code: Optional[str],
@@ -279,6 +288,8 @@ class Client:
         extraction: bool,
         reconcile: bool,
     ) -> CampaignTask: ...
+    def _campaign_status(self, name: str) -> CampaignStatus: ...
+    def _campaign_status_async(self, name: str) -> Awaitable[CampaignStatus]: ...
     def _request(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
     def _request_async(self, action: str, params: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
     def _follow(self, action: FollowUp[_T]) -> _T:

@@ -4,10 +4,12 @@
 
 use crate::{convert, errors, outcome, runtime};
 use ccc_aicall::campaign::csv::{call_from_texts as core_call_from_texts, read_calls_csv as core_read_calls_csv};
+use ccc_aicall::campaign::shared::CampaignStatus;
 use ccc_aicall::campaign::{DEFAULT_CONCURRENCY, DEFAULT_REFUSED_RETRIES, DEFAULT_WAIT_TIMEOUT};
 use ccc_aicall::{
     CampaignOptions, CampaignReport, CancellationToken, CountryCode, Error, ItemOutcome, ItemStatus, KeyCase, Tally,
 };
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -52,6 +54,7 @@ impl Run {
         defaults: Option<&Bound<'_, PyAny>>,
         concurrency: usize,
         journal: Option<PathBuf>,
+        campaign: Option<String>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
         default_country_code: Option<&str>,
@@ -78,6 +81,7 @@ impl Run {
         let options = CampaignOptions {
             concurrency,
             journal,
+            campaign,
             skip_invalid,
             refused_retries: refused_retries.unwrap_or(DEFAULT_REFUSED_RETRIES),
             on_progress,
@@ -275,6 +279,12 @@ pub fn report<'py>(py: Python<'py>, report: &CampaignReport) -> PyResult<Bound<'
     kwargs.set_item("outcome_counts", outcome_counts)?;
     kwargs.set_item("wait_error", report.wait_error.as_ref().map(|e| exception(py, e)))?;
     classes(py)?.getattr("CampaignReport")?.call((items, counts, to_reconcile, stopped_by), Some(&kwargs))
+}
+
+/// A named campaign's status as a `ccc_aicall.CampaignStatus`: the core's record, field for field.
+pub fn status<'py>(py: Python<'py>, status: &CampaignStatus) -> PyResult<Bound<'py, PyAny>> {
+    let value = serde_json::to_value(status).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    classes(py)?.getattr("CampaignStatus")?.call_method1("_from_core", (convert::from_json(py, &value)?,))
 }
 
 /// Read a CSV file of calls (one row per call) into dicts with snake_case keys, each with its file line and the

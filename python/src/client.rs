@@ -1,11 +1,13 @@
 //! `Client`: the core client behind the Python `Client` and `AsyncClient` (which subclass it), and `AiCallResult`.
 
+use crate::campaign as campaigns;
 use crate::follow::{FollowUp, Followed};
 use crate::latch::SendLatch;
 use crate::runtime::{self, Blocked};
-use crate::{campaign, convert, errors, logging};
+use crate::{convert, errors, logging};
+use ccc_aicall::campaign::shared::CampaignStatus;
 use ccc_aicall::config::{option, OptionType};
-use ccc_aicall::{request, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
+use ccc_aicall::{request, CallOptions, CancellationToken, ClientConfig, CreateAiCallRequest, Error, KeyCase};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -31,12 +33,14 @@ pub struct AiCallResult {
     callee: String,
     placed_at: SystemTime,
     extraction_configured: bool,
+    replayed: bool,
 }
 
 #[pymethods]
 impl AiCallResult {
     #[new]
-    #[pyo3(signature = (session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured=false))]
+    #[pyo3(signature = (session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured=false,
+                        replayed=false))]
     fn new(
         session_id: String,
         request_id: String,
@@ -44,9 +48,10 @@ impl AiCallResult {
         callee: String,
         placed_at: &Bound<'_, PyAny>,
         extraction_configured: bool,
+        replayed: bool,
     ) -> PyResult<Self> {
         let placed_at = convert::system_time(placed_at, "placed_at")?;
-        Ok(AiCallResult { session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured })
+        Ok(AiCallResult { session_id, request_id, sdk_app_id, callee, placed_at, extraction_configured, replayed })
     }
 
     /// The session of the call: pass it to `DescribeTelSession`, `HangUpCall`, ...
@@ -85,16 +90,27 @@ impl AiCallResult {
         self.extraction_configured
     }
 
+    /// An earlier `create_ai_call` with the same `idempotency_key` placed this call (in this process or another
+    /// sharing the Redis store): this is its stored result, and nothing was sent now.
+    #[getter]
+    fn replayed(&self) -> bool {
+        self.replayed
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "AiCallResult(session_id={}, request_id={})",
+            "AiCallResult(session_id={}, request_id={}{})",
             PyString::new(py, &self.session_id).repr()?,
-            PyString::new(py, &self.request_id).repr()?
+            PyString::new(py, &self.request_id).repr()?,
+            if self.replayed { ", replayed=True" } else { "" }
         ))
     }
 
     #[allow(clippy::type_complexity)]
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> PyResult<(String, String, u64, String, Bound<'py, PyAny>, bool)> {
+    fn __getnewargs__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(String, String, u64, String, Bound<'py, PyAny>, bool, bool)> {
         Ok((
             self.session_id.clone(),
             self.request_id.clone(),
@@ -102,6 +118,7 @@ impl AiCallResult {
             self.callee.clone(),
             self.placed_at(py)?,
             self.extraction_configured,
+            self.replayed,
         ))
     }
 }
@@ -130,6 +147,7 @@ impl From<ccc_aicall::AiCallResult> for AiCallResult {
             callee: r.callee,
             placed_at: convert::to_micros(r.placed_at),
             extraction_configured: r.extraction_configured,
+            replayed: r.replayed,
         }
     }
 }
@@ -179,7 +197,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (*, secret_id=None, secret_key=None, token=None, region=None, endpoint=None, language=None,
                         timeout=None, connect_timeout=None, max_retries=None, rate_limit=None, proxy=None, ca_file=None,
-                        default_country_code=None))]
+                        default_country_code=None, redis_url=None, store_fallback_local=None, idempotency_ttl=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -196,6 +214,9 @@ impl Client {
         proxy: Option<Bound<'_, PyAny>>,
         ca_file: Option<Bound<'_, PyAny>>,
         default_country_code: Option<Bound<'_, PyAny>>,
+        redis_url: Option<Bound<'_, PyAny>>,
+        store_fallback_local: Option<Bound<'_, PyAny>>,
+        idempotency_ttl: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let given = PyDict::new(py);
         for (name, value) in [
@@ -212,6 +233,9 @@ impl Client {
             ("proxy", proxy),
             ("ca_file", ca_file),
             ("default_country_code", default_country_code),
+            ("redis_url", redis_url),
+            ("store_fallback_local", store_fallback_local),
+            ("idempotency_ttl", idempotency_ttl),
         ] {
             match (value, option(name).map(|o| o.ty)) {
                 (Some(path), Some(OptionType::Path)) => given.set_item(name, convert::fspath(path)?)?,
@@ -226,34 +250,44 @@ impl Client {
         Ok(Client { inner: Mutex::new((std::process::id(), client)), local: ThreadLocal::new() })
     }
 
-    fn _create_ai_call(&self, py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<AiCallResult> {
+    #[pyo3(signature = (params, idempotency_key=None))]
+    fn _create_ai_call(
+        &self,
+        py: Python<'_>,
+        params: &Bound<'_, PyDict>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<AiCallResult> {
         let request = build_request(py, params)?;
+        let options = CallOptions { idempotency_key };
         let cancel = CancellationToken::new();
         let outcome = self.blocking(py, |rt, client| {
-            runtime::block_on_in(py, rt, &cancel, client.create_ai_call_cancellable(&request, &cancel))
+            runtime::block_on_in(py, rt, &cancel, client.create_ai_call_cancellable_with(&request, &cancel, &options))
         })?;
         finish(py, outcome).map(AiCallResult::from)
     }
 
     /// `latch` tells the caller, if the awaiting task is cancelled, whether the request had left.
+    #[pyo3(signature = (params, latch, idempotency_key=None))]
     fn _create_ai_call_async<'py>(
         &self,
         py: Python<'py>,
         params: &Bound<'_, PyDict>,
         latch: &Bound<'_, SendLatch>,
+        idempotency_key: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = build_request(py, params)?;
+        let options = CallOptions { idempotency_key };
         let client = self.core(py)?;
         let latch = latch.get().0.clone();
         // The answer is turned into Python objects by the completion, which holds the GIL anyway.
-        runtime::future_into_py(
-            py,
-            async move { Ok(Answer::Placed(client.create_ai_call_latched(&request, &latch).await)) },
-        )
+        runtime::future_into_py(py, async move {
+            Ok(Answer::Placed(client.create_ai_call_latched_with(&request, &latch, &options).await))
+        })
     }
 
-    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, campaign, skip_invalid, refused_retries,
+                        default_country_code, sources, on_progress, wait, wait_timeout, transcript, extraction,
+                        reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls<'py>(
         &self,
@@ -262,6 +296,7 @@ impl Client {
         defaults: Option<&Bound<'_, PyAny>>,
         concurrency: usize,
         journal: Option<PathBuf>,
+        campaign: Option<String>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
         default_country_code: Option<&str>,
@@ -274,38 +309,40 @@ impl Client {
         reconcile: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cancel = CancellationToken::new();
-        let run = campaign::Run::new(
+        let run = campaigns::Run::new(
             calls,
             defaults,
             concurrency,
             journal,
+            campaign,
             skip_invalid,
             refused_retries,
             default_country_code,
             sources,
             on_progress,
             cancel.clone(),
-            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
+            campaigns::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
         let failures = run.callback_failures.clone();
         let client = self.core(py)?;
         // Ctrl-C cancels the token; the campaign then runs to its (cancelled) end, so the journal is complete, and
         // its report goes with the KeyboardInterrupt (`exc.report`).
         let outcome = runtime::block_on(py, &cancel, run.execute(client));
-        campaign::report_callback_failures(py, &failures);
+        campaigns::report_callback_failures(py, &failures);
         match outcome {
             Blocked::Interrupted(interrupt, Ok(report)) => {
-                interrupt.value(py).setattr("report", campaign::report(py, &report)?)?;
+                interrupt.value(py).setattr("report", campaigns::report(py, &report)?)?;
                 Err(interrupt)
             }
-            outcome => campaign::report(py, &finish(py, outcome)?),
+            outcome => campaigns::report(py, &finish(py, outcome)?),
         }
     }
 
     /// Start a campaign on the shared runtime; the wrapper awaits its `wait()`, and on cancellation cancels it and
     /// waits for the report of what was placed.
-    #[pyo3(signature = (calls, *, defaults, concurrency, journal, skip_invalid, refused_retries, default_country_code,
-                        sources, on_progress, wait, wait_timeout, transcript, extraction, reconcile))]
+    #[pyo3(signature = (calls, *, defaults, concurrency, journal, campaign, skip_invalid, refused_retries,
+                        default_country_code, sources, on_progress, wait, wait_timeout, transcript, extraction,
+                        reconcile))]
     #[allow(clippy::too_many_arguments)]
     fn _create_ai_calls_async(
         &self,
@@ -314,6 +351,7 @@ impl Client {
         defaults: Option<&Bound<'_, PyAny>>,
         concurrency: usize,
         journal: Option<PathBuf>,
+        campaign: Option<String>,
         skip_invalid: bool,
         refused_retries: Option<u32>,
         default_country_code: Option<&str>,
@@ -324,21 +362,35 @@ impl Client {
         transcript: bool,
         extraction: bool,
         reconcile: bool,
-    ) -> PyResult<campaign::CampaignTask> {
-        let run = campaign::Run::new(
+    ) -> PyResult<campaigns::CampaignTask> {
+        let run = campaigns::Run::new(
             calls,
             defaults,
             concurrency,
             journal,
+            campaign,
             skip_invalid,
             refused_retries,
             default_country_code,
             sources,
             on_progress,
             CancellationToken::new(),
-            campaign::Follow { wait, wait_timeout, transcript, extraction, reconcile },
+            campaigns::Follow { wait, wait_timeout, transcript, extraction, reconcile },
         )?;
-        Ok(campaign::CampaignTask::start(run, self.core(py)?))
+        Ok(campaigns::CampaignTask::start(run, self.core(py)?))
+    }
+
+    /// A named campaign as its shared journal records it now, from any process using the same store.
+    fn _campaign_status<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let cancel = CancellationToken::new();
+        let outcome =
+            self.blocking(py, |rt, client| runtime::block_on_in(py, rt, &cancel, client.campaign_status(name)))?;
+        campaigns::status(py, &finish(py, outcome)?)
+    }
+
+    fn _campaign_status_async<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.core(py)?;
+        runtime::future_into_py(py, async move { Ok(Answer::Status(client.campaign_status(&name).await)) })
     }
 
     #[pyo3(signature = (action, params=None))]
@@ -458,6 +510,7 @@ impl Client {
 enum Answer {
     Placed(Result<ccc_aicall::AiCallResult, Error>),
     Response(Result<serde_json::Map<String, serde_json::Value>, Error>),
+    Status(Result<CampaignStatus, Error>),
 }
 
 impl<'py> IntoPyObject<'py> for Answer {
@@ -469,7 +522,8 @@ impl<'py> IntoPyObject<'py> for Answer {
         match self {
             Answer::Placed(Ok(placed)) => Ok(Bound::new(py, AiCallResult::from(placed))?.into_any()),
             Answer::Response(Ok(map)) => Ok(convert::dict_from_json(py, &map)?.into_any()),
-            Answer::Placed(Err(e)) | Answer::Response(Err(e)) => Err(errors::to_py(py, &e)),
+            Answer::Status(Ok(status)) => campaigns::status(py, &status),
+            Answer::Placed(Err(e)) | Answer::Response(Err(e)) | Answer::Status(Err(e)) => Err(errors::to_py(py, &e)),
         }
     }
 }

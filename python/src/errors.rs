@@ -15,6 +15,9 @@ fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 
 /// The exception class for an error kind (`ErrorKind` is non-exhaustive: new kinds get the base class).
 fn class_name(error: &Error) -> &'static str {
+    if let Error::KeyPending { .. } = error.inner() {
+        return "IdempotencyKeyPendingError";
+    }
     match error.kind() {
         ErrorKind::Validation => "ValidationError",
         ErrorKind::Config => "ConfigurationError",
@@ -28,6 +31,7 @@ fn class_name(error: &Error) -> &'static str {
         ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
         ErrorKind::CallNotLive => "CallNotLiveError",
         ErrorKind::WaitTimedOut => "WaitTimeoutError",
+        ErrorKind::StoreUnavailable => "StoreUnavailableError",
         // Picks the platform's error for the reason (FileNotFoundError, PermissionError, OSError).
         ErrorKind::Io => "_file_error",
         _ => "CccError",
@@ -78,6 +82,10 @@ fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
     if let Error::WaitTimedOut { session_id, last_status } = error.inner() {
         kwargs.set_item("session_id", session_id)?;
         kwargs.set_item("last_status", last_status)?;
+    }
+    if let Error::KeyPending { key, in_flight } = error.inner() {
+        kwargs.set_item("idempotency_key", key)?;
+        kwargs.set_item("in_flight", in_flight)?;
     }
     let instance = module.getattr(class_name(error))?.call((error.message_in(KeyCase::Snake),), Some(&kwargs))?;
     if let Some(attempt) = error.attempt() {

@@ -19,7 +19,8 @@ from ccc_aicall import AiCallResult, AsyncClient, Client, ValidationError, tts
 from ccc_aicall.testing import Emulator
 from conftest import VALID_REQUEST
 
-KEYWORDS = [*ccc_aicall.PARAMETERS, "extra_params"]
+# The request's parameters, then the client's own keyword for the call.
+KEYWORDS = [*ccc_aicall.PARAMETERS, "extra_params", "idempotency_key"]
 
 
 @pytest.mark.parametrize(

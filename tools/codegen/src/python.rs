@@ -72,6 +72,8 @@ fn keyword_lines(typed: bool) -> Vec<String> {
         })
         .collect();
     out.push(format!("{}: Optional[Mapping[str, Any]] = None,", extra_params()));
+    // Not a parameter of the request: the client's, for this call (`_params` takes it out).
+    out.push("idempotency_key: Optional[str] = None,".to_string());
     out
 }
 
@@ -105,8 +107,26 @@ pub fn create_ai_call_doc(width: usize) -> Vec<String> {
         }
         body.push(String::new());
     }
+    body.extend(reflow(&per_call(), width));
+    body.push(String::new());
     body.extend(reflow(CREATE_AI_CALL_OUTCOMES, width));
     docstring(body)
+}
+
+/// The keyword of `create_ai_call` that is the client's, not the request's.
+fn per_call() -> String {
+    format!(
+        "\
+Per call (not sent to the service):
+    idempotency_key: Send this call at most once per key (1 to {max} bytes, e.g. ``f\"appt-{{appt_id}}\"``): a
+        repeat with the same key, in this process or any other sharing the client's ``redis_url``, sends nothing
+        and returns the first call's result (``replayed`` True), or raises IdempotencyKeyPendingError while that
+        call is in flight or after it ended with its outcome unknown. Remembered for the client's
+        ``idempotency_ttl``. The key is claimed before anything is sent: with ``redis_url``, a Redis that cannot
+        be reached raises StoreUnavailableError (nothing sent), whatever ``store_fallback_local`` says. A key
+        reused for a different call is a ValidationError.",
+        max = ccc_aicall::idempotency::MAX_KEY_LEN
+    )
 }
 
 /// The prose of `create_ai_call`'s docstring, around the parameter reference.
@@ -119,7 +139,8 @@ keys or the service's PascalCase ones.";
 
 const CREATE_AI_CALL_OUTCOMES: &str = "\
 Returns:
-    AiCallResult with ``session_id`` and ``request_id``.
+    AiCallResult with ``session_id`` and ``request_id`` (``replayed`` True when an earlier call with the same
+        ``idempotency_key`` placed it and nothing was sent now).
 
 Raises:
     TypeError: an unknown keyword (the message suggests the closest name).
@@ -127,8 +148,10 @@ Raises:
     RateLimitError, AuthenticationError, InvalidRequestError, CallRejectedError: the service refused; no call
         was placed.
     InternalServerError, OutcomeUnknownError: the call may have been placed (``outcome_unknown``); never
-        blindly retry those.
-    ApiConnectionError, ApiTimeoutError: nothing reached the service.";
+        blindly retry those. IdempotencyKeyPendingError (an OutcomeUnknownError): an earlier call with the same
+        ``idempotency_key`` may have placed it; nothing was sent now.
+    ApiConnectionError, ApiTimeoutError: nothing reached the service.
+    StoreUnavailableError: the shared store (``redis_url``) could not be used; nothing was sent.";
 
 /// The prose of the `Client` docstring, around its `Args:` (from the core's options).
 const CLIENT_INTRO: &str = "\
@@ -285,6 +308,7 @@ mod tests {
         assert_eq!(typed[0], "sdk_app_id: int,");
         assert!(typed.contains(&"system_prompt: Optional[str] = None,".to_string()));
         assert!(keywords(120).iter().all(|k| k.ends_with("= None,")));
-        assert_eq!(typed.last().unwrap(), "extra_params: Optional[Mapping[str, Any]] = None,");
+        assert_eq!(typed[typed.len() - 2], "extra_params: Optional[Mapping[str, Any]] = None,");
+        assert_eq!(typed.last().unwrap(), "idempotency_key: Optional[str] = None,");
     }
 }
