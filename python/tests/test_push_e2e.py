@@ -5,8 +5,11 @@ reordering and re-pushes, only with the right credentials, and decodes like the 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import threading
 import time
+import urllib.request
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
@@ -218,3 +221,45 @@ def test_bad_push_settings_name_the_field(emu: Emulator) -> None:
         emu.set_push("http://127.0.0.1:9/x", auth=("digest", "u", "p"))
     emu.set_push(None)
     assert emu.pushes == []
+
+
+def test_receivers_in_two_processes_share_what_they_have_seen_through_redis(tmp_path: Any) -> None:
+    """Two receivers (as two worker processes would be) behind real servers, one Redis: the emulator's re-push that
+    reaches the other worker is acknowledged and dropped, and a token one issued is accepted by the other."""
+    from _redis import RedisServer
+    from test_push import push as send_push
+
+    redis = RedisServer(tmp_path)
+    redis.start()
+    try:
+        first, second = Delivered(), Delivered()
+        auth = ("oauth2", "ccc-pusher", "client-secret")
+        servers = [
+            serve_asgi(PushReceiver(on_event=first, auth=auth, redis_url=redis.url)),
+            serve_wsgi(PushReceiver(on_event=second, auth=auth, redis_url=redis.url)),
+        ]
+        a, b = (next(s) for s in servers)
+        request = urllib.request.Request(
+            a + "/ccc/token",
+            data=b"grant_type=client_credentials",
+            headers={"Authorization": "Basic " + base64.b64encode(b"ccc-pusher:client-secret").decode()},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            token = json.loads(answer.read())["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert send_push(a, "p-1", **bearer)[0] == 200
+        status, _, body = send_push(b, "p-1", **bearer)  # the re-push reaches the other worker
+        assert (status, json.loads(body)["ErrCode"]) == (200, 0)
+        assert send_push(b, "p-2", **bearer)[0] == 200, "B accepts the token A issued"
+        deadline = time.monotonic() + 10
+        while len(first.events) + len(second.events) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # a wrongly delivered copy would have been handed over by now
+        assert [e.push_id for e in first.events] == ["p-1"]
+        assert [e.push_id for e in second.events] == ["p-2"], "p-1 was delivered once, by A"
+        assert redis.keys("ccc-aicall:push:*"), "the ids are in Redis"
+        assert not any("p-1" in k for k in redis.keys("*")), "stored hashed"
+        for server in servers:
+            server.close()
+    finally:
+        redis.stop()
