@@ -145,15 +145,17 @@ def _outcome_lines(outcome: Any) -> List[str]:
 
 def _call(args: argparse.Namespace, client: Client) -> int:
     keywords = _native.call_from_texts(_texts(args))
-    result = client.create_ai_call(**keywords)
+    result = client.create_ai_call(**keywords, idempotency_key=args.idempotency_key)
     data: Dict[str, Any] = {
         "session_id": result.session_id,
         "request_id": result.request_id,
         "sdk_app_id": result.sdk_app_id,
         "callee": result.callee,
+        "replayed": result.replayed,
     }
     if not args.json:
-        print(f"placed: session {result.session_id} (request {result.request_id})", flush=True)
+        placed = "already placed with this key" if result.replayed else "placed"
+        print(f"{placed}: session {result.session_id} (request {result.request_id})", flush=True)
     if args.wait:
         outcome = client.wait_for_call(result, timeout=args.timeout)
         data["outcome"] = _plain(outcome)
@@ -171,6 +173,7 @@ def _campaign(args: argparse.Namespace, client: Client) -> int:
         calls,
         defaults=defaults,
         journal=args.journal,
+        campaign=args.campaign,
         concurrency=args.concurrency,
         progress=not args.quiet,
         wait=args.wait,
@@ -263,15 +266,27 @@ def _parser() -> argparse.ArgumentParser:
 
     call = command("call", "place one call", "%(prog)s --callee NUMBER [PARAMETER VALUE ...] [--wait] [--json]")
     _add_parameter_options(call, required_hint=True)
+    call.add_argument(
+        "--idempotency-key",
+        metavar="KEY",
+        help="send at most once per key: a repeat returns the first call (shared by every process on the same "
+        "Redis, CCC_AICALL_REDIS_URL)",
+    )
     output(call, "follow the call to its end and print how it ended")
 
     campaign = command(
         "campaign",
         "run a campaign: one call per row of a CSV file",
-        "%(prog)s CSV [--journal FILE] [PARAMETER VALUE ...] [--wait] [--json]",
+        "%(prog)s CSV [--journal FILE | --campaign NAME] [PARAMETER VALUE ...] [--wait] [--json]",
     )
     campaign.add_argument("csv", help="UTF-8 CSV, a header row of parameter names (other columns are variables)")
     campaign.add_argument("--journal", help="a file recording each call, so a rerun never dials anyone twice")
+    campaign.add_argument(
+        "--campaign",
+        metavar="NAME",
+        help="instead of --journal: a name whose journal lives in Redis (CCC_AICALL_REDIS_URL), so that any number "
+        "of workers may run the same list",
+    )
     campaign.add_argument("--concurrency", type=int, default=_native.CAMPAIGN_CONCURRENCY, metavar="N")
     campaign.add_argument("--reconcile", action="store_true", help="settle the journal's unknown items first")
     campaign.add_argument("--quiet", action="store_true", help="no progress on stderr")

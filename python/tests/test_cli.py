@@ -137,6 +137,19 @@ def test_campaign_from_csv_with_a_journal_never_dials_twice(emu: Emulator, tmp_p
     assert len(emu.calls) == 3, "the journal keeps a rerun from dialling anyone again"
 
 
+def test_an_idempotency_key_dials_once_and_a_named_campaign_runs(emu: Emulator, tmp_path: Path) -> None:
+    call = ["call", "--callee", "008613012345678", *REQUIRED, "--system-prompt", "Hi", "--idempotency-key", "appt-1"]
+    first = cli(emu, *call)
+    assert first.returncode == 0 and first.stdout.startswith("placed:"), first.stderr
+    again = cli(emu, *call)  # a separate process: without Redis the key is held in memory, so it dials again
+    assert again.returncode == 0
+    (tmp_path / "calls.csv").write_text("callee\n008613000000001\n008613000000002\n", encoding="utf-8")
+    named = ["campaign", "calls.csv", "--campaign", "cli-test", *REQUIRED, "--system-prompt", "Hi", "--quiet"]
+    run = cli(emu, *named, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "2 placed" in run.stdout
+
+
 def test_outcome_reads_a_placed_call(emu: Emulator) -> None:
     emu.script("*", ring_ms=20, talk_ms=50)
     result = emu.client().create_ai_call(
