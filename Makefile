@@ -42,8 +42,8 @@ $(VENV)/.installed: tests/requirements.txt
 test-rust: redis-server
 	$(CARGO) test --workspace --locked
 
-# The shared-store tests (emulator/tests/shared_store.rs) start a real redis-server of their own on 127.0.0.1: the one
-# on PATH (or CCC_TEST_REDIS_SERVER), else Debian's package, installed here (sudo only when not root).
+# The shared-store tests (Rust, Python and Node) start a real redis-server of their own on 127.0.0.1: the one on PATH
+# (or CCC_TEST_REDIS_SERVER), else Debian's package, installed here (sudo only when not root).
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || [ -n "$$CCC_TEST_REDIS_SERVER" ] || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -57,7 +57,7 @@ test-conformance: venv
 python-dev: venv
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python/Cargo.toml
 
-test-python: python-dev
+test-python: python-dev redis-server
 	cd python && $(PY) -m pytest -q
 
 # The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc.
@@ -66,7 +66,7 @@ node/node_modules/.installed: node/package.json node/package-lock.json
 	cd node && npm ci --no-audit --no-fund
 	touch $@
 
-test-node: node-deps
+test-node: node-deps redis-server
 	cd node && npm run build && npm test
 
 # The official Python and Node SDKs against the emulator binary (tests/official/run.sh starts and stops it).

@@ -472,6 +472,13 @@ export interface PushHandlerOptions {
   maxBodyBytes?: number;
   /** With OAuth2: the path of the token endpoint. Default: any path ending in `/token`. */
   tokenPath?: string;
+  /**
+   * For a receiver that runs as several processes (cluster workers, replicas): the push ids delivered and the OAuth2
+   * tokens issued are shared through this Redis, so a re-push or a token reaching another process is still
+   * recognised. If Redis does not answer, each process goes on with its own memory (a re-push reaching another
+   * process may then be delivered twice: at least once, never lost).
+   */
+  redisUrl?: string;
 }
 
 /**

@@ -146,6 +146,16 @@ impl Client {
         Ok(Client { inner: self.inner.clone(), http: self.inner.http_client()?, store_conn: Arc::default() })
     }
 
+    /// The shared store (Redis), its connection, and this account's name in it; `None` without a `redis_url`.
+    pub(crate) fn redis_store(&self) -> Option<(&RedisStore, &Connection, &str)> {
+        self.inner.store.redis().map(|store| (store, &*self.store_conn, self.inner.account.as_str()))
+    }
+
+    /// This SecretId's name in the store (a hash: the SecretId never leaves the process).
+    pub(crate) fn account(&self) -> &str {
+        &self.inner.account
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &ResolvedConfig {
         &self.inner.config

@@ -13,12 +13,18 @@
 //! malformed body is answered HTTP 400 with a non-zero `ErrCode` (the service may push it again, which is harmless:
 //! it is refused each time and reported).
 
+mod shared;
+
+pub use shared::PUSH_ID_TTL;
+
 use crate::credential::Secret;
+use crate::error::Result;
 use crate::outcome::CallOutcome;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use shared::PushStore;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::sync::Mutex;
@@ -185,6 +191,8 @@ pub struct PushReceiver {
     seen: Mutex<Seen>,
     /// SHA-256 of each issued token, with when it stops being accepted (the tokens themselves are not kept).
     tokens: Mutex<HashMap<[u8; 32], Instant>>,
+    /// With [`PushReceiver::with_redis`]: the push ids and tokens every receiver process shares.
+    store: Option<PushStore>,
 }
 
 impl fmt::Debug for PushReceiver {
@@ -204,6 +212,28 @@ impl PushReceiver {
             max_body_bytes,
             seen: Mutex::new(Seen { ids: HashSet::new(), order: VecDeque::new(), capacity: seen_capacity.max(1) }),
             tokens: Mutex::new(HashMap::new()),
+            store: None,
+        }
+    }
+
+    /// Share the ids of the pushes delivered and the OAuth2 tokens issued with every receiver that uses the same
+    /// Redis (see [`shared`]): for a receiver that runs as several processes. When Redis does not answer, this
+    /// receiver goes on with its own memory (a re-push reaching another process may then be delivered twice).
+    pub fn with_redis(mut self, redis_url: &str) -> Result<Self> {
+        self.store = Some(PushStore::new(redis_url)?);
+        Ok(self)
+    }
+
+    /// Whether a push id is new: to every receiver sharing the store, else to this one.
+    fn first_time(&self, id: &str) -> bool {
+        let here = self.seen.lock().unwrap_or_else(|p| p.into_inner()).first_time(id);
+        match self.store.as_ref().map(|store| store.first_time(id)) {
+            Some(Ok(first)) => first,
+            Some(Err(e)) => {
+                log::warn!(target: "ccc_aicall", "push de-duplication falls back to this process's memory: {e}");
+                here
+            }
+            None => here,
         }
     }
 
@@ -237,7 +267,7 @@ impl PushReceiver {
         };
         let push_id = request.header(PUSH_ID_HEADER).filter(|id| !id.is_empty()).map(String::from);
         if let Some(id) = &push_id {
-            if !self.seen.lock().unwrap_or_else(|p| p.into_inner()).first_time(id) {
+            if !self.first_time(id) {
                 return Handled { reply: PushReply::ok(), event: None, duplicate: true, problem: None };
             }
         }
@@ -302,6 +332,11 @@ impl PushReceiver {
         tokens.retain(|_, expires| *expires > now);
         tokens.insert(digest(&token), now + *token_ttl);
         drop(tokens);
+        if let Some(store) = &self.store {
+            if let Err(e) = store.remember_token(&hex_encode(&digest(&token)), *token_ttl) {
+                log::warn!(target: "ccc_aicall", "the token is known to this process only: {e}");
+            }
+        }
         let mut reply = PushReply::json(
             200,
             json!({"access_token": token, "token_type": "Bearer", "expires_in": token_ttl.as_secs()}),
@@ -325,11 +360,25 @@ impl PushReceiver {
                     .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                     .map(|(_, t)| t.trim())
                     .ok_or("no bearer token")?;
+                let presented = digest(token);
                 let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-                match tokens.get(&digest(token)) {
+                match tokens.get(&presented) {
                     Some(expires) if *expires > Instant::now() => Ok(()),
                     Some(_) => Err("an expired token".into()),
-                    None => Err("a token this receiver did not issue".into()),
+                    None => {
+                        drop(tokens);
+                        // Issued by another receiver process: the shared store knows it until it expires, and this
+                        // process remembers it from then on (so that it outlives a Redis outage).
+                        match self.store.as_ref().map(|store| store.token_left(&hex_encode(&presented))) {
+                            Some(Ok(Some(left))) => {
+                                let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+                                tokens.insert(presented, Instant::now() + left);
+                                Ok(())
+                            }
+                            Some(Err(e)) => Err(format!("a token this process did not issue ({e})")),
+                            _ => Err("a token this receiver did not issue".into()),
+                        }
+                    }
                 }
             }
         }

@@ -287,3 +287,45 @@ async fn the_admin_surface_sets_pushes_and_lists_them() {
     assert_eq!(off.status(), 200);
     assert!(emu.push_config().is_none());
 }
+
+/// A receiver running as several processes: a re-push that reaches another process is recognised, and a token one
+/// issued is accepted by another, through a real redis-server; with Redis gone each goes on with its own memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receivers_sharing_redis_deliver_a_push_once_and_accept_each_others_tokens() {
+    use ccc_aicall::push::{PushReceiver, PushRequest};
+    let mut redis = common::redis::RedisServer::start();
+    let auth = || ReceiverAuth::OAuth2 {
+        client_id: "ccc-pusher".into(),
+        client_secret: Secret::new("client-secret"),
+        token_ttl: Duration::from_secs(60),
+    };
+    let a = PushReceiver::new(auth()).with_redis(&redis.url()).unwrap();
+    let b = PushReceiver::new(auth()).with_redis(&redis.url()).unwrap();
+    let form = b"grant_type=client_credentials&client_id=ccc-pusher&client_secret=client-secret";
+    let token_request = PushRequest { method: "POST", query: "", headers: &[], body: form };
+    let issued = a.token(&token_request);
+    assert_eq!(issued.status, 200);
+    let token: serde_json::Value = serde_json::from_str(&issued.body).unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let body = br#"{"SessionId": "s-1", "EndStatusString": "ok", "AcceptTimestamp": 1608130639}"#;
+    let push = |receiver: &PushReceiver, id: &str| {
+        let headers = [("Authorization", bearer.as_str()), ("X-TCCC-PUSH-UUID", id)];
+        receiver.handle(&PushRequest { method: "POST", query: "action=cdr&version=1", headers: &headers, body })
+    };
+    let first = push(&a, "p-1");
+    assert!(first.event.is_some() && !first.duplicate);
+    let again = push(&b, "p-1");
+    assert_eq!((again.reply.status, again.duplicate, again.event.is_none()), (200, true, true), "{again:?}");
+    let other = push(&b, "p-2");
+    assert!(other.event.is_some(), "B accepts A's token: {other:?}");
+    // A receiver without the store does not know A's token.
+    let alone = PushReceiver::new(auth());
+    assert_eq!(push(&alone, "p-3").reply.status, 401);
+
+    redis.stop();
+    let down = push(&a, "p-4");
+    assert!(down.event.is_some(), "Redis down: A goes on with its own memory");
+    assert!(push(&a, "p-4").duplicate, "and still drops its own re-push");
+    assert!(push(&a, "p-1").duplicate, "ids A delivered before are in its memory too");
+    assert_eq!(push(&b, "p-5").reply.status, 200, "B knew A's token only through Redis, but had seen it work");
+}

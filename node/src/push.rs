@@ -26,8 +26,14 @@ impl NativePushReceiver {
     #[napi(constructor, catch_unwind)]
     pub fn new(options_json: Option<String>) -> napi::Result<Self> {
         let options = from_json(options_json)?.unwrap_or(Value::Null);
-        let (auth, max_body_bytes) = options_from(&options).map_err(|problems| to_napi(Error::from(problems)))?;
-        Ok(NativePushReceiver { inner: PushReceiver::with_limits(auth, max_body_bytes, DEFAULT_SEEN_CAPACITY) })
+        let (auth, max_body_bytes, redis_url) =
+            options_from(&options).map_err(|problems| to_napi(Error::from(problems)))?;
+        let inner = PushReceiver::with_limits(auth, max_body_bytes, DEFAULT_SEEN_CAPACITY);
+        let inner = match redis_url {
+            Some(url) => inner.with_redis(&url).map_err(to_napi)?,
+            None => inner,
+        };
+        Ok(NativePushReceiver { inner })
     }
 
     /// One push: `raw_headers` is Node's flat `[name, value, name, value, ...]` (`req.rawHeaders`).
@@ -58,14 +64,14 @@ pub fn default_push_max_body_bytes() -> u32 {
     u32::try_from(DEFAULT_MAX_BODY_BYTES).unwrap_or(u32::MAX)
 }
 
-fn options_from(options: &Value) -> Result<(PushAuth, usize), Vec<FieldError>> {
+fn options_from(options: &Value) -> Result<(PushAuth, usize, Option<String>), Vec<FieldError>> {
     let options = match options {
         Value::Null => &Map::new(),
         Value::Object(map) => map,
         _ => return Err(vec![FieldError::invalid("Options", "must be an object")]),
     };
     let mut problems = Vec::new();
-    for key in options.keys().filter(|k| !["auth", "maxBodyBytes"].contains(&k.as_str())) {
+    for key in options.keys().filter(|k| !["auth", "maxBodyBytes", "redisUrl"].contains(&k.as_str())) {
         problems.push(FieldError::unknown(key.clone(), "is not an option of the push receiver"));
     }
     let max_body_bytes = match options.get("maxBodyBytes") {
@@ -78,9 +84,17 @@ fn options_from(options: &Value) -> Result<(PushAuth, usize), Vec<FieldError>> {
             }
         },
     };
+    let redis_url = match options.get("redisUrl") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(url)) => Some(url.clone()),
+        Some(_) => {
+            problems.push(FieldError::invalid("RedisUrl", "must be a redis:// URL (a string)"));
+            None
+        }
+    };
     let auth = auth_from(options.get("auth").unwrap_or(&Value::Null), &mut problems);
     if problems.is_empty() {
-        Ok((auth, max_body_bytes))
+        Ok((auth, max_body_bytes, redis_url))
     } else {
         Err(problems)
     }

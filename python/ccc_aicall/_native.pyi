@@ -123,6 +123,7 @@ class PushReceiver:
         auth: Optional[Tuple[Any, ...]] = None,
         max_body_bytes: Optional[int] = None,
         seen_capacity: Optional[int] = None,
+        redis_url: Optional[str] = None,
     ) -> PushReceiver: ...
     def handle(
         self, method: str, query: str, headers: List[Tuple[str, str]], body: bytes

@@ -113,12 +113,23 @@ class PushReceiver:
         auth: see :data:`Auth`; the same choice as in the service's push settings.
         max_body_bytes: larger bodies are refused (HTTP 413); by default one megabyte (a call record is a few
             kilobytes).
+        redis_url: for a receiver that runs as several processes (gunicorn or uvicorn workers, replicas): the push
+            ids delivered and the OAuth2 tokens issued are shared through this Redis, so a re-push or a token reaching
+            another process is still recognised. If Redis does not answer, each process goes on with its own memory
+            (a re-push reaching another process may then be delivered twice: at least once, never lost).
     """
 
-    def __init__(self, *, on_event: OnEvent, auth: Auth = None, max_body_bytes: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        *,
+        on_event: OnEvent,
+        auth: Auth = None,
+        max_body_bytes: Optional[int] = None,
+        redis_url: Optional[str] = None,
+    ) -> None:
         if not callable(on_event):
             raise TypeError("on_event must be callable")
-        self._native = _native.PushReceiver(auth=auth, max_body_bytes=max_body_bytes)
+        self._native = _native.PushReceiver(auth=auth, max_body_bytes=max_body_bytes, redis_url=redis_url)
         self._on_event = on_event
         self._max_body_bytes: int = self._native.max_body_bytes
 

@@ -94,18 +94,23 @@ fn event<'py>(py: Python<'py>, e: &PushEvent) -> PyResult<Bound<'py, PyDict>> {
 #[pymethods]
 impl PushReceiver {
     #[new]
-    #[pyo3(signature = (*, auth=None, max_body_bytes=None, seen_capacity=None))]
+    #[pyo3(signature = (*, auth=None, max_body_bytes=None, seen_capacity=None, redis_url=None))]
     fn new(
         py: Python<'_>,
         auth: Option<&Bound<'_, PyAny>>,
         max_body_bytes: Option<usize>,
         seen_capacity: Option<usize>,
+        redis_url: Option<&str>,
     ) -> PyResult<Self> {
         let max_body_bytes = max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
         let seen_capacity = seen_capacity.unwrap_or(DEFAULT_SEEN_CAPACITY);
         let auth = self::auth(py, auth)?;
         let oauth2 = matches!(auth, PushAuth::OAuth2 { .. });
         let receiver = push::PushReceiver::with_limits(auth, max_body_bytes, seen_capacity);
+        let receiver = match redis_url {
+            Some(url) => receiver.with_redis(url).map_err(|e| errors::to_py(py, &e))?,
+            None => receiver,
+        };
         Ok(PushReceiver { receiver, oauth2, max_body_bytes })
     }
 

@@ -4,13 +4,14 @@
 use super::collect::{self, Collector, Pending};
 use super::journal::{now_ms, Event, Failure, Journal, Prior, Sent};
 use super::report::{CampaignReport, ItemOutcome, ItemStatus, Tally};
-use super::shared::{self as shared_journal, Claim, SharedJournal};
+use super::shared::{self as shared_journal, SharedJournal};
 use super::{Campaign, CampaignOptions};
 use crate::client::{AiCallResult, BoxFuture, CancellationToken, Client, Hooks};
 use crate::error::{Error, ErrorKind, Resend, Result};
 use crate::follow::RequestCount;
 use crate::outcome::{CallAttempt, CallOutcome, Reconciled};
 use crate::request::CreateAiCallRequest;
+use crate::store::Claim;
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -524,8 +525,7 @@ impl Client {
     /// A named campaign as its shared journal records it now (see [`CampaignOptions::campaign`]): every claimed
     /// item's state, from any process that uses the same store and SecretId.
     pub async fn campaign_status(&self, name: &str) -> Result<shared_journal::CampaignStatus> {
-        let account = shared_journal::account_tag(&self.config().credentials.secret_id);
-        let (journal, stored) = SharedJournal::open(name, &account).await?;
+        let (journal, stored) = SharedJournal::open(name, self).await?;
         Ok(shared_journal::status_of(journal.name(), &stored))
     }
 
@@ -553,8 +553,7 @@ impl Client {
             }
             (Some(path), None) => Journal::open(path).map(|(j, prior)| Some((Log::File(j), prior, HashMap::new())))?,
             (None, Some(name)) => {
-                let account = shared_journal::account_tag(&self.config().credentials.secret_id);
-                let (journal, stored) = SharedJournal::open(name, &account).await?;
+                let (journal, stored) = SharedJournal::open(name, self).await?;
                 let prior = super::journal::replay(&shared_journal::lines_of(stored.values()));
                 Some((Log::Shared(journal), prior, stored))
             }

@@ -16,23 +16,14 @@
 
 use super::journal::{Event, Sent};
 use crate::error::{Error, Result};
+use crate::store::{hash_hex, Claim, Connection, RedisStore, PREFIX};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// How long a campaign's record stays after its last write: long enough to resume or reconcile weeks later.
 pub const CAMPAIGN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// What a claim found.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Claim {
-    /// The item is this worker's to send.
-    Claimed,
-    /// Another worker's event holds it (as stored).
-    Taken(String),
-}
 
 /// One campaign's events, by item key.
 type Events = Arc<Mutex<HashMap<String, String>>>;
@@ -41,11 +32,15 @@ type Events = Arc<Mutex<HashMap<String, String>>>;
 pub(crate) enum Backend {
     /// This process only: every client of the same account in the process shares it.
     Memory(Events),
+    /// The client's Redis store (with its connection).
+    Redis(crate::Client),
 }
 
 /// One worker's handle on a named campaign's shared journal.
 pub struct SharedJournal {
     name: String,
+    /// The store key of the campaign's hash.
+    key: String,
     worker: String,
     backend: Backend,
     /// The `sending` event of each item this worker claimed, stored again with the item's outcome: it says when and
@@ -59,18 +54,13 @@ impl std::fmt::Debug for SharedJournal {
     }
 }
 
-fn hash_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A short, stable name for the account of `secret_id` in store keys: the SecretId itself never leaves the process.
-pub(crate) fn account_tag(secret_id: &str) -> String {
-    hash_hex(&format!("ccc-aicall account\n{secret_id}"))[..32].to_string()
-}
-
 /// The store key of campaign `name` of the account `account` (a tag derived from the SecretId).
 pub(crate) fn campaign_key(account: &str, name: &str) -> String {
-    format!("ccc-aicall:campaign:{account}:{}", &hash_hex(name)[..32])
+    format!("{PREFIX}campaign:{account}:{}", &hash_hex(name)[..32])
+}
+
+fn redis(client: &crate::Client) -> Result<(&RedisStore, &Connection, &str)> {
+    client.redis_store().ok_or_else(|| Error::Config("the client has no Redis store".into()))
 }
 
 fn memory(key: &str) -> Events {
@@ -97,14 +87,17 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
 
 impl SharedJournal {
     /// Open campaign `name` of `account` in `backend`, and read what it records so far.
-    pub(crate) async fn open(name: &str, account: &str) -> Result<(SharedJournal, HashMap<String, String>)> {
+    pub(crate) async fn open(name: &str, client: &crate::Client) -> Result<(SharedJournal, HashMap<String, String>)> {
         check_name(name)?;
-        let key = campaign_key(account, name);
-        let backend = Backend::Memory(memory(&key));
+        let key = campaign_key(client.account(), name);
+        let backend = match client.redis_store() {
+            Some(_) => Backend::Redis(client.clone()),
+            None => Backend::Memory(memory(&key)),
+        };
         let mut raw = [0u8; 8];
         getrandom::getrandom(&mut raw).map_err(|e| Error::Config(format!("no randomness for a worker id: {e}")))?;
         let worker = raw.iter().map(|b| format!("{b:02x}")).collect();
-        let journal = SharedJournal { name: name.to_string(), worker, backend, sending: Mutex::default() };
+        let journal = SharedJournal { name: name.to_string(), key, worker, backend, sending: Mutex::default() };
         let stored = journal.read().await?;
         Ok((journal, stored))
     }
@@ -117,6 +110,10 @@ impl SharedJournal {
     pub(crate) async fn read(&self) -> Result<HashMap<String, String>> {
         match &self.backend {
             Backend::Memory(map) => Ok(lock(map).clone()),
+            Backend::Redis(client) => {
+                let (store, conn, _) = redis(client)?;
+                store.campaign_read(conn, &self.key).await
+            }
         }
     }
 
@@ -155,8 +152,12 @@ impl SharedJournal {
                     Claim::Taken(map.get(item).cloned().unwrap_or_default())
                 }
             }
+            Backend::Redis(client) => {
+                let (store, conn, _) = redis(client)?;
+                store.campaign_claim(conn, &self.key, item, &stored, expected.unwrap_or(""), CAMPAIGN_TTL).await?
+            }
         };
-        if claimed == Claim::Claimed {
+        if matches!(claimed, Claim::Claimed) {
             lock(&self.sending).insert(item.to_string(), serde_json::to_value(event).unwrap_or(Value::Null));
         }
         Ok(claimed)
@@ -169,6 +170,10 @@ impl SharedJournal {
             Backend::Memory(map) => {
                 lock(map).insert(event.key().to_string(), stored);
                 Ok(())
+            }
+            Backend::Redis(client) => {
+                let (store, conn, _) = redis(client)?;
+                store.campaign_record(conn, &self.key, event.key(), &stored, CAMPAIGN_TTL).await
             }
         }
     }

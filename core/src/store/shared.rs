@@ -7,7 +7,8 @@
 use super::Claim;
 use crate::error::{Error, Result};
 use ::redis::aio::MultiplexedConnection;
-use ::redis::{AsyncConnectionConfig, Script};
+use ::redis::{AsyncCommands, AsyncConnectionConfig, Script};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// Redis answers in well under a millisecond on a LAN; one that takes seconds is in trouble, and a call waiting on
@@ -52,6 +53,32 @@ end
 return 1
 ";
 
+/// A named campaign's item (OUTCOMES-independent; see `campaign::shared`). KEYS[1]: the campaign's hash; ARGV[1]:
+/// the item; ARGV[2]: its `sending` event; ARGV[3]: the stored event a reconcile settled, or ''; ARGV[4]: the TTL in
+/// ms. Claimed when the item has no event, its event is ARGV[3], or its event says it may be sent again. Returns
+/// {1, ''} when claimed, else {0, the event that holds it}.
+const CAMPAIGN_CLAIM: &str = r"
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+local free = (not current) or (ARGV[3] ~= '' and current == ARGV[3])
+if not free then
+  local ok, event = pcall(cjson.decode, current)
+  free = ok and type(event) == 'table' and event.resend == true
+end
+if free then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {1, ''}
+end
+return {0, current}
+";
+
+/// KEYS[1]: the campaign's hash; ARGV[1]: the item; ARGV[2]: its event; ARGV[3]: the TTL in ms.
+const CAMPAIGN_RECORD: &str = r"
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+";
+
 /// The owner written in a claim's record (its JSON `owner`).
 pub(crate) fn owner_of(record: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(record).ok()?;
@@ -66,6 +93,8 @@ pub(crate) struct RedisStore {
     reserve: Script,
     claim: Script,
     settle: Script,
+    campaign_claim: Script,
+    campaign_record: Script,
 }
 
 /// A connection to the store, made on first use. A multiplexed connection is driven by the runtime that opened it,
@@ -86,6 +115,8 @@ impl RedisStore {
             reserve: Script::new(RESERVE),
             claim: Script::new(CLAIM),
             settle: Script::new(SETTLE),
+            campaign_claim: Script::new(CAMPAIGN_CLAIM),
+            campaign_record: Script::new(CAMPAIGN_RECORD),
         })
     }
 
@@ -128,6 +159,50 @@ impl RedisStore {
             })
             .await?;
         Ok(())
+    }
+
+    /// Claim `item` of the campaign hash `key` with its `sending` event `event` (see [`CAMPAIGN_CLAIM`]).
+    pub async fn campaign_claim(
+        &self,
+        conn: &Connection,
+        key: &str,
+        item: &str,
+        event: &str,
+        expected: &str,
+        ttl: Duration,
+    ) -> Result<Claim> {
+        let mut invocation = self.campaign_claim.key(key);
+        invocation.arg(item).arg(event).arg(expected).arg(ttl_ms(ttl));
+        let answer: (i64, Option<String>) = self
+            .run(conn, "claiming the campaign's item", |mut c| async move { invocation.invoke_async(&mut c).await })
+            .await?;
+        Ok(match answer {
+            (1, _) => Claim::Claimed,
+            (_, event) => Claim::Taken(event.unwrap_or_default()),
+        })
+    }
+
+    /// Write `event` as the last event of `item` in the campaign hash `key`.
+    pub async fn campaign_record(
+        &self,
+        conn: &Connection,
+        key: &str,
+        item: &str,
+        event: &str,
+        ttl: Duration,
+    ) -> Result<()> {
+        let mut invocation = self.campaign_record.key(key);
+        invocation.arg(item).arg(event).arg(ttl_ms(ttl));
+        let _: i64 = self
+            .run(conn, "recording the campaign's item", |mut c| async move { invocation.invoke_async(&mut c).await })
+            .await?;
+        Ok(())
+    }
+
+    /// Every item's last event in the campaign hash `key`.
+    pub async fn campaign_read(&self, conn: &Connection, key: &str) -> Result<HashMap<String, String>> {
+        let key = key.to_string();
+        self.run(conn, "reading the campaign", |mut c| async move { c.hgetall(key).await }).await
     }
 
     /// Run `op` on the connection (made now if there is none), within the response timeout.
