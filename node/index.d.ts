@@ -694,9 +694,9 @@ export interface SharedItem {
   key: string;
   state: SharedItemState;
   /** With `placed`: the call's session. */
-  sessionId: string | null;
+  sessionId?: string;
   /** With `failed`, `outcome_unknown` and `retryable`: the error's code, or its message when it has none. */
-  error: string | null;
+  error?: string;
 }
 
 /** A named campaign as its shared journal records it (`client.campaignStatus`). */

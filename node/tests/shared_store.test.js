@@ -9,10 +9,10 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { inspect } = require('node:util');
-const { spawn } = require('node:child_process');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { pkg, validParams, startEmulator } = require('./helpers');
 const { RedisServer } = require('./redis_server');
+const { child, go } = require('./child');
 const {
   Client, CccError, ConfigurationError, IdempotencyKeyPendingError, OutcomeUnknownError, StoreUnavailableError,
   ValidationError,
@@ -21,38 +21,6 @@ const {
 const PACKAGE = path.resolve(__dirname, '..');
 const reject = (promise) => promise.then(() => assert.fail('expected a rejection'), (e) => e);
 const callee = (i) => `0086131${String(i).padStart(8, '0')}`;
-
-// Run `script` in a child `node` whose argv[1] is `input` (JSON); resolves with the JSON of its last stdout line.
-// `onReady`: called with the child once it prints `ready` (the script then waits for a line on stdin).
-function child(script, input, { env, onReady } = {}) {
-  const proc = spawn(process.execPath, ['-e', script, JSON.stringify(input)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr.on('data', (chunk) => (stderr += chunk));
-  proc.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    if (onReady && stdout.split('\n').includes('ready')) {
-      const ready = onReady;
-      onReady = undefined;
-      ready(proc);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      const last = stdout.trim().split('\n').pop();
-      if (code !== 0) return reject(new Error(`child exited ${code ?? signal}:\n${stdout}\n${stderr}`));
-      try {
-        resolve(JSON.parse(last));
-      } catch {
-        reject(new Error(`child printed no result:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
 
 // 50 calls at once through one client; prints how many were placed, throttled or failed otherwise.
 const PLACE_MANY = `
@@ -82,9 +50,8 @@ test('4 processes x 50 calls share one 20/s budget: the emulator throttles none,
       const callees = Array.from({ length: 50 }, (_, n) => callee(i * 50 + n));
       const viaEnv = i % 2 === 1;
       const given = viaEnv ? options : { ...options, redisUrl: redis.url };
-      return child(PLACE_MANY, [given, validParams(), callees], {
-        env: { CCC_AICALL_REDIS_URL: viaEnv ? redis.url : '' },
-      });
+      return child(PLACE_MANY, [given, validParams(), callees], { CCC_AICALL_REDIS_URL: viaEnv ? redis.url : '' })
+        .result;
     }),
   );
   const elapsed = Date.now() - started;
@@ -129,23 +96,8 @@ test('8 processes racing on one idempotency key: one request reaches the emulato
   emulator.inject({ kind: 'delay', phase: 'after_read', ms: 1500 });
   const options = { ...emulator.clientOptions(), redisUrl: redis.url, rateLimit: 0 };
   const params = validParams({ callee: callee(7) });
-  let ready = 0;
-  const procs = [];
-  const go = new Promise((resolve) => {
-    for (let i = 0; i < 8; i++) {
-      procs.push(
-        child(RACE, [options, params, 'appt-123'], {
-          onReady: (proc) => {
-            procs[i].proc = proc;
-            if (++ready === 8) resolve();
-          },
-        }),
-      );
-    }
-  });
-  await go;
-  for (const p of procs) p.proc.stdin.write('go\n');
-  const results = await Promise.all(procs);
+  // Eight processes, each with its own client, started together once all are ready.
+  const results = await go(Array.from({ length: 8 }, () => child(RACE, [options, params, 'appt-123'])));
   assert.equal(emulator.hits('CreateAICall'), 1, `one request reached the emulator: ${JSON.stringify(results)}`);
   const first = results.filter((r) => r.sessionId && !r.replayed);
   assert.equal(first.length, 1, JSON.stringify(results));

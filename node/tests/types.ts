@@ -222,7 +222,8 @@ async function campaigns(client: Client): Promise<void> {
   const items: SharedItem[] = status.items;
   for (const item of items) {
     const state: SharedItemState = item.state;
-    const found: [number, string, string | null, string | null] = [item.index, item.key, item.sessionId, item.error];
+    const found: [number, string, string | undefined, string | undefined] =
+      [item.index, item.key, item.sessionId, item.error];
     void [state, found];
   }
   const sending: number = status.counts.sending + status.counts.placed + status.counts.retryable;
