@@ -97,6 +97,10 @@ export interface ResolvedClientConfig {
   rateLimit: number;
   /** The proxy URL with any password replaced by `***`. */
   proxy: string | null;
+  /** The shared store's URL (`redisUrl` or `CCC_AICALL_REDIS_URL`) with any password replaced by `***`. */
+  redisUrl: string | null;
+  storeFallbackLocal: boolean;
+  idempotencyTtlMs: number;
 }
 
 /** Options of one call. */
@@ -108,6 +112,20 @@ export interface CallOptions {
    * `signal.reason` is the error's `cause`.
    */
   signal?: AbortSignal;
+}
+
+/** Options of `createAiCall`. An unknown option rejects with a `ConfigurationError` naming it; nothing is sent. */
+export interface CreateAiCallOptions extends CallOptions {
+  /**
+   * Send this call at most once per key (1 to 255 bytes, no control characters; e.g. your appointment's id): a
+   * repeat with the same key, from this client or any process sharing its `redisUrl` store (and SecretId), sends
+   * nothing. Once the first call was placed it resolves with that call's result (`replayed: true`); while the first
+   * attempt is in flight, or after it ended with its outcome unknown, it rejects with an `IdempotencyKeyPendingError`
+   * (the first attempt may have dialled). A key reused for a different call is a `ValidationError`. The key is
+   * remembered for the client's `idempotencyTtlMs`; it is freed when the call certainly was not placed, so a retry
+   * may send. With a Redis store that cannot be reached a keyed call is never sent: `StoreUnavailableError`.
+   */
+  idempotencyKey?: string;
 }
 
 /** The answer to a placed call: pass it to `waitForCall`, `getCall`, `hangUp`, `say` and `transfer`. */
@@ -128,6 +146,11 @@ export interface AiCallResult {
    * session id, it waits for them within `timeoutMs`.
    */
   extractionConfigured: boolean;
+  /**
+   * The result of an earlier call with the same `idempotencyKey`, kept by the store: nothing was sent now, and the
+   * fields are that call's.
+   */
+  replayed: boolean;
 }
 
 /** The `Response` object of a CCC action (wire names), `RequestId` included. */
@@ -137,7 +160,7 @@ export type ActionResponse = Record<string, unknown> & { RequestId: string };
 export declare class Client {
   constructor(options?: ClientOptions);
   /** Place one AI call: validate, wait for the rate limiter, sign, send. */
-  createAiCall(params: CreateAiCallParams, options?: CallOptions): Promise<AiCallResult>;
+  createAiCall(params: CreateAiCallParams, options?: CreateAiCallOptions): Promise<AiCallResult>;
   /**
    * Any other CCC action through the same signed path, e.g.
    * `request('DescribeTelSession', { SdkAppId, SessionId })`. `params` use the service's PascalCase names.
@@ -153,6 +176,12 @@ export declare class Client {
    * `signal` aborts it midway or an account-wide error stops it early (see `stoppedBy`).
    */
   createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
+  /**
+   * A named campaign (`createAiCalls(calls, { campaign: name })`) as its shared journal records it now, from any
+   * process using the same store and SecretId: every item some worker claimed, and the counts per state. A name
+   * never run gives no items.
+   */
+  campaignStatus(name: string): Promise<CampaignStatus>;
   /**
    * Follow a placed call to its end and resolve with how it ended. Polls the session (backing off from
    * `pollIntervalMs`) until it is finished, then its call record (which may lag the hang-up), then, for an answered
@@ -378,7 +407,10 @@ export interface Reconciled {
 }
 
 /** Place one call with a default client built from the environment on first use. */
-export declare function createAiCall(params: CreateAiCallParams, options?: CallOptions): Promise<AiCallResult>;
+export declare function createAiCall(
+  params: CreateAiCallParams,
+  options?: CreateAiCallOptions,
+): Promise<AiCallResult>;
 
 /** Run a campaign (see `Client.createAiCalls`) with the default client built from the environment on first use. */
 export declare function createAiCalls(calls: CampaignCall[], options?: CampaignOptions): Promise<CampaignReport>;
@@ -481,9 +513,20 @@ export interface CampaignOptions extends CallOptions {
    * Items are known by their callee, so editing the prompt is safe.
    *
    * One run per journal: the file is locked for the whole run, and a second run on it (in this process or
-   * another) rejects with a `ConfigurationError` naming the file, having dialled nobody.
+   * another) rejects with a `ConfigurationError` naming the file, having dialled nobody. Not with `campaign`.
    */
   journal?: string;
+  /**
+   * A name for the campaign (1 to 200 characters), instead of a `journal` file: its journal is kept in the client's
+   * store, shared by every worker that runs the same list under the same name with the same `redisUrl` and
+   * SecretId (without a `redisUrl`, by the clients of this process). Any number of workers may run it at once or
+   * one after another, and each item is dialled at most once: an item is claimed in the store before its request
+   * leaves, and a worker that finds it claimed sends nothing for it (`already_placed`, `claimed_elsewhere`, or
+   * the other worker's refusal or unknown outcome). An item whose worker died while sending it stays
+   * `claimed_elsewhere` until a run with `reconcile` proves the call was not placed. `client.campaignStatus(name)`
+   * shows every item's state. Giving both `journal` and `campaign` is a `ConfigurationError`.
+   */
+  campaign?: string;
   /** Report invalid items as `invalid` (each with its `ValidationError`) and run the rest. Default false. */
   skipInvalid?: boolean;
   /**
@@ -518,9 +561,10 @@ export interface CampaignOptions extends CallOptions {
    */
   extraction?: boolean;
   /**
-   * With a `journal`: settle the items an earlier run left `unreconciled` (as `client.reconcile` does) before
-   * anyone is dialled: a call found is `already_placed` with its session; one proven not placed is dialled now; one
-   * that cannot be told yet stays `unreconciled`. Nobody not proven unplaced is dialled. Default false.
+   * With a `journal` or a `campaign`: settle the items an earlier run left `unreconciled` (as `client.reconcile`
+   * does) before anyone is dialled: a call found is `already_placed` with its session; one proven not placed is
+   * dialled now; one that cannot be told yet stays `unreconciled`. Nobody not proven unplaced is dialled. Default
+   * false.
    */
   reconcile?: boolean;
   /** How `reconcile` decides "not placed" (see `Client.reconcile`). */
@@ -549,7 +593,9 @@ export interface CampaignOptions extends CallOptions {
  * - `already_placed`: the journal says an earlier run placed it (`sessionId`, `requestId`);
  * - `unreconciled`: the journal says an earlier run sent it without a definitive answer. Reconcile;
  * - `invalid`: invalid, with `skipInvalid` (`error` is a `ValidationError`); never sent;
- * - `not_attempted`: the campaign was aborted or stopped early before this item was sent.
+ * - `not_attempted`: the campaign was aborted or stopped early before this item was sent;
+ * - `claimed_elsewhere`: a named campaign's item another worker claimed first: it is sending it, or stopped while
+ *   it was (a run with `reconcile` settles it). This worker sent nothing for it.
  */
 export type ItemStatus =
   | 'placed'
@@ -558,7 +604,8 @@ export type ItemStatus =
   | 'already_placed'
   | 'unreconciled'
   | 'invalid'
-  | 'not_attempted';
+  | 'not_attempted'
+  | 'claimed_elsewhere';
 
 /** The outcome of one item. */
 export interface CampaignItem {
@@ -629,6 +676,38 @@ export interface CampaignReport {
   /** With `wait`: the error that stopped collecting outcomes early; the items not collected by then have none. */
   waitError?: CccError;
 }
+/**
+ * The state of a named campaign's item in its shared journal:
+ * - `placed`: a worker placed it (`sessionId`);
+ * - `sending`: a worker is sending it, or stopped while it was: a run with `reconcile` settles it;
+ * - `outcome_unknown`: sent without a definitive answer; reconcile before calling again;
+ * - `failed`: refused; not sent again;
+ * - `retryable`: refused in a way that proves nothing happened: the next worker sends it again.
+ */
+export type SharedItemState = 'placed' | 'sending' | 'outcome_unknown' | 'failed' | 'retryable';
+
+/** One item of a named campaign, by the last event its workers recorded. */
+export interface SharedItem {
+  /** Its position in the list. */
+  index: number;
+  /** The callee and its occurrence in the list (`008613012345678#1`): how workers recognise the item. */
+  key: string;
+  state: SharedItemState;
+  /** With `placed`: the call's session. */
+  sessionId?: string;
+  /** With `failed`, `outcome_unknown` and `retryable`: the error's code, or its message when it has none. */
+  error?: string;
+}
+
+/** A named campaign as its shared journal records it (`client.campaignStatus`). */
+export interface CampaignStatus {
+  name: string;
+  /** Every item some worker has claimed, by index. */
+  items: SharedItem[];
+  /** Items per state. */
+  counts: Record<SharedItemState, number>;
+}
+
 /**
  * The class of campaign reports (for `instanceof`); plain data otherwise: `console.log` shows the counts by status,
  * `JSON.stringify` every field.
@@ -1143,7 +1222,8 @@ export type ErrorKind =
   | 'outcome_unknown'
   | 'cancelled'
   | 'call_not_live'
-  | 'wait_timed_out';
+  | 'wait_timed_out'
+  | 'store_unavailable';
 
 /** Fields that `CccError` subclasses may be constructed with. */
 export interface CccErrorProps {
@@ -1262,6 +1342,29 @@ export declare class OutcomeUnknownError extends CccError implements AttemptedCa
   readonly sdkAppId?: number;
   readonly callee?: string;
   readonly sentAt?: Date;
+}
+/**
+ * `createAiCall` with an `idempotencyKey` that an earlier attempt holds, whose call is not known to have been placed:
+ * that attempt is still in flight (`inFlight`), or ended with its outcome unknown. Nothing was sent now; the earlier
+ * attempt may have dialled, so `outcomeUnknown` is true, and `client.reconcile(error)` looks for its call. The
+ * message names the key.
+ */
+export declare class IdempotencyKeyPendingError extends OutcomeUnknownError {
+  constructor(
+    message?: string,
+    props?: CccErrorProps & { timedOut?: boolean; idempotencyKey?: string; inFlight?: boolean },
+  );
+  readonly idempotencyKey: string;
+  /** The earlier attempt is still in flight (else it ended with its outcome unknown). */
+  readonly inFlight: boolean;
+}
+/**
+ * The shared store (`redisUrl`) could not be reached or refused the operation, so nothing was sent
+ * (`outcomeUnknown` false): a CreateAICall that needs a turn of the shared rate limit (unless `storeFallbackLocal`),
+ * or any call with an `idempotencyKey`. The message names the store without its password. Safe to try again later.
+ */
+export declare class StoreUnavailableError extends CccError {
+  readonly kind: 'store_unavailable';
 }
 /**
  * `waitForCall` ran out of time before the call ended (or before its record appeared). Nothing is wrong with the

@@ -59,6 +59,16 @@ class OutcomeUnknownError extends CccError {
     this.timedOut = props.timedOut ?? false;
   }
 }
+// An earlier `createAiCall` with the same idempotency key holds it and its call is not known to have been placed
+// (still in flight, or ended with its outcome unknown): nothing was sent now, that earlier call may have rung.
+class IdempotencyKeyPendingError extends OutcomeUnknownError {
+  constructor(message, props = {}) {
+    super(message, props);
+    this.idempotencyKey = props.idempotencyKey;
+    this.inFlight = props.inFlight ?? false;
+  }
+}
+class StoreUnavailableError extends CccError {}
 class WaitTimeoutError extends CccError {
   constructor(message, props = {}) {
     super(message, props);
@@ -88,14 +98,22 @@ const KINDS = {
   outcome_unknown: OutcomeUnknownError,
   cancelled: AbortError,
   wait_timed_out: WaitTimeoutError,
+  store_unavailable: StoreUnavailableError,
 };
-const ERRORS = { CccError, ApiError, ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])) };
+const ERRORS = {
+  CccError,
+  ApiError,
+  ...Object.fromEntries(Object.values(KINDS).map((c) => [c.name, c])),
+  IdempotencyKeyPendingError,
+};
 for (const [name, cls] of Object.entries(ERRORS)) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
-  const kind = Object.keys(KINDS).find((k) => KINDS[k] === cls);
+  // A class of its own kind, else (IdempotencyKeyPendingError) its parent's.
+  const kinds = Object.keys(KINDS);
+  const kind = kinds.find((k) => KINDS[k] === cls) ?? kinds.find((k) => cls.prototype instanceof KINDS[k]);
   Object.defineProperties(cls, {
     kind: { value: kind },
-    outcomeUnknown: { value: cls === InternalServerError || cls === OutcomeUnknownError },
+    outcomeUnknown: { value: cls === InternalServerError || kind === 'outcome_unknown' },
   });
 }
 
@@ -113,7 +131,7 @@ function fromNative(err, site, signal) {
 function fromPayload(p, site, signal) {
   if (p.io) return withStack(systemError(p.io, p.message), site);
   const { cancelled, attempt, ...props } = p;
-  const cls = KINDS[p.kind] ?? CccError;
+  const cls = p.idempotencyKey != null ? IdempotencyKeyPendingError : (KINDS[p.kind] ?? CccError);
   const shown = attempt ? { sdkAppId: attempt.sdkAppId, callee: attempt.callee, sentAt: new Date(attempt.sentAt) } : {};
   const error = new cls(p.message, { ...props, ...shown, cause: cancelled ? signal?.reason : undefined });
   if (attempt) ATTEMPTS.set(error, attempt);
@@ -224,8 +242,12 @@ function childPath(parent, key, inList) {
   return parent ? `${parent}.${key}` : key;
 }
 
+// `signal` is this layer's; the other options (`idempotencyKey`) go to the native side, which refuses an unknown one.
 async function placeCall(nativeClient, params, options, site) {
-  const placed = await run(site, options, (handle) => nativeClient.createAiCall(toJson(params, site), handle));
+  const { signal, rest } = withoutSignal(options);
+  const placed = await run(site, { signal }, (handle) =>
+    nativeClient.createAiCall(toJson(params, site), optionalJson(rest, site), handle),
+  );
   placed.placedAt = new Date(placed.placedAt);
   return placed;
 }
@@ -255,6 +277,12 @@ class Client {
 
   createAiCalls(calls, options) {
     return runCampaign(this.#native, calls, options, callSite(this.createAiCalls));
+  }
+
+  /** A named campaign as its shared journal records it now, seen from any worker (`{ name, items, counts }`). */
+  campaignStatus(name) {
+    const site = callSite(this.campaignStatus);
+    return run(site, undefined, () => this.#native.campaignStatus(argJson(name, site)));
   }
 
   // ---- after the call is placed: the core reads the arguments (and names a bad one); see follow.rs.

@@ -23,6 +23,8 @@ export const {
   ApiConnectionError,
   ApiTimeoutError,
   OutcomeUnknownError,
+  IdempotencyKeyPendingError,
+  StoreUnavailableError,
   AbortError,
   WaitTimeoutError,
 } = cjs;

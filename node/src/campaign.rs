@@ -1,4 +1,4 @@
-//! Campaigns: `createAiCalls` and `readCallsCsv` over the core's `campaign` module. Conversion only.
+//! Campaigns: `createAiCalls`, `campaignStatus` and `readCallsCsv` over the core's `campaign` module. Conversion only.
 //!
 //! Calls and options arrive as JSON text (as in `client.rs`). Each item leaves as a plain object whose `error` is
 //! the payload `error.rs` throws, for `index.js` to rebuild as the typed error class. `onProgress` is a
@@ -11,6 +11,7 @@ use crate::client::NativeClient;
 use crate::error::{from_json, payload, to_napi};
 use crate::follow::outcome_js;
 use ccc_aicall::campaign::csv::read_calls_csv as core_read_calls_csv;
+use ccc_aicall::campaign::shared::CampaignStatus;
 use ccc_aicall::campaign::{Campaign, CampaignOptions, CampaignReport, ItemOutcome, ItemStatus, Tally};
 use ccc_aicall::field::FieldError;
 use ccc_aicall::{Error, KeyCase};
@@ -73,6 +74,23 @@ impl NativeClient {
                 flush(&tsfn).await;
             }
             Ok(report_js(&report))
+        })
+    }
+    /// A named campaign as its shared journal records it now: `{ name, items, counts }` (see `CampaignStatus`).
+    /// `name_json` is what the caller passed, as JSON: anything but a string is refused, naming the argument.
+    #[napi(catch_unwind, ts_return_type = "Promise<CampaignStatusJs>")]
+    pub fn campaign_status<'env>(
+        &self,
+        env: &'env Env,
+        name_json: String,
+    ) -> napi::Result<PromiseRaw<'env, CampaignStatusJs>> {
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let Some(Value::String(name)) = from_json(Some(name_json))? else {
+                return Err(to_napi(Error::ClientOption("`name` must be a campaign's name (a string)".into())));
+            };
+            let status = client.campaign_status(&name).await.map_err(to_napi)?;
+            Ok(status_js(&status))
         })
     }
 }
@@ -145,6 +163,41 @@ pub struct CampaignReportJs {
     pub requests: Value,
     /// With `wait`: the error that stopped collecting outcomes early (a payload, like `stopped_by`).
     pub wait_error: Option<Value>,
+}
+
+#[napi(object)]
+pub struct CampaignStatusJs {
+    pub name: String,
+    /// Every item some worker has claimed, by its position in the list.
+    pub items: Vec<SharedItemJs>,
+    /// Items per state (`placed`, `sending`, `outcome_unknown`, `failed`, `retryable`).
+    pub counts: Value,
+}
+
+#[napi(object)]
+pub struct SharedItemJs {
+    pub index: u32,
+    /// The callee and its occurrence in the list (`008613012345678#1`).
+    pub key: String,
+    pub state: String,
+    pub session_id: Option<String>,
+    /// The error's code, or its message when it has none.
+    pub error: Option<String>,
+}
+
+fn status_js(status: &CampaignStatus) -> CampaignStatusJs {
+    let items = status
+        .items
+        .iter()
+        .map(|i| SharedItemJs {
+            index: i.index as u32,
+            key: i.key.clone(),
+            state: i.state.to_string(),
+            session_id: i.session_id.clone(),
+            error: i.error.clone(),
+        })
+        .collect();
+    CampaignStatusJs { name: status.name.clone(), items, counts: json!(status.counts) }
 }
 
 fn item(o: &ItemOutcome) -> CampaignItem {

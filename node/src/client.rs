@@ -6,7 +6,7 @@
 
 use crate::cancel::{token_of, CancelHandle};
 use crate::error::{from_json, to_napi};
-use crate::options::client_config;
+use crate::options::{call_options, client_config};
 use ccc_aicall::{config::redact_url, Client, CreateAiCallRequest, Error, KeyCase};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::Env;
@@ -31,6 +31,8 @@ pub struct AiCallResult {
     pub placed_at: f64,
     /// The request set `extractConfig`: `waitForCall` then waits for the extracted fields.
     pub extraction_configured: bool,
+    /// The result of an earlier call with the same idempotency key: nothing was sent now.
+    pub replayed: bool,
 }
 
 #[napi]
@@ -63,14 +65,19 @@ impl NativeClient {
             "maxRetries": c.max_retries,
             "rateLimit": c.rate_limit.unwrap_or(0.0),
             "proxy": c.proxy.as_deref().map(redact_url),
+            "redisUrl": c.redis_url.as_deref().map(redact_url),
+            "storeFallbackLocal": c.store_fallback_local,
+            "idempotencyTtlMs": c.idempotency_ttl.as_millis() as u64,
         })
     }
 
+    /// `options_json`: the call's options without `signal` (`{ idempotencyKey }`).
     #[napi(catch_unwind, ts_return_type = "Promise<AiCallResult>")]
     pub fn create_ai_call<'env>(
         &self,
         env: &'env Env,
         params_json: String,
+        options_json: Option<String>,
         cancel: Option<&CancelHandle>,
     ) -> napi::Result<PromiseRaw<'env, AiCallResult>> {
         let (client, token) = (self.inner.clone(), token_of(cancel));
@@ -78,7 +85,8 @@ impl NativeClient {
             let params = from_json(Some(params_json))?.unwrap_or(Value::Null);
             let request =
                 CreateAiCallRequest::from_value(params, KeyCase::Camel).map_err(|e| to_napi(Error::Validation(e)))?;
-            let placed = client.create_ai_call_cancellable(&request, &token).await.map_err(to_napi)?;
+            let options = call_options(from_json(options_json)?)?;
+            let placed = client.create_ai_call_cancellable_with(&request, &token, &options).await.map_err(to_napi)?;
             let placed_at = placed.placed_at.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as f64;
             Ok(AiCallResult {
                 session_id: placed.session_id,
@@ -87,6 +95,7 @@ impl NativeClient {
                 callee: placed.callee,
                 placed_at,
                 extraction_configured: placed.extraction_configured,
+                replayed: placed.replayed,
             })
         })
     }

@@ -37,6 +37,10 @@ pub fn payload(err: &Error) -> Value {
         payload["sessionId"] = json!(session_id);
         payload["lastStatus"] = json!(last_status);
     }
+    if let Error::KeyPending { key, in_flight } = err.inner() {
+        payload["idempotencyKey"] = json!(key);
+        payload["inFlight"] = json!(in_flight);
+    }
     if let Some(attempt) = err.attempt() {
         payload["attempt"] = attempt_payload(attempt);
     }

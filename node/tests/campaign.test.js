@@ -147,6 +147,7 @@ test('the same faults under concurrency: never more placed calls than items, nob
   // Which item takes which fault varies; what each fault does to its item does not.
   assert.deepEqual(report.counts, {
     placed: 7, failed: 1, outcome_unknown: 4, already_placed: 0, unreconciled: 0, invalid: 0, not_attempted: 0,
+    claimed_elsewhere: 0,
   });
   for (const item of report.items) {
     assert.equal(item.outcomeUnknown, item.status === 'outcome_unknown');

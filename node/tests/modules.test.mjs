@@ -23,7 +23,7 @@ const EXPORTS = [
   'CccError', 'ValidationError', 'ConfigurationError', 'ApiError',
   'AuthenticationError', 'RateLimitError', 'InvalidRequestError', 'CallRejectedError', 'InternalServerError',
   'ApiConnectionError', 'ApiTimeoutError', 'OutcomeUnknownError', 'AbortError', 'CallNotLiveError',
-  'WaitTimeoutError',
+  'WaitTimeoutError', 'IdempotencyKeyPendingError', 'StoreUnavailableError',
 ];
 
 test('require and import give the same module', () => {

@@ -15,6 +15,8 @@ import {
   CccError,
   Client,
   ConfigurationError,
+  IdempotencyKeyPendingError,
+  StoreUnavailableError,
   createAiCall,
   createAiCalls,
   createPushHandler,
@@ -39,6 +41,10 @@ import {
   type CampaignCall,
   type CampaignItem,
   type CampaignOptions,
+  type CampaignStatus,
+  type CreateAiCallOptions,
+  type SharedItem,
+  type SharedItemState,
   type CreateAiCallParams,
   type CustomTtsConfig,
   type EmulatorPush,
@@ -70,9 +76,13 @@ async function everything(): Promise<void> {
     proxy: 'http://127.0.0.1:3128',
     caFile: '/etc/ssl/certs/ca-certificates.crt',
     defaultCountryCode: '86',
+    redisUrl: 'redis://:password@127.0.0.1:6379/0',
+    storeFallbackLocal: false,
+    idempotencyTtlMs: 86_400_000,
   });
   const config: ResolvedClientConfig = client.config;
   const endpoint: string = config.endpoint;
+  const store: [string | null, boolean, number] = [config.redisUrl, config.storeFallbackLocal, config.idempotencyTtlMs];
 
   const tts: CustomTtsConfig = {
     TTSType: 'tencent',
@@ -134,6 +144,10 @@ async function everything(): Promise<void> {
   const controller = new AbortController();
   const placed: AiCallResult = await client.createAiCall(params, { signal: controller.signal });
   const sessionId: string = placed.sessionId;
+  const callOptions: CreateAiCallOptions = { idempotencyKey: 'appt-123', signal: controller.signal };
+  const again: AiCallResult = await client.createAiCall(params, callOptions);
+  const replayed: boolean = again.replayed;
+  await createAiCall(params, { idempotencyKey: 'appt-124' });
   const answer: ActionResponse =
     await client.request('DescribeTelSession', { SdkAppId: 1400000000, SessionId: sessionId });
   const requestId: string = answer.RequestId;
@@ -154,7 +168,7 @@ async function everything(): Promise<void> {
   emulator.setClockOffset(0);
   emulator.reset();
   await emulator.stop();
-  void [endpoint, requestId, calls, hits];
+  void [endpoint, requestId, calls, hits, store, replayed];
 }
 
 async function campaigns(client: Client): Promise<void> {
@@ -201,7 +215,19 @@ async function campaigns(client: Client): Promise<void> {
   }
   await createAiCalls(calls, { defaults: options.defaults, onProgress: async () => {} });
   await createAiCalls([{ callee: '008613012345678' }]);
-  void [counts, stoppedBy];
+  const shared: CampaignReport = await client.createAiCalls(calls, { campaign: 'reminders-2026-12', concurrency: 1 });
+  const elsewhere: number = shared.counts.claimed_elsewhere;
+  const claimed: boolean = shared.items.some((item) => item.status === 'claimed_elsewhere');
+  const status: CampaignStatus = await client.campaignStatus('reminders-2026-12');
+  const items: SharedItem[] = status.items;
+  for (const item of items) {
+    const state: SharedItemState = item.state;
+    const found: [number, string, string | undefined, string | undefined] =
+      [item.index, item.key, item.sessionId, item.error];
+    void [state, found];
+  }
+  const sending: number = status.counts.sending + status.counts.placed + status.counts.retryable;
+  void [counts, stoppedBy, elsewhere, claimed, status.name, sending];
 }
 
 async function afterThePlacing(client: Client, placed: AiCallResult): Promise<void> {
@@ -264,6 +290,8 @@ function handle(error: unknown): string {
   }
   if (error instanceof ApiError) return error.requestId;
   if (error instanceof ApiTimeoutError || error instanceof ApiConnectionError) return error.message;
+  if (error instanceof IdempotencyKeyPendingError) return `${error.idempotencyKey} ${error.inFlight} ${error.callee}`;
+  if (error instanceof StoreUnavailableError) return `${error.kind} ${error.outcomeUnknown}`;
   if (error instanceof OutcomeUnknownError) return String(error.timedOut);
   if (error instanceof AbortError) return error.code;
   if (error instanceof ConfigurationError) return error.message;
@@ -314,8 +342,18 @@ function refused(): void {
   const outcome: CallStatus = 'ok';
   // @ts-expect-error not a verdict
   const verdict: Reconciled['verdict'] = 'maybe';
+  // @ts-expect-error the key is idempotencyKey, in camelCase
+  const keyed: CreateAiCallOptions = { idempotency_key: 'appt-123' };
+  // @ts-expect-error an idempotency key is a string
+  const numbered: CreateAiCallOptions = { idempotencyKey: 123 };
+  // @ts-expect-error a campaign's name is a string
+  const named: CampaignOptions = { campaign: 2026 };
+  // @ts-expect-error not a shared item's state (`claimed_elsewhere` is a report's status)
+  const state: SharedItemState = 'claimed_elsewhere';
+  // @ts-expect-error redisUrl is a URL string
+  const store = new Client({ redisUrl: { host: '127.0.0.1' } });
   void [noCallee, typo, llm, tencent, azure, options, fault, call, campaign, country, kind, status];
-  void [wait, byNumber, outcome, verdict];
+  void [wait, byNumber, outcome, verdict, keyed, numbered, named, state, store];
 }
 
 function pushes(): void {
