@@ -301,3 +301,47 @@ function thrown(fn) {
   }
   return assert.fail('expected a throw');
 }
+
+test('receivers in two processes share what they have seen through Redis (redisUrl)', async (t) => {
+  const { RedisServer } = require('./redis_server');
+  const redis = await RedisServer.start(t, { password: 'redis-pass-3c1d' });
+  const { emulator, client } = await setup(t);
+  const auth = { type: 'oauth2', clientId: 'ccc-pusher', clientSecret: CLIENT_SECRET };
+  const a = await startReceiver(t, { auth, redisUrl: redis.url });
+  const b = await startReceiver(t, { auth, redisUrl: redis.url });
+  // The emulator fetches its token from B and pushes to A: A accepts a token B issued.
+  const sender = { type: 'oauth2', tokenUrl: b.tokenUrl, clientId: 'ccc-pusher', clientSecret: CLIENT_SECRET };
+  emulator.setPush(fast(a.url, sender, { recording: false }));
+  emulator.script('*', { ringMs: 10, talkMs: 20 });
+  await client.createAiCall({ ...DEFAULTS, callee: callee(1) });
+  const deadline = Date.now() + 20_000;
+  while (!emulator.pushes().every((p) => p.acknowledged) || emulator.pushes().length === 0) {
+    assert.ok(Date.now() < deadline, 'the push was not acknowledged');
+    await sleep(20);
+  }
+  const [push] = emulator.pushes();
+  assert.equal(push.attempts.length, 1);
+  assert.equal(a.events.length, 1);
+  // The service re-pushes it and the load balancer sends it to B: acknowledged, not delivered again.
+  const token = await (
+    await fetch(b.tokenUrl, {
+      method: 'POST',
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`ccc-pusher:${CLIENT_SECRET}`).toString('base64'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    })
+  ).json();
+  const again = await fetch(`${b.url}?action=cdr&version=1`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token.access_token}`, 'x-tccc-push-uuid': push.pushId },
+    body: JSON.stringify(push.body),
+  });
+  assert.deepEqual([again.status, (await again.json()).ErrCode], [200, 0]);
+  await sleep(100); // a wrongly delivered copy would have reached onEvent by now
+  assert.equal(b.events.length, 0, 'delivered once, by A');
+  const stored = Object.keys(await redis.dump());
+  assert.ok(stored.some((k) => k.startsWith('ccc-aicall:push:')));
+  assert.ok(!stored.some((k) => k.includes(push.pushId)), 'ids are stored hashed');
+});
