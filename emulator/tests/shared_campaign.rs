@@ -11,21 +11,10 @@ use ccc_aicall::campaign::{Campaign, CampaignOptions, ItemStatus};
 use ccc_aicall::{ClientConfig, CreateAiCallRequest};
 use ccc_aicall_emulator::{Emulator, Fault, TEST_SECRET_ID, TEST_SECRET_KEY};
 use common::redis::RedisServer;
-use common::SDK_APP_ID;
 use std::process::{Command, Stdio};
 
 fn request(i: usize) -> CreateAiCallRequest {
-    CreateAiCallRequest {
-        sdk_app_id: SDK_APP_ID,
-        callee: format!("0086135{i:08}"),
-        llm_type: "openai".into(),
-        api_key: "sk-test".into(),
-        api_url: "https://api.openai.com/v1/".into(),
-        system_prompt: Some("Remind the patient of the appointment.".into()),
-        model: Some("gpt-4o-mini".into()),
-        max_call_duration_ms: Some(1000),
-        ..Default::default()
-    }
+    CreateAiCallRequest { max_call_duration_ms: Some(1000), ..common::call_to(format!("0086135{i:08}")) }
 }
 
 fn list(n: usize) -> Vec<CreateAiCallRequest> {

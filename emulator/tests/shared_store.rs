@@ -14,16 +14,7 @@ const PROCESSES: usize = 4;
 const CALLS_EACH: usize = 50;
 
 fn request(n: usize) -> CreateAiCallRequest {
-    CreateAiCallRequest {
-        sdk_app_id: 1400000000,
-        callee: format!("+86 130 {:04} {:04}", n / 10000, n % 10000),
-        llm_type: "openai".into(),
-        api_key: "sk-test".into(),
-        api_url: "https://api.openai.com/v1/".into(),
-        system_prompt: Some("You confirm appointments.".into()),
-        model: Some("gpt-4o-mini".into()),
-        ..Default::default()
-    }
+    common::call_to(format!("+86 130 {:04} {:04}", n / 10000, n % 10000))
 }
 
 /// A client of the emulator through the shared store at `redis_url`, at the service's 20/s. No retries: a throttle

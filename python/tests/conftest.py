@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
+from _redis import RedisServer
 from ccc_aicall.testing import Emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -74,3 +75,23 @@ def emu(emulator: Emulator) -> Emulator:
     emulator.rate_limit = 20
     emulator.clock_offset = 0
     return emulator
+
+
+# A real redis-server of the tests' own on 127.0.0.1 (tests/_redis.py), one per module.
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis(redis_server: RedisServer) -> RedisServer:
+    """The server, running (a test may have stopped it) and empty."""
+    redis_server.start()
+    redis_server.command("FLUSHALL")
+    return redis_server

@@ -13,7 +13,7 @@ import textwrap
 import time
 import uuid
 from collections import Counter
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 from _redis import PASSWORD, RedisServer
@@ -22,23 +22,6 @@ from ccc_aicall.testing import Emulator
 from conftest import VALID_REQUEST
 
 DEFAULTS = {k: v for k, v in VALID_REQUEST.items() if k != "callee"}
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def redis(redis_server: RedisServer) -> RedisServer:
-    """The server, running (a test may have stopped it) and empty."""
-    redis_server.start()
-    redis_server.command("FLUSHALL")
-    return redis_server
 
 
 def callees(n: int, first: int = 0) -> List[Dict[str, Any]]:

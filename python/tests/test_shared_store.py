@@ -14,7 +14,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import ccc_aicall
 import pytest
@@ -31,23 +31,6 @@ from ccc_aicall import (
 )
 from ccc_aicall.testing import Emulator
 from conftest import VALID_REQUEST
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def redis(redis_server: RedisServer) -> RedisServer:
-    """The server, running (a test may have stopped it) and empty."""
-    redis_server.start()
-    redis_server.command("FLUSHALL")
-    return redis_server
 
 
 def call(n: int) -> Dict[str, Any]:

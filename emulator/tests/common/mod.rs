@@ -26,6 +26,20 @@ pub fn valid_call() -> Value {
     })
 }
 
+/// A typed CreateAICall request to `callee` that every rule accepts.
+pub fn call_to(callee: impl Into<String>) -> ccc_aicall::CreateAiCallRequest {
+    ccc_aicall::CreateAiCallRequest {
+        sdk_app_id: SDK_APP_ID,
+        callee: callee.into(),
+        llm_type: "openai".into(),
+        api_key: "sk-test".into(),
+        api_url: "https://api.openai.com/v1/".into(),
+        system_prompt: Some("Remind the patient of the appointment.".into()),
+        model: Some("gpt-4o-mini".into()),
+        ..Default::default()
+    }
+}
+
 pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
