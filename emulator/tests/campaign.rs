@@ -2,6 +2,8 @@
 //! progress callbacks and per-action budgets. The invariant throughout: nobody is dialled twice, and every placed
 //! call is in the report.
 
+mod common;
+
 use ccc_aicall::campaign::{Campaign, CampaignOptions, ItemStatus};
 use ccc_aicall::{Client, ClientConfig, CreateAiCallRequest, ErrorKind};
 use ccc_aicall_emulator::{Emulator, EmulatorConfig, Fault, TEST_SECRET_ID, TEST_SECRET_KEY};
@@ -11,16 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn request(i: usize) -> CreateAiCallRequest {
-    CreateAiCallRequest {
-        sdk_app_id: 1400000000,
-        callee: format!("0086130{i:08}"),
-        llm_type: "openai".into(),
-        api_key: "sk-test".into(),
-        api_url: "https://api.openai.com/v1/".into(),
-        system_prompt: Some("Remind the patient of the appointment.".into()),
-        model: Some("gpt-4o-mini".into()),
-        ..Default::default()
-    }
+    common::call_to(format!("0086130{i:08}"))
 }
 
 fn campaign(n: usize) -> Campaign {

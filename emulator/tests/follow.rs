@@ -24,16 +24,7 @@ fn callee(i: usize) -> String {
 }
 
 fn request(callee: &str) -> CreateAiCallRequest {
-    CreateAiCallRequest {
-        sdk_app_id: SDK_APP_ID,
-        callee: callee.into(),
-        llm_type: "openai".into(),
-        api_key: "sk-test".into(),
-        api_url: "https://api.openai.com/v1/".into(),
-        system_prompt: Some("Remind the patient of the appointment.".into()),
-        model: Some("gpt-4o-mini".into()),
-        ..Default::default()
-    }
+    common::call_to(callee)
 }
 
 async fn place(client: &Client, callee: &str) -> AiCallResult {
