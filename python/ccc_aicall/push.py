@@ -19,6 +19,7 @@ a durable queue in ``on_event`` and do the work from there.
 from __future__ import annotations
 
 import asyncio
+import functools
 import http
 import inspect
 import logging
@@ -130,6 +131,7 @@ class PushReceiver:
         if not callable(on_event):
             raise TypeError("on_event must be callable")
         self._native = _native.PushReceiver(auth=auth, max_body_bytes=max_body_bytes, redis_url=redis_url)
+        self._shared = redis_url is not None
         self._on_event = on_event
         self._max_body_bytes: int = self._native.max_body_bytes
 
@@ -213,7 +215,13 @@ class PushReceiver:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         query = scope.get("query_string", b"").decode("latin-1")
         path = scope.get("root_path", "") + scope.get("path", "")
-        reply, event = self._route(path, scope["method"], query, headers, bytes(body))
+        if self._shared:
+            # The receiver asks Redis: on a worker thread, so that a slow Redis never holds the event loop.
+            loop = asyncio.get_running_loop()
+            route = functools.partial(self._route, path, scope["method"], query, headers, bytes(body))
+            reply, event = await loop.run_in_executor(None, route)
+        else:
+            reply, event = self._route(path, scope["method"], query, headers, bytes(body))
         raw = [(b"content-type", reply.content_type.encode("latin-1"))]
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
         raw.append((b"content-length", str(len(reply.body)).encode("latin-1")))

@@ -125,8 +125,11 @@ impl PushReceiver {
         body: &[u8],
     ) -> PyResult<Outcome<'py>> {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let Handled { reply: r, event: e, duplicate, problem } =
-            self.receiver.handle(&PushRequest { method, query, headers: &headers, body });
+        // With a shared store the receiver waits on Redis: without the GIL, so other threads (an event loop) run.
+        let (method, query, body) = (method.to_string(), query.to_string(), body.to_vec());
+        let Handled { reply: r, event: e, duplicate, problem } = py.detach(|| {
+            self.receiver.handle(&PushRequest { method: &method, query: &query, headers: &headers, body: &body })
+        });
         let e = e.as_ref().map(|e| event(py, e)).transpose()?;
         let (status, headers, content_type, body) = reply(py, r);
         Ok((status, headers, content_type, body, e, duplicate, problem))
@@ -142,7 +145,11 @@ impl PushReceiver {
         body: &[u8],
     ) -> Reply<'py> {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        reply(py, self.receiver.token(&PushRequest { method, query, headers: &headers, body }))
+        let (method, query, body) = (method.to_string(), query.to_string(), body.to_vec());
+        let answer = py.detach(|| {
+            self.receiver.token(&PushRequest { method: &method, query: &query, headers: &headers, body: &body })
+        });
+        reply(py, answer)
     }
 
     /// The oauth2 mode: requests for the token endpoint are routed to `token`.

@@ -263,3 +263,52 @@ def test_receivers_in_two_processes_share_what_they_have_seen_through_redis(tmp_
             server.close()
     finally:
         redis.stop()
+
+
+def test_a_redis_that_hangs_does_not_hold_the_asgi_event_loop() -> None:
+    """A Redis that accepts and never answers: the push waits out the store's timeout on a worker thread, falls back
+    to the process's memory, and meanwhile the event loop answers other requests."""
+    import socket
+    import urllib.error
+
+    blackhole = socket.socket()
+    blackhole.bind(("127.0.0.1", 0))
+    blackhole.listen(8)
+    held: List[socket.socket] = []
+    threading.Thread(target=lambda: held.extend(iter(lambda: blackhole.accept()[0], None)), daemon=True).start()
+    delivered = Delivered()
+    url = f"redis://127.0.0.1:{blackhole.getsockname()[1]}/0"
+    server = serve_asgi(PushReceiver(on_event=delivered, redis_url=url))
+    try:
+        base = next(server)
+        finished: Dict[str, float] = {}
+
+        def push() -> None:
+            request = urllib.request.Request(
+                base + "/ccc/push?action=cdr&version=1",
+                data=b'{"SessionId": "s-1", "EndStatusString": "ok"}',
+                headers={"X-TCCC-PUSH-UUID": "p-1"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                assert json.loads(answer.read())["ErrCode"] == 0
+            finished["push"] = time.monotonic()
+
+        pushing = threading.Thread(target=push)
+        pushing.start()
+        time.sleep(0.1)  # the push is waiting on Redis now
+        try:
+            urllib.request.urlopen(base + "/ccc/push", timeout=30)  # a GET: answered 405 by the loop
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 405
+        finished["other"] = time.monotonic()
+        pushing.join(30)
+        assert finished["other"] < finished["push"], "the loop answered while the push waited on Redis"
+        deadline = time.monotonic() + 10
+        while not delivered.events and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [e.push_id for e in delivered.events] == ["p-1"], "delivered from the process's own memory"
+    finally:
+        server.close()
+        blackhole.close()
+        for s in held:
+            s.close()
