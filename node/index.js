@@ -620,6 +620,8 @@ function createPushHandler(options) {
     throw fromNative(e, site);
   }
   const oauth2 = nativeOptions.auth?.type === 'oauth2';
+  // With a shared store the receiver waits on Redis: off the event loop, so a slow Redis never holds it.
+  const shared = typeof nativeOptions.redisUrl === 'string';
   const cap = nativeOptions.maxBodyBytes ?? native.defaultPushMaxBodyBytes();
   const report = (error, event) => {
     try {
@@ -642,11 +644,12 @@ function createPushHandler(options) {
     const path = at < 0 ? url : url.slice(0, at);
     const query = at < 0 ? '' : url.slice(at + 1);
     const toToken = oauth2 && (tokenPath === undefined ? path.endsWith('/token') : path === tokenPath);
-    readBody(req, cap, (body, tooLarge) => {
+    const respond = async (body, tooLarge) => {
       const args = [String(req.method), query, req.rawHeaders ?? [], body];
       let answer;
       try {
-        answer = toToken ? receiver.token(...args) : receiver.handle(...args);
+        if (shared) answer = JSON.parse(await receiver.answerOffLoop(toToken, ...args));
+        else answer = toToken ? receiver.token(...args) : receiver.handle(...args);
       } catch (error) {
         report(error, undefined);
         answer = { status: 500, headers: [], contentType: 'application/json', body: '{"ErrCode":500,"ErrMsg":""}' };
@@ -664,7 +667,9 @@ function createPushHandler(options) {
         if (event.outcome) event.outcome = toOutcome(event.outcome);
         setImmediate(() => void deliver(event));
       }
-    });
+    };
+    // A failure past the answer (a connection gone while writing) goes to onError, never to an unhandled rejection.
+    readBody(req, cap, (body, tooLarge) => void respond(body, tooLarge).catch((error) => report(error, undefined)));
   };
 }
 

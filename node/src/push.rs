@@ -10,14 +10,45 @@ use crate::follow::outcome_js;
 use ccc_aicall::push::{Handled, PushAuth, PushEvent, PushReceiver, PushReply, PushRequest, DEFAULT_MAX_BODY_BYTES};
 use ccc_aicall::push::{DEFAULT_SEEN_CAPACITY, DEFAULT_TOKEN_TTL};
 use ccc_aicall::{Error, FieldError, Secret};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[napi]
 pub struct NativePushReceiver {
-    inner: PushReceiver,
+    inner: Arc<PushReceiver>,
+}
+
+/// A push or token request answered on libuv's thread pool: a receiver with a shared store waits on Redis, which
+/// must not hold the event loop.
+pub struct Answer {
+    inner: Arc<PushReceiver>,
+    token: bool,
+    method: String,
+    query: String,
+    raw_headers: Vec<String>,
+    body: Vec<u8>,
+}
+
+impl Task for Answer {
+    /// The answer as JSON text (what `handle` or `token` returns as an object).
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        let headers = pairs(&self.raw_headers);
+        let request = PushRequest { method: &self.method, query: &self.query, headers: &headers, body: &self.body };
+        let answer =
+            if self.token { reply_js(&self.inner.token(&request)) } else { handled_js(&self.inner.handle(&request)) };
+        Ok(answer.to_string())
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
 }
 
 #[napi]
@@ -33,7 +64,21 @@ impl NativePushReceiver {
             Some(url) => inner.with_redis(&url).map_err(to_napi)?,
             None => inner,
         };
-        Ok(NativePushReceiver { inner })
+        Ok(NativePushReceiver { inner: Arc::new(inner) })
+    }
+
+    /// `handle` (or, with `token`, `token`) off the event loop, for a receiver with a shared store; resolves with the
+    /// same answer as JSON text.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn answer_off_loop(
+        &self,
+        token: bool,
+        method: String,
+        query: String,
+        raw_headers: Vec<String>,
+        body: Buffer,
+    ) -> AsyncTask<Answer> {
+        AsyncTask::new(Answer { inner: self.inner.clone(), token, method, query, raw_headers, body: body.to_vec() })
     }
 
     /// One push: `raw_headers` is Node's flat `[name, value, name, value, ...]` (`req.rawHeaders`).

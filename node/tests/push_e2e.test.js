@@ -345,3 +345,33 @@ test('receivers in two processes share what they have seen through Redis (redisU
   assert.ok(stored.some((k) => k.startsWith('ccc-aicall:push:')));
   assert.ok(!stored.some((k) => k.includes(push.pushId)), 'ids are stored hashed');
 });
+
+test('a Redis that hangs does not hold the event loop: other requests are answered meanwhile', async (t) => {
+  const net = require('node:net');
+  const held = [];
+  const blackhole = net.createServer((socket) => held.push(socket)); // accepts, never answers
+  await new Promise((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of held) socket.destroy();
+    return new Promise((resolve) => blackhole.close(resolve));
+  });
+  const receiver = await startReceiver(t, { redisUrl: `redis://127.0.0.1:${blackhole.address().port}/0` });
+  const finished = {};
+  const push = fetch(`${receiver.url}?action=cdr&version=1`, {
+    method: 'POST',
+    headers: { 'x-tccc-push-uuid': 'p-1' },
+    body: JSON.stringify({ SessionId: 's-1', EndStatusString: 'ok' }),
+  }).then(async (answer) => {
+    assert.equal((await answer.json()).ErrCode, 0);
+    finished.push = performance.now();
+  });
+  await sleep(100); // the push is waiting on Redis now
+  const other = await fetch(receiver.url); // a GET: answered 405 meanwhile
+  assert.equal(other.status, 405);
+  finished.other = performance.now();
+  await push;
+  assert.ok(finished.other < finished.push, 'the loop answered while the push waited on Redis');
+  const deadline = Date.now() + 10_000;
+  while (receiver.events.length === 0 && Date.now() < deadline) await sleep(20);
+  assert.deepEqual(receiver.events.map((e) => e.pushId), ['p-1'], "delivered from the process's own memory");
+});
