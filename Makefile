@@ -5,7 +5,7 @@ PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
 .PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
-	clean test-official python-dev redis-server
+	clean test-official python-dev redis-server dist
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
 test: lint test-rust test-conformance test-python test-node test-official
@@ -78,6 +78,20 @@ test-official: venv tests/official/node_modules/.installed
 tests/official/node_modules/.installed: tests/official/package.json tests/official/package-lock.json
 	cd tests/official && npm ci --no-audit --no-fund
 	touch $@
+
+# What a release would publish, in dist/ (not part of `test`): the abi3 wheel for Linux x86_64 tagged manylinux2014
+# (linked with zig from PyPI against glibc 2.17, so it installs on any distribution since 2014, no Rust needed), the
+# sdist, and the npm tarball with its prebuilt module; checked with `twine check` and `npm publish --dry-run`.
+DIST := $(CURDIR)/dist
+dist: venv node-deps
+	$(PY) -m pip install -q --disable-pip-version-check ziglang==0.17.1 twine==7.0.0
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin build --release --locked --zig \
+		--compatibility manylinux2014 -m python/Cargo.toml --out $(DIST)
+	$(VENV)/bin/maturin sdist -m python/Cargo.toml --out $(DIST)
+	$(VENV)/bin/twine check --strict $(DIST)/*
+	cd node && npm run build:release && npm pack --pack-destination $(DIST) && npm publish --dry-run
+	@ls -l $(DIST)
 
 # Fuzz each target for FUZZ_SECONDS (cargo-fuzz, installed if missing); writes tests/fuzz-results.json.
 # Not part of `test`: the crashes it ever found are replayed there by core/tests/fuzz_regressions.rs.
