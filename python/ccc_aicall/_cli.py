@@ -226,7 +226,12 @@ def _emulator(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with Emulator(port=args.port, rate_limit=args.rate_limit) as emu:
+    try:
+        emu = Emulator(port=args.port, rate_limit=args.rate_limit)
+    except ImportError as missing:
+        print(f"ccc-aicall: {missing}", file=sys.stderr)
+        return FAILED
+    with emu:
         print(f"listening on {emu.endpoint}", flush=True)
         print(
             f"export CCC_AICALL_ENDPOINT={emu.endpoint} TENCENTCLOUD_SECRET_ID={emu.secret_id} "

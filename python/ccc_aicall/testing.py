@@ -13,15 +13,22 @@ answers the actions that follow it (DescribeTelSession, DescribeTelCdr, Describe
 DescribeAICallExtractResult, HangUpCall, ControlAIConversation, TransferToManual), pushes call records to a receiver
 of yours (:meth:`Emulator.set_push`), and plays scripted faults.
 Nothing leaves 127.0.0.1.
+
+Its native half ships as a package of its own, ``ccc-aicall-emulator``, so that production installs of
+``ccc-aicall`` do not carry a test server: ``pip install "ccc-aicall[testing]"`` installs both. Importing this
+module works without it; starting an :class:`Emulator` says what to install.
 """
 
 from __future__ import annotations
 
+import json
 from types import TracebackType
-from typing import Any, Dict, List, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Type
 
-from . import _native
 from ._client import AsyncClient, Client
+
+if TYPE_CHECKING:
+    from ccc_aicall_emulator._native import Emulator as _NativeEmulator
 
 __all__ = ["Emulator"]
 
@@ -52,7 +59,7 @@ class Emulator:
         secret_key: Optional[str] = None,
         token: Optional[str] = None,
     ) -> None:
-        self._native = _native.Emulator(
+        self._native = _native_emulator()(
             rate_limit=rate_limit,
             clock_offset=clock_offset,
             port=port,
@@ -92,7 +99,7 @@ class Emulator:
     def calls(self) -> List[Dict[str, Any]]:
         """Every call placed so far, oldest first: ``{"session_id", "request_id", "received_at_ms", "body"}``,
         ``body`` being the request's parameters exactly as received (PascalCase wire names)."""
-        return self._native.calls()
+        return _records(self._native.calls())
 
     @property
     def hits(self) -> int:
@@ -117,7 +124,7 @@ class Emulator:
 
         Every fault takes ``action="CreateAICall"`` (only that action) and ``times=n`` (the next n requests).
         """
-        self._native.inject({**(fault or {}), **fields})
+        self._native.inject(json.dumps({**(fault or {}), **fields}))
 
     def script(self, callee: str, **fields: Any) -> None:
         """Say how calls to ``callee`` go from now on (calls already placed keep theirs). ``callee`` in any form
@@ -135,7 +142,7 @@ class Emulator:
           the transcript and the extraction appear (default 0).
         - ``recording``: whether the record has a ``RecordURL`` (default True for answered calls).
         """
-        self._native.script(callee, fields)
+        self._native.script(callee, json.dumps(fields))
 
     def clear_scripts(self) -> None:
         """Forget every script: calls go by the defaults again."""
@@ -160,19 +167,19 @@ class Emulator:
         if url is None:
             self._native.set_push(None)
             return
-        self._native.set_push({"url": url, "auth": _push_auth(auth, token_url), **settings})
+        self._native.set_push(json.dumps({"url": url, "auth": _push_auth(auth, token_url), **settings}))
 
     @property
     def pushes(self) -> List[Dict[str, Any]]:
         """Every push made so far, in order: dicts with ``push_id``, ``action`` (``"cdr"``, ``"record"``),
         ``session_id``, ``body`` (as sent), ``attempts`` (``sent_at_ms``, ``duplicate``, ``status``, ``err_code``,
         ``error``) and ``acknowledged``."""
-        return self._native.pushes()
+        return _records(self._native.pushes())
 
     @property
     def pending_faults(self) -> List[Dict[str, Any]]:
         """Faults not used up yet, in queue order."""
-        return self._native.pending_faults()
+        return _records(self._native.pending_faults())
 
     @property
     def rate_limit(self) -> float:
@@ -230,6 +237,25 @@ class Emulator:
 
     def __repr__(self) -> str:
         return f"Emulator(endpoint={self.endpoint!r})"
+
+
+def _records(text: str) -> List[Dict[str, Any]]:
+    """A JSON array of objects from the emulator extension."""
+    records: List[Dict[str, Any]] = json.loads(text)
+    return records
+
+
+def _native_emulator() -> type[_NativeEmulator]:
+    """The emulator extension, imported on first use so that ``ccc_aicall.testing`` imports without it."""
+    try:
+        from ccc_aicall_emulator._native import Emulator as native
+    except ImportError as e:
+        raise ImportError(
+            "ccc_aicall.testing.Emulator needs the ccc-aicall-emulator package, which is kept out of the runtime "
+            'package: pip install "ccc-aicall[testing]" (from a checkout: make python-dev)',
+            name="ccc_aicall_emulator",
+        ) from e
+    return native
 
 
 def _push_auth(auth: Any, token_url: Optional[str]) -> Dict[str, Any]:

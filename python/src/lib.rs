@@ -5,7 +5,6 @@
 mod campaign;
 mod client;
 mod convert;
-mod emulator;
 mod errors;
 mod follow;
 mod latch;
@@ -34,7 +33,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::init(m.py())?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AiCallResult>()?;
-    m.add_class::<emulator::Emulator>()?;
     m.add_class::<latch::SendLatch>()?;
     m.add_class::<campaign::CampaignTask>()?;
     m.add_class::<follow::FollowUp>()?;

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 USAGE = '''
@@ -46,8 +48,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], cwd=PACKAGE_DIR, capture_output=True, text=True, timeout=300)
 
 
-def test_stubtest_passes() -> None:
-    result = run("-m", "mypy.stubtest", "ccc_aicall._native")
+@pytest.mark.parametrize("module", ["ccc_aicall._native", "ccc_aicall_emulator._native"])
+def test_stubtest_passes(module: str) -> None:
+    result = run("-m", "mypy.stubtest", module)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

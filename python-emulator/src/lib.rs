@@ -1,13 +1,16 @@
-//! The emulator in-process, for `ccc_aicall.testing.Emulator`.
+//! `ccc_aicall_emulator._native`: the emulator in-process, the native half of `ccc_aicall.testing.Emulator`.
+//!
+//! A separate extension (and distribution) so that the runtime package does not carry a test server. Structured
+//! values cross as JSON text: this module shares no code or types with `ccc_aicall._native`, and `testing.py`
+//! turns the text into dicts.
 
-use crate::convert;
 use ccc_aicall_emulator::{CallScript, Credential, EmulatorConfig, Fault, PushConfig};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use serde::Serialize;
 
 /// A local CreateAICall service on 127.0.0.1, serving on a thread of its own until `stop()`.
-#[pyclass(module = "ccc_aicall._native", frozen)]
+#[pyclass(module = "ccc_aicall_emulator._native", frozen)]
 pub struct Emulator {
     inner: ccc_aicall_emulator::Emulator,
 }
@@ -79,11 +82,10 @@ impl Emulator {
         self.inner.ca_pem().map(str::to_string)
     }
 
-    /// Every CreateAICall placed so far, oldest first: dicts with `session_id`, `request_id`,
-    /// `received_at_ms` and `body` (the request parameters as received).
-    fn calls<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let calls = serde_json::to_value(self.inner.calls()).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok(convert::from_json(py, &calls)?.cast_into::<PyList>()?)
+    /// Every CreateAICall placed so far, oldest first, as a JSON array of objects with `session_id`,
+    /// `request_id`, `received_at_ms` and `body` (the request parameters as received).
+    fn calls(&self) -> PyResult<String> {
+        to_text(&self.inner.calls())
     }
 
     /// HTTP requests received, or only those with this `X-TC-Action`.
@@ -96,17 +98,16 @@ impl Emulator {
     }
 
     /// Queue a fault, in the emulator's JSON form (`{"kind": "error", "code": "InternalError"}`, ...).
-    fn inject(&self, fault: &Bound<'_, PyAny>) -> PyResult<()> {
-        let fault = Fault::from_value(convert::to_json(fault)?)
+    fn inject(&self, fault: &str) -> PyResult<()> {
+        let fault = Fault::from_value(from_text(fault)?)
             .map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
     }
 
-    /// Faults not used up yet, in queue order.
-    fn pending_faults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let faults: Vec<serde_json::Value> = self.inner.pending_faults().iter().map(Fault::to_value).collect();
-        Ok(convert::from_json(py, &serde_json::Value::Array(faults))?.cast_into::<PyList>()?)
+    /// Faults not used up yet, in queue order (a JSON array).
+    fn pending_faults(&self) -> PyResult<String> {
+        to_text(&self.inner.pending_faults().iter().map(Fault::to_value).collect::<Vec<_>>())
     }
 
     /// Seconds the emulator's clock is ahead of the real one (negative: behind).
@@ -133,8 +134,8 @@ impl Emulator {
 
     /// How calls to `callee` go (`"*"`: every callee without a script), from the script's fields in the
     /// emulator's snake_case JSON form (`end_status`, `ring_ms`, `transcript`, ...).
-    fn script(&self, callee: &str, script: &Bound<'_, PyAny>) -> PyResult<()> {
-        let script: CallScript = serde_json::from_value(convert::to_json(script)?)
+    fn script(&self, callee: &str, script: &str) -> PyResult<()> {
+        let script: CallScript = serde_json::from_value(from_text(script)?)
             .map_err(|e| PyValueError::new_err(format!("not a call script: {e}")))?;
         self.inner.script(callee, script);
         Ok(())
@@ -147,10 +148,10 @@ impl Emulator {
 
     /// Push every finished call's record (and recording) to a receiver, from the settings in the emulator's JSON
     /// form (`url`, `auth`, `duplicate`, ...); `None` stops pushing.
-    fn set_push(&self, config: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn set_push(&self, config: Option<&str>) -> PyResult<()> {
         let config = match config {
             Some(config) => Some(
-                PushConfig::from_value(convert::to_json(config)?)
+                PushConfig::from_value(from_text(config)?)
                     .map_err(|e| PyValueError::new_err(format!("push settings: {e}")))?,
             ),
             None => None,
@@ -158,10 +159,9 @@ impl Emulator {
         self.inner.set_push(config).map_err(PyValueError::new_err)
     }
 
-    /// Every push made so far, with each attempt's answer.
-    fn pushes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let pushes = serde_json::to_value(self.inner.pushes()).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok(convert::from_json(py, &pushes)?.cast_into::<PyList>()?)
+    /// Every push made so far, with each attempt's answer (a JSON array).
+    fn pushes(&self) -> PyResult<String> {
+        to_text(&self.inner.pushes())
     }
 
     /// Forget calls, counters, faults, sessions, scripts and pushes; settings stay.
@@ -177,4 +177,19 @@ impl Emulator {
     fn __repr__(&self) -> String {
         format!("Emulator(endpoint={:?})", self.inner.endpoint())
     }
+}
+
+fn to_text(value: &impl Serialize) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+fn from_text(text: &str) -> PyResult<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))
+}
+
+#[pymodule(name = "_native")]
+fn emulator_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Emulator>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
 }
