@@ -5,10 +5,10 @@ PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
 .PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
-	clean test-official python-dev redis-server dist
+	clean test-official python-dev redis-server dist test-install-python
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
-test: lint test-rust test-conformance test-python test-node test-official
+test: lint test-rust test-conformance test-python test-install-python test-node test-official
 	@echo "make test: all suites passed"
 
 # --- gates -----------------------------------------------------------------------------------------
@@ -53,12 +53,19 @@ redis-server:
 test-conformance: venv
 	CCC_ORACLE_PYTHON=$(PY) $(CARGO) test --locked -p ccc-aicall --test oracle -- --nocapture
 
-# The Python package: a debug build of the extension into .venv, then its pytest suite against the emulator.
+# The Python packages: debug builds of the runtime extension and of the emulator's (a distribution of its own,
+# ccc-aicall-emulator, so production installs carry no test server) into .venv; then the pytest suite.
 python-dev: venv
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python/Cargo.toml
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --locked --quiet -m python-emulator/Cargo.toml
 
 test-python: python-dev redis-server
 	cd python && $(PY) -m pytest -q
+
+# The wheels as a user receives them: installed with pip into a fresh venv with cargo and rustc off PATH, then a
+# call placed from Python and from the ccc-aicall command, and a user's file type-checked against the install.
+test-install-python: python-dev
+	$(PY) tests/install/python_install.py
 
 # The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc.
 node-deps: node/node_modules/.installed
@@ -79,16 +86,19 @@ tests/official/node_modules/.installed: tests/official/package.json tests/offici
 	cd tests/official && npm ci --no-audit --no-fund
 	touch $@
 
-# What a release would publish, in dist/ (not part of `test`): the abi3 wheel for Linux x86_64 tagged manylinux2014
+# What a release would publish, in dist/ (not part of `test`): the abi3 wheels (ccc-aicall and the test-only
+# ccc-aicall-emulator) for Linux x86_64 tagged manylinux2014
 # (linked with zig from PyPI against glibc 2.17, so it installs on any distribution since 2014, no Rust needed), the
 # sdist, and the npm tarball with its prebuilt module; checked with `twine check` and `npm publish --dry-run`.
 DIST := $(CURDIR)/dist
 dist: venv node-deps
 	$(PY) -m pip install -q --disable-pip-version-check ziglang==0.17.1 twine==7.0.0
 	rm -rf $(DIST) && mkdir -p $(DIST)
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin build --release --locked --zig \
-		--compatibility manylinux2014 -m python/Cargo.toml --out $(DIST)
-	$(VENV)/bin/maturin sdist -m python/Cargo.toml --out $(DIST)
+	for project in python python-emulator; do \
+		PATH=$(CURDIR)/$(VENV)/bin:$$PATH VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin build --release --locked \
+			--zig --compatibility manylinux2014 -m $$project/Cargo.toml --out $(DIST) && \
+		$(VENV)/bin/maturin sdist -m $$project/Cargo.toml --out $(DIST) || exit 1; \
+	done
 	$(VENV)/bin/twine check --strict $(DIST)/*
 	cd node && npm run build:release && npm pack --pack-destination $(DIST) && npm publish --dry-run
 	@ls -l $(DIST)
