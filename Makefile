@@ -17,8 +17,8 @@ test: lint test-rust test-conformance test-python test-install-python test-node 
 # TypeScript nothing formats), ruff over every Python file (ruff.toml), the TypeScript checker over the
 # hand-written JavaScript layer (node/tsconfig.lint.json), then the generated blocks against the core's
 # declarations (`make gen` rewrites them). Last, the release's inputs: every stated version against Cargo.toml's
-# (tools/release_version.py), and the workflows in .github/workflows, which nothing here can run: actionlint (keys,
-# expressions, `needs`), the vendored workflow schema, and zizmor (pinning, permissions, injection), all offline.
+# (tools/release_version.py), and the workflows in .github/workflows, which nothing here can run: the vendored
+# workflow schema (keys, types) and zizmor (pinning, permissions, injection), both offline.
 lint: venv node-deps
 	$(CARGO) fmt --all -- --check
 	$(PY) tools/check_width.py
@@ -28,7 +28,6 @@ lint: venv node-deps
 	cd node && ./node_modules/.bin/tsc -p tsconfig.lint.json
 	$(CARGO) run -q --locked -p ccc-aicall-codegen -- check
 	$(PY) tools/release_version.py
-	$(VENV)/bin/actionlint -shellcheck= -pyflakes=
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --persona pedantic --no-progress -q .github/workflows
 

@@ -54,6 +54,15 @@ def mismatches(version: str) -> list[str]:
             project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
             if "version" in project:
                 expect(f"{package}/pyproject.toml [project] version (make it dynamic)", project["version"])
+            # ccc-aicall[testing] pins the emulator distribution released with it.
+            for extra, requirements in sorted(project.get("optional-dependencies", {}).items()):
+                for requirement in requirements:
+                    name, pinned, stated = requirement.partition("==")
+                    if name.strip() == "ccc-aicall-emulator":
+                        expect(
+                            f"{package}/pyproject.toml extra {extra!r} pin of ccc-aicall-emulator",
+                            stated if pinned else None,
+                        )
 
     for package in NODE_PACKAGES:
         main = ROOT / package / "package.json"
