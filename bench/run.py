@@ -9,6 +9,7 @@ fresh processes of --seconds each, contenders interleaved so that a disturbance 
 is min-max over those runs.
 
     .venv-bench/bin/python bench/run.py [--runs 5] [--seconds 3] [--quick] [--wait-idle MINUTES]
+    .venv-bench/bin/python bench/run.py --only coldstart [--skip-build]   # the cold-start row alone, printed
 """
 
 import argparse
