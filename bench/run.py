@@ -9,6 +9,7 @@ fresh processes of --seconds each, contenders interleaved so that a disturbance 
 is min-max over those runs.
 
     .venv-bench/bin/python bench/run.py [--runs 5] [--seconds 3] [--quick] [--wait-idle MINUTES]
+    .venv-bench/bin/python bench/run.py --only coldstart [--skip-build]   # the cold-start row alone, printed
 """
 
 import argparse
@@ -17,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -137,26 +139,33 @@ def bench_executables():
 
 
 class Emulator:
-    def __init__(self):
+    """The release emulator in its own process; with `ca_out`, over TLS (https) with a throwaway CA written there."""
+
+    def __init__(self, ca_out=None):
+        tls = ["--tls", "--ca-out", ca_out] if ca_out else []
         self.proc = subprocess.Popen(
-            [TARGET / "release/ccc-aicall-emulator", "--port", "0", "--rate-limit", "0"],
+            [TARGET / "release/ccc-aicall-emulator", "--port", "0", "--rate-limit", "0", *tls],
             stdout=subprocess.PIPE,
             text=True,
             env=ENV,
         )
         line = self.proc.stdout.readline().strip()
-        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        match = re.fullmatch(r"listening on (https?://127\.0\.0\.1:\d+)", line)
         if not match:
             self.proc.kill()
             raise SystemExit(f"unexpected first line from the emulator: {line!r}")
         self.endpoint = match.group(1)
+        handlers = [urllib.request.ProxyHandler({})]
+        if ca_out:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_out)))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def admin(self, path, body=None):
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(
             f"{self.endpoint}/__emulator/{path}", data=data, method="GET" if body is None else "POST"
         )
-        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=30) as resp:
+        with self.opener.open(req, timeout=30) as resp:
             return json.loads(resp.read())
 
     def cpu_seconds(self):
@@ -237,6 +246,77 @@ def startup(runs):
             out = subprocess.run(cmd, cwd=BENCH, env=ENV, text=True, stdout=subprocess.PIPE, check=True)
             results[name].append(float(out.stdout.strip()))
     return results
+
+
+def snake(wire_name):
+    """`LLMType` -> `llm_type`: our Python keyword names (as py_client.py has them)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", wire_name).lower()
+
+
+def camel(wire_name):
+    """`LLMType` -> `llmType`: our Node parameter names (as node_client.js has them)."""
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), snake(wire_name))
+
+
+def coldstart(runs):
+    """Cold start: a fresh process that imports a package, builds a client and places one CreateAICall over TLS (so
+    the call pays the TLS handshake) on an https emulator, timed from spawn to exit; with the bare interpreter
+    (`python -c pass`, `node -e 0`) as the baseline. Contenders interleaved, `runs` processes each; name -> ms.
+    The first process of each contender is also checked to have sent bench/request.json, exactly."""
+    cold = STAGE / "coldstart"
+    shutil.rmtree(cold, ignore_errors=True)
+    cold.mkdir(parents=True)
+    ca = cold / "ca.pem"
+    # Each contender reads its parameters ready-made, so that neither pays for a conversion the other skips.
+    params = {
+        "py_ours": {snake(k): v for k, v in WIRE.items()},
+        "node_ours": {camel(k): v for k, v in WIRE.items()},
+        "official": WIRE,
+    }
+    for name, value in params.items():
+        (cold / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    emu = Emulator(ca_out=ca)
+    try:
+        py = lambda impl: [PY, BENCH / "cold_start.py", impl, emu.endpoint, ca, cold / f"{params_of(impl, 'py')}.json"]
+        node = lambda impl: [
+            "node",
+            BENCH / "cold_start.js",
+            impl,
+            emu.endpoint,
+            ca,
+            cold / f"{params_of(impl, 'node')}.json",
+            NODE_PKG,
+        ]
+        jobs = {
+            "py_bare": ([PY, "-c", "pass"], ENV),
+            "py_ours": (py("ours"), ENV),
+            "py_official": (py("official"), ENV),
+            "node_bare": (["node", "-e", "0"], ENV),
+            "node_ours": (node("ours"), ENV),
+            # The official Node SDK has no CA option of its own: Node's documented way to trust an extra CA.
+            "node_official": (node("official"), ENV | {"NODE_EXTRA_CA_CERTS": str(ca)}),
+        }
+        results = defaultdict(list)
+        for i in range(runs):
+            for name, (cmd, env) in jobs.items():
+                emu.admin("reset", {})
+                start = time.perf_counter()
+                out = subprocess.run([str(c) for c in cmd], cwd=BENCH, env=env, text=True, capture_output=True)
+                results[name].append((time.perf_counter() - start) * 1e3)
+                if out.returncode != 0:
+                    raise SystemExit(f"cold start {name} failed ({out.returncode}):\n{out.stderr}")
+                if i == 0 and not name.endswith("_bare"):
+                    [call] = emu.admin("state")["calls"]
+                    if call["body"] != WIRE:
+                        raise SystemExit(f"cold start {name} sent a different request")
+            log(f"cold start {i + 1}/{runs}: " + ", ".join(f"{name} {results[name][-1]:.0f} ms" for name in jobs))
+        return dict(results)
+    finally:
+        emu.stop()
+
+
+def params_of(impl, lang):
+    return f"{lang}_ours" if impl == "ours" else "official"
 
 
 # --- micro-benchmarks ------------------------------------------------------------------------------------------
@@ -557,6 +637,12 @@ def main():
         metavar="MINUTES",
         help="first wait up to MINUTES for the 1-minute load average to drop below 0.8",
     )
+    ap.add_argument("--coldstart-runs", type=int, default=15, help="fresh processes per cold-start figure")
+    ap.add_argument(
+        "--only",
+        choices=["coldstart"],
+        help="measure only this row (written to target/bench/coldstart.json and printed; RESULTS.md is left alone)",
+    )
     ap.add_argument("--skip-build", action="store_true", help="use the artefacts of the last build")
     ap.add_argument(
         "--report-only",
@@ -572,9 +658,20 @@ def main():
         a.output.write_text(write_report(json.loads(a.raw.read_text()), BODY_BYTES))
         return
     if a.quick:
-        a.runs, a.seconds, a.startup_runs = 1, 1.0, 3
+        a.runs, a.seconds, a.startup_runs, a.coldstart_runs = 1, 1.0, 3, 3
     began = time.time()
     wheel = build() if not a.skip_build else next((STAGE / "wheels").glob("*.whl"))
+    if a.only == "coldstart":
+        from report import coldstart_lines
+
+        if a.wait_idle:
+            wait_idle(a.wait_idle)
+        data = {"load_before": os.getloadavg(), "coldstart": coldstart(a.coldstart_runs)}
+        data["load_after"] = os.getloadavg()
+        (STAGE / "coldstart.json").write_text(json.dumps(data, indent=1))
+        print("\n".join(coldstart_lines(data["coldstart"])[0]))
+        log(f"load average before {data['load_before']}, after {data['load_after']}")
+        return
     exes = bench_executables()
     if a.wait_idle:
         wait_idle(a.wait_idle)
@@ -588,6 +685,7 @@ def main():
     try:
         check_same_request(emu)
         data["startup"] = startup(a.startup_runs)
+        data["coldstart"] = coldstart(a.coldstart_runs)
         data["throughput"] = throughput(emu, exes, a.runs, a.seconds)
         data["micro"] = micro(exes)
         data["sizes"] = sizes(wheel)

@@ -296,6 +296,28 @@ def test_ccc_aicall_log_prints_to_stderr(emu: Emulator) -> None:
     assert "[INFO ccc_aicall] action=CreateAICall attempt=1" in run.stderr
 
 
+def test_a_program_that_never_imports_logging_does_not_pay_for_it() -> None:
+    # Cold start (bench/analysis.md): importing logging cost more than building a client and placing its first
+    # call, so it waits for a record that logging's default level (WARNING) lets through, which still reaches
+    # logging's default handler on stderr.
+    code = (
+        "import sys\n"
+        "from ccc_aicall.testing import Emulator\n"
+        "request = dict(sdk_app_id=1400000000, callee='008613012345678', llm_type='dify', api_key='k',\n"
+        "               api_url='https://api.dify.ai/v1')\n"
+        "with Emulator() as emu:\n"
+        "    emu.client().create_ai_call(**request)\n"
+        "    print('logging' in sys.modules, flush=True)\n"
+        "    emu.clock_offset = 600  # SignatureExpire, then re-signed with a warning\n"
+        "    emu.client().create_ai_call(**request)\n"
+        "    print('logging' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "True"]
+    assert "local clock is 600 s off the service's" in run.stderr
+
+
 def test_import_leaves_heavy_modules_for_first_use() -> None:
     # `import ccc_aicall` is timed by the bench (target: under 25 ms): logging, dataclasses and inspect are a
     # half of it, so they wait for the first client / the first `ccc_aicall.tts` use.
