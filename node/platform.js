@@ -56,11 +56,10 @@ function describePlatform(platform, arch, libc) {
  */
 function loadNative(name, local, requireFrom) {
   if (fs.existsSync(local)) return requireFrom(local);
-  const dir = path.dirname(local);
   // A checkout has the crate next to the JavaScript; a package from the registry or a tarball does not.
-  if (fs.existsSync(path.join(dir, 'Cargo.toml'))) {
+  if (fs.existsSync(path.join(path.dirname(local), 'Cargo.toml'))) {
     throw new Error(
-      `${name}: ${path.basename(local)} is not built; run \`npm run build\` in ${dir} (needs a Rust toolchain)`,
+      `${name}: ${local} is not built; \`npm run build\` in the checkout's node/ builds it (needs a Rust toolchain)`,
     );
   }
   const libc = runningLibc();

@@ -95,7 +95,9 @@ test('in a checkout without a build, require says to build', async (t) => {
   const result = await requireIn(dir);
   assert.equal(result.ok, false);
   assert.ok(
-    result.stderr.includes(`Error: ccc-aicall: ccc-aicall.node is not built; run \`npm run build\` in ${pkg}`),
+    result.stderr.includes(
+      `Error: ccc-aicall: ${path.join(pkg, 'ccc-aicall.node')} is not built; \`npm run build\` in the checkout's node/`,
+    ),
     result.stderr,
   );
 });
