@@ -5,10 +5,10 @@ PY     := $(CURDIR)/$(VENV)/bin/python
 CARGO  ?= cargo
 
 .PHONY: lint gen test demo bench fuzz reliability test-rust test-conformance test-python test-node venv node-deps \
-	clean test-official python-dev redis-server dist test-install-python
+	clean test-official python-dev redis-server dist test-install-python test-install-node
 
 # `lint` first: CI refuses unformatted or lint-failing code before it spends time on the suites.
-test: lint test-rust test-conformance test-python test-install-python test-node test-official
+test: lint test-rust test-conformance test-python test-install-python test-node test-install-node test-official
 	@echo "make test: all suites passed"
 
 # --- gates -----------------------------------------------------------------------------------------
@@ -81,6 +81,12 @@ node/node_modules/.installed: node/package.json node/package-lock.json
 test-node: node-deps redis-server
 	cd node && npm run build && npm test
 
+# The npm packages install and work without Rust: the four tarballs of this platform (ccc-aicall, ccc-aicall-emulator
+# and their platform packages) from the debug modules test-node built, installed offline into a fresh folder, then a
+# call on the emulator from CommonJS and ESM and a strict tsc check, with cargo and rustc off PATH.
+test-install-node: test-node
+	tests/install/node_install.sh
+
 # The official Python and Node SDKs against the emulator binary (tests/official/run.sh starts and stops it).
 EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ccc-aicall-emulator
 test-official: venv tests/official/node_modules/.installed
@@ -94,7 +100,8 @@ tests/official/node_modules/.installed: tests/official/package.json tests/offici
 # What a release would publish, in dist/ (not part of `test`): the abi3 wheels (ccc-aicall and the test-only
 # ccc-aicall-emulator) for Linux x86_64 tagged manylinux2014
 # (linked with zig from PyPI against glibc 2.17, so it installs on any distribution since 2014, no Rust needed), the
-# sdist, and the npm tarball with its prebuilt module; checked with `twine check` and `npm publish --dry-run`.
+# sdist, and the npm tarballs (ccc-aicall, the emulator's package ccc-aicall-emulator, and each one's linux-x64-gnu
+# platform package with the prebuilt module); checked with `twine check` and `npm publish --dry-run`.
 DIST := $(CURDIR)/dist
 dist: venv node-deps
 	$(PY) -m pip install -q --disable-pip-version-check ziglang==0.17.1 twine==7.0.0
@@ -105,7 +112,8 @@ dist: venv node-deps
 		$(VENV)/bin/maturin sdist -m $$project/Cargo.toml --out $(DIST) || exit 1; \
 	done
 	$(VENV)/bin/twine check --strict $(DIST)/*
-	cd node && npm run build:release && npm pack --pack-destination $(DIST) && npm publish --dry-run
+	cd node && npm run build:release && scripts/pack.sh $(DIST) && for d in . npm/linux-x64-gnu ../node-emulator \
+		../node-emulator/npm/linux-x64-gnu; do (cd $$d && npm publish --dry-run) || exit 1; done
 	@ls -l $(DIST)
 
 # Fuzz each target for FUZZ_SECONDS (cargo-fuzz, installed if missing); writes tests/fuzz-results.json.

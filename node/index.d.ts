@@ -406,6 +406,9 @@ export interface Reconciled {
   retryAfterMs: number | null;
 }
 
+/** The package's version (its native module's): every package of a release has the same one. */
+export declare const version: string;
+
 /** Place one call with a default client built from the environment on first use. */
 export declare function createAiCall(
   params: CreateAiCallParams,

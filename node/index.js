@@ -4,24 +4,13 @@
 
 const { inspect, getSystemErrorMap } = require('node:util');
 const { fileURLToPath } = require('node:url');
+const { loadNative, loadEmulatorNative } = require('./platform.js');
 
-// A path in a variable: the type checker (make lint) takes the module as `any` rather than look for declarations
-// of a file that exists only after a build. Declared before `loadNative()` runs: a `const` is not readable earlier.
-const NATIVE_MODULE = './ccc-aicall.node';
-
-const native = loadNative();
-
-function loadNative() {
-  try {
-    return require(NATIVE_MODULE);
-  } catch (cause) {
-    throw new Error(
-      'ccc-aicall: the native module ccc-aicall.node could not be loaded; build it with `npm run build` ' +
-        `(needs a Rust toolchain): ${cause.message}`,
-      { cause },
-    );
-  }
-}
+// The runtime module: a checkout's build (`npm run build` writes it here), else the platform package. The
+// emulator is a module of its own (package ccc-aicall-emulator), loaded by `Emulator.start()` only.
+const native = loadNative('ccc-aicall', require('node:path').join(__dirname, 'ccc-aicall.node'), require);
+// The version of the module that runs (the Rust crate's): one version for every package of a release.
+const version = native.version();
 
 // ---- errors -----------------------------------------------------------------------------------------
 
@@ -713,12 +702,17 @@ function readBody(req, cap, done) {
 
 // ---- emulator -----------------------------------------------------------------------------------
 
+// Loaded by the first `Emulator.start()`: an application that never starts one never loads it.
+let emulatorNative;
+
 class Emulator {
   #native;
 
   /** Start a local CreateAICall service on 127.0.0.1 (a free port unless `port` is given). */
   static async start(options) {
-    return new Emulator(await native.startEmulator(options === undefined ? undefined : JSON.stringify(options)));
+    emulatorNative ??= loadEmulatorNative();
+    const json = options === undefined ? undefined : JSON.stringify(options);
+    return new Emulator(await emulatorNative.startEmulator(json));
   }
 
   constructor(handle) {
@@ -807,5 +801,6 @@ module.exports = {
   Emulator,
   CallOutcome,
   CampaignReport,
+  version,
   ...ERRORS,
 };

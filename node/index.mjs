@@ -10,6 +10,7 @@ export const {
   Emulator,
   CallOutcome,
   CampaignReport,
+  version,
   CccError,
   ValidationError,
   ConfigurationError,

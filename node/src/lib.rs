@@ -9,7 +9,6 @@
 mod campaign;
 mod cancel;
 mod client;
-mod emulator;
 mod error;
 mod follow;
 mod options;
@@ -22,8 +21,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use cancel::CancelHandle;
 pub use client::NativeClient;
-pub use emulator::NativeEmulator;
 pub use push::NativePushReceiver;
+
+/// The crate's version, which is every package's of a release (node/tests/packages.test.js holds them equal).
+#[napi_derive::napi(catch_unwind)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
 
 #[napi_derive::module_init]
 fn init() {

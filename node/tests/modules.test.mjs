@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 const EXPORTS = [
   'Client', 'createAiCall', 'createAiCalls', 'readCallsCsv', 'createPushHandler', 'Emulator', 'CallOutcome',
-  'CampaignReport',
+  'CampaignReport', 'version',
   'CccError', 'ValidationError', 'ConfigurationError', 'ApiError',
   'AuthenticationError', 'RateLimitError', 'InvalidRequestError', 'CallRejectedError', 'InternalServerError',
   'ApiConnectionError', 'ApiTimeoutError', 'OutcomeUnknownError', 'AbortError', 'CallNotLiveError',

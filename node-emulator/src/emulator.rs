@@ -2,7 +2,6 @@
 
 mod push;
 
-use crate::error::from_json;
 use ccc_aicall::field::to_snake;
 use ccc_aicall_emulator::{CallScript, Credential, Emulator, EmulatorConfig, Fault, PlacedCall};
 use napi::bindgen_prelude::PromiseRaw;
@@ -10,6 +9,12 @@ use napi::{Env, Status};
 use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::Value;
+
+/// The options as `index.js` passes them: JSON text, or nothing.
+fn from_json(text: Option<String>) -> napi::Result<Option<Value>> {
+    text.map(|t| serde_json::from_str(&t).map_err(|e| napi::Error::new(Status::InvalidArg, format!("not JSON: {e}"))))
+        .transpose()
+}
 
 /// `Emulator.start({...})` options; anything left out keeps the emulator's default.
 #[derive(Deserialize, Default)]
