@@ -94,17 +94,35 @@ def build():
     )
     [wheel] = wheels.glob("*.whl")
     sh([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--force-reinstall", "--no-deps", wheel])
-    # Our npm package exactly as `npm pack` would ship it (node/package.json "files"), with the release addon;
+    # Our npm packages exactly as `npm pack` would ship them (each package.json's "files"): ccc-aicall, and in its
+    # node_modules this platform's package with the release addon, where the loader finds it as in an install;
     # staged here so the colleagues' debug build in node/ is left alone.
     shutil.rmtree(NODE_PKG, ignore_errors=True)
-    NODE_PKG.mkdir(parents=True)
-    manifest = json.loads((ROOT / "node/package.json").read_text())
+    stage_package(ROOT / "node", NODE_PKG)
+    platform = NODE_PLATFORM_DIR
+    stage_package(platform, NODE_PKG / "node_modules" / json.loads((platform / "package.json").read_text())["name"])
+    return wheel
+
+
+# This machine's platform package of ccc-aicall (the only one built here).
+NODE_PLATFORM_DIR = ROOT / "node/npm/linux-x64-gnu"
+
+
+def stage_package(source, dest):
+    """The files `npm pack` would take from `source` (package.json's "files"), with a platform package's module
+    taken from the release build."""
+    dest.mkdir(parents=True)
+    manifest = json.loads((source / "package.json").read_text())
     for name in ["package.json", *manifest["files"]]:
         if name.endswith(".node"):
-            shutil.copy(TARGET / "release/libccc_aicall_node.so", NODE_PKG / name)
+            shutil.copy(TARGET / "release/libccc_aicall_node.so", dest / name)
         else:
-            shutil.copy(ROOT / "node" / name, NODE_PKG / name)
-    return wheel
+            shutil.copy(source / name, dest / name)
+
+
+def platform_addon():
+    [addon] = (NODE_PKG / "node_modules").glob("*/*.node")
+    return addon
 
 
 def bench_executables():
@@ -395,7 +413,10 @@ def sizes(wheel):
         ]
     )
     official_wheel_bytes = sum(p.stat().st_size for p in official_wheels.glob("tencentcloud_sdk_python_*.whl"))
-    pack = json.loads(sh(["npm", "pack", "--dry-run", "--json"], cwd=NODE_PKG, capture=True))[0]
+    # What `npm install ccc-aicall` brings on this platform: the main package and its platform package.
+    main_pack = json.loads(sh(["npm", "pack", "--dry-run", "--json"], cwd=NODE_PKG, capture=True))[0]
+    platform_pack = json.loads(sh(["npm", "pack", "--dry-run", "--json"], cwd=platform_addon().parent, capture=True))[0]
+    pack = {key: main_pack[key] + platform_pack[key] for key in ("size", "unpackedSize")}
     sdk_dir = BENCH / "node_modules/tencentcloud-sdk-nodejs"
     sdk_manifest = json.loads((sdk_dir / "package.json").read_text())
     return {
@@ -410,7 +431,7 @@ def sizes(wheel):
         ),
         "npm_pack_ours": pack["size"],
         "npm_unpacked_ours": pack["unpackedSize"],
-        "addon_ours": (NODE_PKG / "ccc-aicall.node").stat().st_size,
+        "addon_ours": platform_addon().stat().st_size,
         "node_sdk_dir_official": tree_bytes(sdk_dir),
         "node_modules_official": tree_bytes(BENCH / "node_modules"),
         "node_sdk_version": sdk_manifest["version"],
@@ -440,7 +461,7 @@ def build_profiling():
     shutil.unpack_archive(next(wheels.glob("*.whl")), site, "zip")
     shutil.rmtree(pkg, ignore_errors=True)
     shutil.copytree(NODE_PKG, pkg)
-    shutil.copy(STAGE / "prof/release/libccc_aicall_node.so", pkg / "ccc-aicall.node")
+    shutil.copy(STAGE / "prof/release/libccc_aicall_node.so", pkg / platform_addon().relative_to(NODE_PKG))
     return site, pkg
 
 
@@ -630,6 +651,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0, help="measured seconds per run")
     ap.add_argument("--startup-runs", type=int, default=15, help="fresh processes per import/require figure")
     ap.add_argument("--quick", action="store_true", help="a smoke run of the harness: 1 run of 1 s, no profile")
+    ap.add_argument("--no-profile", action="store_true", help="no perf / py-spy pass (it needs a build of its own)")
     ap.add_argument(
         "--wait-idle",
         type=float,
@@ -694,7 +716,7 @@ def main():
         # (`--report-only` writes RESULTS.md from them).
         a.raw.parent.mkdir(parents=True, exist_ok=True)
         a.raw.write_text(json.dumps(data, indent=1))
-        data["profile"] = None if a.quick else profiles(emu, min(a.seconds, 2.0))
+        data["profile"] = None if a.quick or a.no_profile else profiles(emu, min(a.seconds, 2.0))
     finally:
         emu.stop()
     data["elapsed_s"] = time.time() - began
