@@ -72,10 +72,13 @@ test-python: python-dev redis-server
 test-install-python: python-dev
 	$(PY) tests/install/python_install.py
 
-# The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc.
+# The Node package: its dev tools (npm ci), the native module (debug build), node:test and tsc. --ignore-scripts:
+# none of the dev tools has an install script, and the lock names our platform packages (optionalDependencies),
+# not yet published: should someone else publish one of those names first, npm would fetch it, and must not run it
+# (the checkout's own build is what loads, never a platform package).
 node-deps: node/node_modules/.installed
 node/node_modules/.installed: node/package.json node/package-lock.json
-	cd node && npm ci --no-audit --no-fund
+	cd node && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 test-node: node-deps redis-server
