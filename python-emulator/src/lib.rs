@@ -99,8 +99,8 @@ impl Emulator {
 
     /// Queue a fault, in the emulator's JSON form (`{"kind": "error", "code": "InternalError"}`, ...).
     fn inject(&self, fault: &str) -> PyResult<()> {
-        let fault = Fault::from_value(from_text(fault)?)
-            .map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
+        let fault =
+            Fault::from_value(from_text(fault)?).map_err(|e| PyValueError::new_err(format!("not a fault: {e}")))?;
         self.inner.inject(fault);
         Ok(())
     }

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_PYTHON = Path(sys.executable)
@@ -58,10 +59,10 @@ with Emulator() as emu:
 """
 
 
-def run(argv: list[str], env: dict[str, str] | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
+def run(argv: list[str], env: dict[str, str] | None = None, **kw: Any) -> subprocess.CompletedProcess[str]:
     shown = [a if "\n" not in a else "<script>" for a in map(str, argv)]
     print("+", " ".join(shown), flush=True)
-    result = subprocess.run(argv, env=env, text=True, capture_output=True, timeout=600, **kw)  # type: ignore[call-overload]
+    result = subprocess.run(argv, env=env, text=True, capture_output=True, timeout=600, **kw)
     if result.returncode != 0:
         sys.exit(f"failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
