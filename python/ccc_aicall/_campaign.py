@@ -22,7 +22,6 @@ from typing import (
     Union,
 )
 
-from ._display import report_html
 from ._exceptions import CccError
 
 if TYPE_CHECKING:
@@ -256,6 +255,9 @@ class CampaignReport:
         return f"CampaignReport(items={len(self.items)}{', ' if counts else ''}{counts}{outcomes}{stopped})"
 
     def _repr_html_(self) -> str:
+        # Only notebooks ask; `html` and the markup wait for them (`import ccc_aicall` is timed).
+        from ._display import report_html
+
         return report_html(self)
 
     def to_pandas(self) -> Any:

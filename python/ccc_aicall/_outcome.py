@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
-from ._display import outcome_html
-
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
 
@@ -186,6 +184,9 @@ class CallOutcome(_Record):
         return f"CallOutcome({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
+        # Only notebooks ask; `html` and the markup wait for them (`import ccc_aicall` is timed).
+        from ._display import outcome_html
+
         return outcome_html(self)
 
 

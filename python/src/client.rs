@@ -590,19 +590,28 @@ impl Client {
     }
 }
 
-/// The keywords of `create_ai_call` as a core request. An unknown keyword is a `TypeError`, like any Python call.
+/// The keywords of `create_ai_call` as a core request. An unknown keyword is a `TypeError`, like any Python call,
+/// whatever else is wrong.
 fn build_request(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<CreateAiCallRequest> {
+    // The core reports an unknown key among its problems, so the names are looked at again only when something is
+    // wrong: a valid request pays for one reading of its keys, not two.
+    convert::to_json(params.as_any())
+        .and_then(|value| CreateAiCallRequest::from_value(value, KeyCase::Snake).map_err(|p| errors::validation(py, p)))
+        .or_else(|err| Err(unknown_keyword(params)?.unwrap_or(err)))
+}
+
+/// The `TypeError` for the first keyword that is no parameter, if there is one.
+fn unknown_keyword(params: &Bound<'_, PyDict>) -> PyResult<Option<PyErr>> {
     for key in params.keys() {
-        let key = key.cast::<PyString>()?.to_cow()?.into_owned();
+        let key = key.cast::<PyString>()?.to_cow()?;
         if let Some(closest) = request::unknown_keyword(&key, KeyCase::Snake) {
             let hint = closest.map(|h| format!("; did you mean '{h}'?")).unwrap_or_default();
-            return Err(PyTypeError::new_err(format!(
+            return Ok(Some(PyTypeError::new_err(format!(
                 "create_ai_call() got an unexpected keyword argument '{key}'{hint}"
-            )));
+            ))));
         }
     }
-    CreateAiCallRequest::from_value(convert::to_json(params.as_any())?, KeyCase::Snake)
-        .map_err(|p| errors::validation(py, p))
+    Ok(None)
 }
 
 /// A blocking call's result as Python sees it; after Ctrl-C the `KeyboardInterrupt` propagates, caused by an

@@ -61,6 +61,13 @@ def test_unknown_keyword_suggests_the_closest_name(place: Callable[..., Any], em
         place(**{**VALID_REQUEST, "system_prompt": None}, SystemPrompt="hi")
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'zzzzzzzz'$"):
         place(**VALID_REQUEST, zzzzzzzz=1)
+    # The name is the mistake, whatever its value, and whatever else is wrong (the core reads the keys once, and
+    # names an unknown one only when it reports a problem).
+    for value in (float("nan"), object(), 10**30):
+        with pytest.raises(TypeError, match=r"unexpected keyword argument 'vad_silense_time'; did you mean"):
+            place(**VALID_REQUEST, vad_silense_time=value)
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'calee'; did you mean 'callee'\?"):
+        place(**{**VALID_REQUEST, "callee": None, "sdk_app_id": -1}, calee="+8613012345678")
     assert emu.hits == 0
 
 
