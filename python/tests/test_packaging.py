@@ -27,6 +27,14 @@ def test_the_runtime_extension_does_not_link_the_emulator() -> None:
     assert b"emulator/src/" not in binary
 
 
+def test_the_runtime_extension_speaks_http1_only() -> None:
+    # HTTP/2 (the h2 crate) was a twentieth of the extension, for a protocol the official SDKs do not use with this
+    # service and that the emulator (HTTP/1.1) never exercised: a code path no test ran. The client is still there.
+    binary = Path(_native.__file__).read_bytes()
+    assert re.search(rb"/hyper-1\.[0-9.]+/src/", binary)
+    assert not re.search(rb"/h2-0\.[0-9.]+/src/", binary)
+
+
 def test_importing_the_package_and_testing_does_not_load_the_emulator() -> None:
     result = python(
         "import sys, ccc_aicall, ccc_aicall.testing, ccc_aicall.push\n"
