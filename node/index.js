@@ -197,6 +197,8 @@ const MAX_INPUT_DEPTH = 100;
  */
 function toJson(value, site, how = {}) {
   const { root = '', ErrorClass = ValidationError, dates = false } = how;
+  const quick = dates ? undefined : plainJson(value);
+  if (quick !== undefined) return quick;
   const paths = new Map();
   let at = root;
   const refuse = (message) => {
@@ -224,6 +226,29 @@ function toJson(value, site, how = {}) {
     if (e instanceof TypeError && /circular/i.test(e.message)) throw refuse('refers to itself (a circular structure)');
     throw e;
   }
+}
+
+// `value` as JSON text when nothing in it needs refusing, else undefined: the common case at half the cost (the
+// replacer above runs for every value). What the replacer refuses shows in plain `JSON.stringify` as a throw (BigInt,
+// a cycle, V8's own depth limit), as `null` (NaN, the infinities) or as nesting; text with a `null` anywhere, or more
+// than MAX_INPUT_DEPTH brackets (a bound on its depth), goes the precise way, whatever the reason.
+function plainJson(value) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined || text.includes('null')) return undefined;
+  const objects = occurrences(text, '{', MAX_INPUT_DEPTH);
+  return objects + occurrences(text, '[', MAX_INPUT_DEPTH - objects) > MAX_INPUT_DEPTH ? undefined : text;
+}
+
+// How often `char` occurs in `text`, counting no further than `limit` + 1 (indexOf is faster than a loop over chars).
+function occurrences(text, char, limit) {
+  let n = 0;
+  for (let i = text.indexOf(char); i !== -1 && n <= limit; i = text.indexOf(char, i + 1)) n++;
+  return n;
 }
 
 function childPath(parent, key, inList) {

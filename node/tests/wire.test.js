@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const { pkg, CASES, recase, startEmulator } = require('./helpers');
+const { pkg, CASES, recase, startEmulator, validParams } = require('./helpers');
 
 const ALL_44 = CASES.valid.find((c) => c.name.startsWith('all_44_parameters'));
 // The 44 parameters of API.md section 2, in its order: an oracle independent of the core's own list.
@@ -90,6 +90,21 @@ test('undefined properties are not set; integers stay integers', async (t) => {
   assert.equal('Model' in body, false);
   assert.equal('WelcomeMessage' in body, false);
   assert.equal(body.MaxCallDurationMs, 7_200_000_000);
+});
+
+test('text that looks like what the JSON conversion refuses reaches the wire as written', async (t) => {
+  // Requests without null and with few brackets take a quicker conversion; these take the precise one, and the
+  // text must come out the same either way.
+  const emulator = await startEmulator({ rateLimit: 0 });
+  t.after(() => emulator.stop());
+  const client = new pkg.Client({ ...emulator.clientOptions(), rateLimit: 0 });
+  const prompts = ['Say null if unsure; NaN and Infinity are words too.', `${'{['.repeat(150)} braces`, 'plain'];
+  for (const systemPrompt of prompts) {
+    await client.createAiCall({ ...validParams(), systemPrompt, welcomeMessage: null, temperature: 0.5 });
+  }
+  const bodies = emulator.calls().map((c) => c.body);
+  assert.deepEqual(bodies.map((b) => b.SystemPrompt), prompts);
+  assert.ok(bodies.every((b) => !('WelcomeMessage' in b) && b.Temperature === 0.5));
 });
 
 test('request() reaches other actions with the service\'s names', async (t) => {
